@@ -1,0 +1,165 @@
+"""Turn the raw source articles in data/sources/raw/ into the cleaned texts quotes are taken from.
+
+Build-time only (needs the ``build`` extra: opencc). Run from the repository root:
+
+    python scripts/clean_sources.py          # rewrite data/sources/*.txt
+    python scripts/clean_sources.py --check  # exit 1 if a cleaned file is stale
+
+What cleaning does, in order, and why:
+
+1. Keep the article body only: site navigation, share buttons and comment forms are not text
+   anyone would quote. Each source names the first and last line of its body.
+2. Undo the damage a converter did to the 萧山 article: it was run through a "show pinyin"
+   filter, so many characters carry a gloss such as ``協(xié)作``. Glosses are pure Latin
+   letters with tone marks inside ASCII brackets right after a Han character; real brackets in
+   the article always hold Chinese text, so they survive.
+3. Repair the few runs the converter garbled beyond decoding (``當?shù)貏趧泳蜆I``). These are
+   editorial restorations from the evident reading, listed in REPAIRS so a reviewer can see
+   every one of them.
+4. Convert traditional characters to simplified (OpenCC ``t2s``), for the article that was
+   published traditional-looking.
+5. Turn the half-width punctuation the scraper left (``,`` ``;`` ``:`` ``!``) into the full-width
+   forms Chinese text uses, but only next to Chinese text, so times like 22:42 survive.
+6. Drop the stray spaces the page put around numbers (``帮扶资金 251 万元``, ``、 高中``): they
+   are layout noise, and a reader searching for 251万元 must find it. Spaces between two Chinese
+   phrases (headings such as ``借智输力 推动区域协调发展``) are the author's and stay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = ROOT / "data" / "sources" / "raw"
+CLEAN_DIR = ROOT / "data" / "sources"
+
+# A pinyin gloss: Latin letters (with tone marks) in ASCII brackets, right after a Han character.
+PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]+\)")
+HAN = r"\u3400-\u9fff"
+CJK_CONTEXT = rf"[{HAN}“”‘’《》、。）0-9%]"
+
+
+# t2s keeps 著 because it is also a simplified character (著作); here it is the particle 着.
+T2S_FIXES = (("随著", "随着"),)
+
+
+@dataclass(frozen=True)
+class SourceCleaning:
+    source_id: str
+    raw_name: str
+    title: str
+    first_line: str  # the body starts at the first line that begins with this
+    last_line: str  # ... and ends with the first line at or after it that begins with this
+    to_simplified: bool = False
+    repairs: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+
+
+SOURCES = (
+    SourceCleaning(
+        source_id="xiaoshan-2022-02-10",
+        raw_name="xiaoshan-2022-02-10.txt",
+        title="两会特别报道 | 对口协作促发展 携手同进谋共富",
+        first_line="近年來",
+        last_line="繼續加強與吉林省長春市綠園區",
+        to_simplified=True,
+        repairs=(
+            # (garbled run, restored text, why)
+            (
+                "帶動當?shù)貏趧泳蜆I(yè),",
+                "帶動當地勞動就業,",
+                "mojibake for 地勞動就; the phrase is 带动当地劳动就业",
+            ),
+            (
+                "帶動當?shù)孛撠氃鍪眨\ue0cd\ue766@得",
+                "帶動當地脫貧增收,獲得",
+                "mojibake for 地脫貧增收,獲; the phrase is 带动当地脱贫增收，获得",
+            ),
+        ),
+    ),
+    SourceCleaning(
+        source_id="yuhang-cangxi-2021-11-17",
+        raw_name="yuhang-cangxi-2021-11-17.txt",
+        title="余杭·苍溪：共铸发展蓝图 携手梦圆小康",
+        first_line="共铸发展蓝图 携手梦圆小康",
+        last_line="“县委、县政府主要领导双任",
+        repairs=(
+            (
+                "余杭?苍溪",
+                "余杭·苍溪",
+                "the page lost a character it could not encode and shows ?; the pairing is "
+                "written 余杭·苍溪 with a middle dot, as in 杭州市萧山区·广元市旺苍县",
+            ),
+        ),
+    ),
+)
+
+
+def extract_body(text: str, cleaning: SourceCleaning) -> list[str]:
+    lines = [line.strip(" \u00a0\u3000\t") for line in text.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith(cleaning.first_line))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith(cleaning.last_line))
+    return [line for line in lines[start : end + 1] if line]
+
+
+def full_width_punctuation(line: str) -> str:
+    for half, full in ((",", "，"), (";", "；"), ("!", "！"), (":", "：")):
+        line = re.sub(rf"(?<={CJK_CONTEXT})\s*{re.escape(half)}\s*", full, line)
+        line = re.sub(rf"\s*{re.escape(half)}(?=[{HAN}“‘《])", full, line)
+    # brackets that hold Chinese text
+    return re.sub(rf"\(([^()]*[{HAN}][^()]*)\)", r"（\1）", line)
+
+
+def drop_spaces_around_numbers(line: str) -> str:
+    line = re.sub(rf"(?<=\d) +(?=[{HAN}])", "", line)
+    line = re.sub(rf"(?<=[{HAN}，、]) +(?=\d)", "", line)
+    return re.sub(r"(?<=[，、。；：]) +", "", line)
+
+
+def clean(raw: str, cleaning: SourceCleaning) -> str:
+    text = PINYIN_GLOSS.sub("", raw)
+    for garbled, restored, _why in cleaning.repairs:
+        if garbled not in text:
+            raise SystemExit(f"{cleaning.raw_name}: repair target not found: {garbled!r}")
+        text = text.replace(garbled, restored)
+    body = extract_body(text, cleaning)
+    if cleaning.to_simplified:
+        import opencc  # build-time only
+
+        converter = opencc.OpenCC("t2s")
+        body = [converter.convert(line) for line in body]
+        for ambiguous, meant in T2S_FIXES:
+            body = [line.replace(ambiguous, meant) for line in body]
+    body = [drop_spaces_around_numbers(full_width_punctuation(line)) for line in body]
+    leftover = [line for line in body if PINYIN_GLOSS.search(line) or "?" in line]
+    if leftover:
+        raise SystemExit(f"{cleaning.raw_name}: unclean lines remain: {leftover[:2]!r}")
+    return cleaning.title + "\n\n" + "\n\n".join(body) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report stale files")
+    args = parser.parse_args()
+    stale = []
+    for cleaning in SOURCES:
+        raw = (RAW_DIR / cleaning.raw_name).read_text(encoding="utf-8")
+        cleaned = clean(raw, cleaning)
+        target = CLEAN_DIR / f"{cleaning.source_id}.txt"
+        if args.check:
+            if not target.exists() or target.read_text(encoding="utf-8") != cleaned:
+                stale.append(target.name)
+        else:
+            target.write_text(cleaned, encoding="utf-8")
+            print(f"wrote {target.relative_to(ROOT)}")
+    if stale:
+        print("stale cleaned sources: " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
