@@ -1,0 +1,7 @@
+"""``python -m xiezuo_cli`` runs the same entry point as the ``xiezuo`` command."""
+
+import sys
+
+from xiezuo_cli.cli import main
+
+sys.exit(main())

@@ -1,0 +1,120 @@
+"""Chinese figures and money: 3900万元, 2.22亿, 100余万元, 万余名, 三家, 79.5%.
+
+Exact integer arithmetic throughout: a decimal such as 2.22 is read as 222 / 10**2, so 2.22亿元 is
+222000000 yuan with no float on the way. Only stdlib ``re`` is imported: this is on the start-up
+path of every query command.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MULTIPLIERS = {"万": 10**4, "亿": 10**8}
+DISPLAY_UNITS = {"元": 1, "万元": 10**4, "亿元": 10**8}
+CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+CHINESE_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+# 余 超 多 以上 mark a lower bound; 约 近 左右 an estimate.
+AT_LEAST_PREFIXES = ("超过", "超", "逾")
+ABOUT_PREFIXES = ("大约", "将近", "约", "近")
+AT_LEAST_SUFFIXES = ("以上", "有余")
+ABOUT_SUFFIXES = ("左右", "上下")
+
+_FIGURE = re.compile(
+    r"""
+    (?P<number>\d[\d,]*(?:\.\d+)?|[〇零一二两三四五六七八九十])?
+    \s*(?P<mult1>[万亿])?
+    (?P<more>[余多])?
+    (?P<mult2>[万亿])?
+    \s*(?P<unit>.*)
+    """,
+    re.VERBOSE,
+)
+
+
+class AmountError(ValueError):
+    """Text that is not a figure or amount; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: int | float  # int whenever the figure is whole
+    unit: str  # what follows the number as written: 元, 平方米, 名, 大共建产业园
+    approx: str  # exact | at_least | about
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit == "元"
+
+
+def _exact(number: str) -> tuple[int, int]:
+    """'2.22' -> (222, 2): the digits as an integer and how many of them are decimals."""
+    whole, _, decimals = number.replace(",", "").partition(".")
+    return int(whole + decimals), len(decimals)
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Read a figure as an article writes it. Raises AmountError if it is not one."""
+    rest = text.strip().replace("，", ",")
+    approx = "exact"
+    for prefix in AT_LEAST_PREFIXES + ABOUT_PREFIXES:
+        if rest.startswith(prefix):
+            approx = "at_least" if prefix in AT_LEAST_PREFIXES else "about"
+            rest = rest[len(prefix) :]
+            break
+    for suffix in AT_LEAST_SUFFIXES + ABOUT_SUFFIXES:
+        if rest.endswith(suffix):
+            approx = "at_least" if suffix in AT_LEAST_SUFFIXES else "about"
+            rest = rest[: -len(suffix)]
+            break
+    match = _FIGURE.fullmatch(rest)
+    if match is None or not (match["number"] or match["mult1"] or match["mult2"]):
+        raise AmountError(f"not a figure: {text!r}")
+    if match["mult1"] and match["mult2"]:
+        raise AmountError(f"not a figure: {text!r}")
+    number = match["number"]
+    if number is None:  # 万亩, 万余名: the multiplier alone stands for one of it
+        digits, scale = 1, 0
+    elif number in CHINESE_DIGITS:
+        digits, scale = CHINESE_DIGITS[number], 0
+    else:
+        digits, scale = _exact(number)
+    multiplier = MULTIPLIERS.get(match["mult1"] or match["mult2"] or "", 1)
+    if match["more"]:
+        approx = "at_least"
+    scaled, remainder = divmod(digits * multiplier, 10**scale)
+    value: int | float = scaled if remainder == 0 else digits * multiplier / 10**scale
+    return Quantity(value=value, unit=match["unit"].strip(), approx=approx)
+
+
+def parse_yuan(text: str) -> int:
+    """An amount of money as a user types it: 39000000, 3900万, 3900万元, 2.22亿, 1,000元."""
+    try:
+        quantity = parse_quantity(text)
+    except AmountError:
+        quantity = None
+    if quantity is None or quantity.unit not in ("", "元") or quantity.approx != "exact":
+        raise AmountError(f"invalid amount {text!r}: use yuan or 万/亿, e.g. 39000000, 3900万, 2.22亿")
+    if not isinstance(quantity.value, int):
+        raise AmountError(f"invalid amount {text!r}: a fraction of a yuan")
+    return quantity.value
+
+
+def format_amount(yuan: int, unit: str = "万元") -> str:
+    """39000000 -> '3,900' in 万元; 797000 -> '79.7'; exact, no rounding, no float."""
+    divisor = DISPLAY_UNITS[unit]
+    sign = "-" if yuan < 0 else ""
+    whole, remainder = divmod(abs(yuan), divisor)
+    text = f"{sign}{whole:,}"
+    if remainder:
+        width = len(str(divisor)) - 1
+        text += "." + str(remainder).rjust(width, "0").rstrip("0")
+    return text
+
+
+def format_value(value: int | float) -> str:
+    """A count or measure for people: thousands separators, no trailing .0."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}"

@@ -1,0 +1,68 @@
+"""Match what a user types to pairings: 苍溪, 苍溪县, 蒼溪, CangXi, cang xi, 余杭-苍溪, yuhang-cangxi.
+
+The forms themselves (traditional characters, pinyin) are computed when the data is built and
+stored on each pairing, already normalised; here a query is only normalised the same way and
+looked up. That keeps OpenCC and pypinyin off the query path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.model import Pairing
+
+# Spaces and the separators people put between two place names or pinyin syllables.
+_SEPARATORS = re.compile(r"[\s\-‐‑–—―~·•・→↔/_.,'’，、]+")
+
+
+def normalize(text: str) -> str:
+    """Case-, width- and separator-insensitive key: 'Cang Xi' and 'cangxi' are one key."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).casefold().replace("ü", "v")
+
+
+def pairing_matches(pairing: Pairing, key: str) -> bool:
+    return (
+        key == normalize(pairing.id)
+        or key in pairing.provider_keys
+        or key in pairing.receiver_keys
+        or key in pairing.pair_keys
+    )
+
+
+def match_pairings(pairings: Iterable[Pairing], name: str) -> list[Pairing]:
+    """All pairings a name fits (萧山 fits five). Raises UsageProblem for an unknown name."""
+    pairings = list(pairings)
+    key = normalize(name)
+    found = [pairing for pairing in pairings if key and pairing_matches(pairing, key)]
+    if found:
+        return found
+    raise UsageProblem(f"unknown pairing {name!r}{_suggestion(pairings, key)}")
+
+
+def display_names(pairings: Iterable[Pairing]) -> list[str]:
+    """Names worth offering a user: short names, full names and ids, each once."""
+    names: dict[str, None] = {}
+    for pairing in pairings:
+        for place in (pairing.provider, pairing.receiver):
+            names[place.short] = None
+            names[place.name] = None
+        names[pairing.id] = None
+    return list(names)
+
+
+def _suggestion(pairings: list[Pairing], key: str) -> str:
+    import difflib  # only on this error path
+
+    candidates = display_names(pairings)
+    by_key = {normalize(name): name for name in candidates}
+    close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.4)
+    # Chinese names are short: one wrong character in two is a 0.5 ratio, so also try containment.
+    close += [k for k in by_key if key and (key in k or k in key) and k not in close]
+    shown = [by_key[k] for k in close][:3]
+    if not shown:
+        shown = [pairing.receiver.short for pairing in pairings][:6]
+        return "; known: " + ", ".join(shown)
+    return "; did you mean " + ", ".join(shown) + "?"
