@@ -126,8 +126,9 @@ def _parse_english(text: str) -> DateSpan | None:
     try:
         a = parser.parse(text, default=_DEFAULT_A)
         b = parser.parse(text, default=_DEFAULT_B)
-    except (ValueError, OverflowError, TypeError):
-        # ParserError is a ValueError; huge numbers overflow; some odd inputs raise TypeError.
+    except (ValueError, ArithmeticError, TypeError):
+        # dateutil fails in several ways: ParserError is a ValueError; huge numbers raise
+        # OverflowError or decimal.InvalidOperation (both ArithmeticError); odd inputs TypeError.
         return None
     if a.year != b.year or a.month != b.month:
         return None  # no year (June) or no month (2021 15th): too vague to be a span
