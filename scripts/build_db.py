@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from name_forms import pairing_name_keys  # noqa: E402
-
 from xiezuo_cli import dataset, store  # noqa: E402
 from xiezuo_cli.amounts import parse_quantity  # noqa: E402
 from xiezuo_cli.model import MONEY_UNIT, RECORD_FIELDS, SCHEMA_VERSION  # noqa: E402
@@ -154,7 +153,9 @@ def main() -> int:
             store.write_tables(fresh, tables)
             dataset.load(fresh)
             if fresh.read_bytes() != DATABASE.read_bytes():
-                print("build_db: data/xiezuo.json is stale; run scripts/build_db.py", file=sys.stderr)
+                print(
+                    "build_db: data/xiezuo.json is stale; run scripts/build_db.py", file=sys.stderr
+                )
                 return 1
         return 0
     store.write_tables(DATABASE, tables)

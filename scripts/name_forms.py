@@ -58,7 +58,9 @@ def pairing_name_keys(pairing: dict[str, Any]) -> dict[str, list[str]]:
     provider = place_forms(pairing["provider"])
     receiver = place_forms(pairing["receiver"])
     # 余杭苍溪, 余杭-苍溪 (the separator goes in normalisation), 蕭山旺蒼, xiaoshanwangcang ...
-    pair_forms = itertools.product(_pair_forms(pairing["provider"]), _pair_forms(pairing["receiver"]))
+    pair_forms = itertools.product(
+        _pair_forms(pairing["provider"]), _pair_forms(pairing["receiver"])
+    )
     pair = {a + b for a, b in pair_forms}
     pair.add(pairing["id"])
 

@@ -95,7 +95,9 @@ def parse_yuan(text: str) -> int:
     except AmountError:
         quantity = None
     if quantity is None or quantity.unit not in ("", "元") or quantity.approx != "exact":
-        raise AmountError(f"invalid amount {text!r}: use yuan or 万/亿, e.g. 39000000, 3900万, 2.22亿")
+        raise AmountError(
+            f"invalid amount {text!r}: use yuan or 万/亿, e.g. 39000000, 3900万, 2.22亿"
+        )
     if not isinstance(quantity.value, int):
         raise AmountError(f"invalid amount {text!r}: a fraction of a yuan")
     return quantity.value

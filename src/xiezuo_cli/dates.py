@@ -28,9 +28,7 @@ _YEAR_MONTH = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})")
 _YEAR_MONTH_DAY = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
 _COMPACT_DAY = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 # 2021年, 2021年6月, 2021年6月15日 (or 号); spaces between the parts are tolerated.
-_CHINESE = re.compile(
-    r"([0-9]{4})\s*年(?:\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*[日号])?)?"
-)
+_CHINESE = re.compile(r"([0-9]{4})\s*年(?:\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*[日号])?)?")
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 

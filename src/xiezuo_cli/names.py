@@ -1,4 +1,4 @@
-"""Match what a user types to pairings: 苍溪, 苍溪县, 蒼溪, CangXi, cang xi, 余杭-苍溪, yuhang-cangxi.
+"""Match what a user types to pairings: 苍溪, 苍溪县, 蒼溪, CangXi, cang xi, 余杭-苍溪.
 
 The forms themselves (traditional characters, pinyin) are computed when the data is built and
 stored on each pairing, already normalised; here a query is only normalised the same way and

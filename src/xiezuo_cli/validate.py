@@ -201,7 +201,10 @@ def _check_references(
     for pairing in pairings.values():
         if pairing.source not in sources:
             raise DataFileError(
-                path, f"no source {pairing.source!r}", record=f"pairing {pairing.id}", field="source"
+                path,
+                f"no source {pairing.source!r}",
+                record=f"pairing {pairing.id}",
+                field="source",
             )
     for record in records:
         fail = _Document(path, record.id, {}).fail
@@ -239,9 +242,7 @@ def _check_part_of_chains(path: Path, by_id: dict[str, Record]) -> None:
         current = start
         while current.part_of is not None:
             if current.part_of in seen:
-                raise DataFileError(
-                    path, "part_of forms a cycle", record=start.id, field="part_of"
-                )
+                raise DataFileError(path, "part_of forms a cycle", record=start.id, field="part_of")
             seen.add(current.part_of)
             current = by_id[current.part_of]
 

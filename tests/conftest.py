@@ -1,0 +1,63 @@
+"""Shared fixtures: a CLI runner with a fixed terminal, and copies of the bundled database."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+BUNDLED = DATA / "xiezuo.json"
+sys.path.insert(0, str(ROOT / "scripts"))  # the build scripts, for data tests
+
+from xiezuo_cli.cli import app  # noqa: E402
+
+# Fixed width and no colour, so output is the same on every machine and in CI.
+ENV = {"NO_COLOR": "1", "COLUMNS": "200", "TERM": "dumb", "XIEZUO_DB": str(BUNDLED)}
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), env={**ENV, **(env or {})})
+
+    return invoke
+
+
+def one_error_line(result: Result) -> str:
+    """The error a command printed: exactly one line on stderr, no traceback."""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("xiezuo: error: "), lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+    return lines[0]
+
+
+@pytest.fixture
+def db_copy(tmp_path: Path) -> Callable[[Callable[[dict[str, Any]], None] | None], Path]:
+    """A copy of the bundled database, optionally changed by a function of its JSON."""
+
+    def make(change: Callable[[dict[str, Any]], None] | None = None) -> Path:
+        target = tmp_path / "xiezuo.json"
+        if change is None:
+            shutil.copy(BUNDLED, target)
+        else:
+            data = json.loads(BUNDLED.read_text(encoding="utf-8"))
+            change(data)
+            target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return target
+
+    return make
+
+
+def record_doc(data: dict[str, Any], record_id: str) -> dict[str, Any]:
+    return next(doc for doc in data["record"].values() if doc["id"] == record_id)
