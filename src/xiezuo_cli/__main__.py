@@ -2,6 +2,6 @@
 
 import sys
 
-from xiezuo_cli.cli import main
+from xiezuo_cli.entry import main
 
 sys.exit(main())

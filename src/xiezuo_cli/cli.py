@@ -1,14 +1,15 @@
-"""The command line: parse options, call the core, render. Nothing else happens here.
+"""The Typer app: the documented interface of every command, built from options.py.
 
-Every error the core raises (errors.XiezuoError) and every usage error Typer raises is turned
-into one line on stderr and a documented exit code in XiezuoGroup.main, the only place that
-knows about exit codes.
+Typer owns help, completion and usage errors. Each query command's callback hands the raw option
+values to commands.py, the same code the pre-parser in argv.py calls. Errors from anywhere become
+one line and an exit code in XiezuoGroup.main, via entry.guard.
 """
 
 from __future__ import annotations
 
-import os
+import inspect
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,82 +20,53 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from xiezuo_cli import __version__
-from xiezuo_cli.errors import ExitStatus, XiezuoError
+from xiezuo_cli.entry import fail, guard
+from xiezuo_cli.errors import ExitStatus, UsageProblem
+from xiezuo_cli.options import COMMANDS, DB, Arg, CommandSpec, Opt
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 ok (also when nothing matches), 1 unexpected error, "
-    "2 usage error (bad option value, unknown pairing or field), 3 data file error."
+    "Exit codes: 0 ok (also when nothing matches), 1 unexpected error, 2 usage error "
+    "(bad option value, unknown pairing or field), 3 data file error."
 )
-
-
-def _fail(message: str, status: int) -> None:
-    sys.stderr.write(f"xiezuo: error: {message}\n")
-    sys.stderr.flush()
-    sys.exit(status)
 
 
 class XiezuoGroup(TyperGroup):
     """Runs a command and turns every failure into one line and an exit code."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
-        except NoArgsIsHelpError as error:
-            # `xiezuo` alone: the help is what the user needs, on stdout, and that is not a failure.
-            sys.stdout.write(error.format_message() + "\n")
-            return sys.exit(ExitStatus.OK) if standalone_mode else ExitStatus.OK
-        except XiezuoError as error:
-            return _fail(str(error), error.exit_status)
-        except ClickException as error:
-            hint = ""
-            if getattr(error, "ctx", None) is not None:
-                hint = f" (see '{error.ctx.command_path} --help')"
-            return _fail(error.format_message() + hint, error.exit_code)
-        except typer.Abort:
-            return _fail("aborted", ExitStatus.ERROR)
-        except KeyboardInterrupt:
-            sys.stderr.write("\n")
-            sys.exit(130)
-        except BrokenPipeError:
-            _silence_stdout()
-            sys.exit(ExitStatus.ERROR)
-        except Exception as error:  # the last line of defence: no traceback for users
-            if os.environ.get("XIEZUO_DEBUG"):
-                raise
-            return _fail(f"unexpected {type(error).__name__}: {error}", ExitStatus.ERROR)
+        def run() -> Any:
+            try:
+                return super(XiezuoGroup, self).main(*args, standalone_mode=False, **kwargs)
+            except NoArgsIsHelpError as error:
+                # `xiezuo` alone: the help is what the user needs, and that is not a failure.
+                sys.stdout.write(error.format_message() + "\n")
+                return ExitStatus.OK
+            except ClickException as error:
+                context = getattr(error, "ctx", None)
+                hint = f" (see '{context.command_path} --help')" if context is not None else ""
+                fail(error.format_message() + hint, error.exit_code)
+            except typer.Abort:
+                fail("aborted", ExitStatus.ERROR)
+
+        result = guard(run)
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else ExitStatus.OK)
 
 
-def _silence_stdout() -> None:
-    """After the reader of a pipe went away, make the final flush at exit harmless."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-
-
 app = typer.Typer(
     cls=XiezuoGroup,
     name="xiezuo",
-    help="xiezuo (协作): query China's cooperation pairings — 东西部协作, 对口支援, 山海协作, "
-    "对口合作 — and the figures reported for them, each tied to the sentence it came from.",
+    help="xiezuo (协作): query China's cooperation pairings (东西部协作, 对口支援, 山海协作, "
+    "对口合作) and the figures reported for them, each tied to the sentence it came from."
+    "\n\nMoney is exact yuan; ≥ marks a lower bound (余, 超, 多). Tables on a terminal, "
+    "CSV in a pipe.",
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # plain help: example text like '.[]' is never read as markup
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        envvar="XIEZUO_DB",
-        help="Database file to read (default: $XIEZUO_DB, else the bundled data).",
-        show_default=False,
-        dir_okay=True,
-        metavar="PATH",
-    ),
-]
 
 
 def _version(value: bool) -> None:
@@ -113,21 +85,102 @@ def root(
     """xiezuo (协作): query cooperation pairings and their figures."""
 
 
-def _load(db: Path | None):  # -> Dataset, typed loosely to keep dataset off the import path
+# ─── completion ───────────────────────────────────────────────────────────────────────────
+
+
+def complete_pairing(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Names of the database in use that start with what was typed, in any form (cang → 苍溪)."""
+    from xiezuo_cli import dataset
+    from xiezuo_cli.names import normalize
+
+    try:
+        data = dataset.load(dataset.resolve_path(ctx.params.get("db")))
+    except Exception:  # completion must never print an error into the shell
+        return []
+    typed = normalize(incomplete)
+    names: dict[str, None] = {}
+    for pairing in data.pairings.values():
+        for place, keys in (
+            (pairing.provider, pairing.provider_keys),
+            (pairing.receiver, pairing.receiver_keys),
+        ):
+            if any(key.startswith(typed) for key in keys):
+                names[place.short] = None
+        if pairing.id.startswith(typed):
+            names[pairing.id] = None
+    return list(names)
+
+
+# ─── commands built from their declarations ───────────────────────────────────────────────
+
+
+def _option_parameter(opt: Opt) -> inspect.Parameter:
+    settings: dict[str, Any] = {"help": opt.help, "show_default": False}
+    if opt.metavar:
+        settings["metavar"] = opt.metavar
+    if opt.complete == "pairing":
+        settings["autocompletion"] = complete_pairing
+    annotation: Any
+    if opt.kind == "flag":
+        annotation, default = Annotated[bool, typer.Option(*opt.flags, **settings)], False
+    elif opt.kind == "multi":
+        annotation = Annotated[list[str] | None, typer.Option(*opt.flags, **settings)]
+        default = None
+    else:
+        annotation, default = Annotated[str | None, typer.Option(*opt.flags, **settings)], None
+    return inspect.Parameter(
+        opt.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def _argument_parameter(arg: Arg) -> inspect.Parameter:
+    kind = list[str] if arg.multiple else str
+    annotation = Annotated[kind, typer.Argument(help=arg.help, metavar=arg.metavar)]
+    return inspect.Parameter(arg.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
+
+
+def _callback(spec: CommandSpec) -> Callable[..., None]:
+    def callback(**raw: Any) -> None:
+        from xiezuo_cli.commands import RUNNERS
+
+        RUNNERS[spec.name](raw)
+
+    parameters = [_argument_parameter(a) for a in spec.arguments]
+    parameters += [_option_parameter(o) for o in spec.options]
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__name__ = spec.name
+    return callback
+
+
+def _epilog(examples: tuple[str, ...]) -> str:
+    # \b keeps click from re-flowing the examples into one paragraph.
+    return "\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples) + "\n\n" + EXIT_CODES_HELP
+
+
+for _spec in COMMANDS:
+    app.command(name=_spec.name, help=_spec.help, epilog=_epilog(_spec.examples))(_callback(_spec))
+
+
+# ─── commands with their own shape ────────────────────────────────────────────────────────
+
+DbOption = Annotated[str | None, typer.Option(*DB.flags, help=DB.help, metavar=DB.metavar)]
+
+
+def _load(db: str | None):  # -> Dataset; dataset stays off the import path of --help
     from xiezuo_cli import dataset
 
     return dataset.load(dataset.resolve_path(db))
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(
+    epilog=_epilog(("xiezuo validate", "xiezuo validate --db my-copy.json")),
+)
 def validate(db: DbOption = None) -> None:
     """Check the database file and print a short summary.
 
     Checks the schema version, every field's type, the categories (财政援助, 社会帮扶, …),
-    references to pairings and sources, and that part_of points at a larger record of the
-    same pairing with no cycles. Exit 3 with the first problem found.
-
-    Example: xiezuo validate --db my.json
+    references to pairings and sources, and that part_of points at a record of the same
+    pairing that is no smaller, with no cycles. Exit 3 with the first problem found.
     """
     data = _load(db)
     money = sum(1 for record in data.records if record.is_money)
@@ -140,16 +193,18 @@ def validate(db: DbOption = None) -> None:
 EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv")
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(
+    epilog=_epilog(
+        (
+            "xiezuo export > records.json",
+            "xiezuo export --format csv > records.csv",
+            "xiezuo export | jq '[.[] | select(.category==\"财政援助\")] | length'",
+        )
+    ),
+)
 def export(
     fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="json (one array), jsonl, csv or tsv.",
-            click_type=None,
-        ),
+        str, typer.Option("--format", "-f", help="json (one array), jsonl, csv or tsv.")
     ] = "json",
     db: DbOption = None,
 ) -> None:
@@ -157,10 +212,7 @@ def export(
 
     Fields: id, pairing, kind, provider, receiver, category, item, metric, value, unit,
     amount_yuan, approx, year, as_of, cumulative, stage, part_of, source, quote, note.
-
-    Example: xiezuo export --format json | jq '.[] | select(.category=="财政援助")'
     """
-    from xiezuo_cli.errors import UsageProblem
     from xiezuo_cli.model import RECORD_FIELDS
     from xiezuo_cli.output import write_rows
 
@@ -171,6 +223,10 @@ def export(
 
 
 def main() -> int:
-    """Console entry point (`xiezuo`, `python -m xiezuo_cli`)."""
-    app()
-    return ExitStatus.OK
+    """Kept for `from xiezuo_cli.cli import main`; the console script is entry.main."""
+    from xiezuo_cli.entry import main as entry_main
+
+    return entry_main()
+
+
+__all__ = ["Path", "app", "main"]

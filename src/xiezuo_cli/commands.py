@@ -1,0 +1,299 @@
+"""What each query command does: options in (as typed), core calls, rendering out.
+
+Called by both command-line paths (Typer in cli.py, the pre-parser in argv.py) with the same
+dict of raw option values, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from xiezuo_cli import dataset, query
+from xiezuo_cli.dataset import Dataset
+from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, Source
+from xiezuo_cli.options import FILTER_NAMES, OutputOptions, parse_limit
+from xiezuo_cli.output import write_rows
+
+Raw = Mapping[str, object]
+
+PAIRS_FIELDS = (
+    "id",
+    "kind",
+    "provider",
+    "receiver",
+    "since",
+    "records",
+    "fiscal_aid_yuan",
+    "fiscal_aid_at_least",
+)
+CITE_FIELDS = (
+    *RECORD_FIELDS,
+    "source_title",
+    "source_publisher",
+    "source_author",
+    "source_published",
+    "source_url",
+)
+
+
+def _load(raw: Raw) -> Dataset:
+    return dataset.load(dataset.resolve_path(raw.get("db")))  # type: ignore[arg-type]
+
+
+def _filters(data: Dataset, raw: Raw) -> query.Filters:
+    values = {name: raw.get(name) for name in FILTER_NAMES if name in raw}
+    values["pair"] = values.get("pair") or ()
+    values["category"] = values.get("category") or ()
+    values["money"] = bool(values.get("money"))
+    return query.Filters.parse(data, **values)  # type: ignore[arg-type]
+
+
+def _emit(
+    rows: Iterable[Mapping[str, object]],
+    fields: Sequence[str],
+    output: OutputOptions,
+    table: Callable[[], None],
+) -> None:
+    if output.is_table:
+        table()
+    else:
+        write_rows(
+            rows, fields, output.format, sys.stdout, headers=output.headers, excel=output.excel
+        )
+
+
+def _split_columns(raw: Raw) -> tuple[str, ...]:
+    text = raw.get("columns")
+    if not text:
+        return ()
+    return query.check_fields(str(text).split(","), "--columns")
+
+
+# ─── commands ─────────────────────────────────────────────────────────────────────────────
+
+
+def pairs(raw: Raw) -> None:
+    from xiezuo_cli import funds
+
+    output = OutputOptions.parse(raw)
+    data = _load(raw)
+    filters = _filters(data, raw)
+    rows = []
+    for pairing in data.pairings.values():
+        if filters.pairings is not None and pairing.id not in filters.pairings:
+            continue
+        if filters.kinds and pairing.kind not in filters.kinds:
+            continue
+        records = data.records_of(pairing.id)
+        fiscal = funds.fiscal_total(records)
+        rows.append(
+            {
+                "id": pairing.id,
+                "kind": pairing.kind,
+                "provider": pairing.provider.name,
+                "receiver": pairing.receiver.name,
+                "since": pairing.since,
+                "records": len(records),
+                "fiscal_aid_yuan": fiscal.amount_yuan if fiscal else None,
+                "fiscal_aid_at_least": fiscal.at_least if fiscal else False,
+            }
+        )
+
+    def table() -> None:
+        from xiezuo_cli import render
+
+        render.pairs_table(rows, output)
+
+    _emit(rows, PAIRS_FIELDS, output, table)
+
+
+def _records_out(data: Dataset, records: list[Record], raw: Raw, output: OutputOptions) -> None:
+    columns = _split_columns(raw)
+    records = query.sort_records(records, raw.get("sort") or None, bool(raw.get("desc")))  # type: ignore[arg-type]
+    records = query.limit_records(records, parse_limit(raw.get("limit")))
+
+    def table() -> None:
+        from xiezuo_cli import render
+
+        render.records_table(data, records, output, columns)
+
+    fields = columns or RECORD_FIELDS
+    _emit((record.as_dict(fields) for record in records), fields, output, table)
+
+
+def list_records(raw: Raw) -> None:
+    output = OutputOptions.parse(raw)
+    _split_columns(raw)  # a bad --columns is a usage error before any data is read
+    data = _load(raw)
+    _records_out(data, query.select(data, _filters(data, raw)), raw, output)
+
+
+def filter_records(raw: Raw) -> None:
+    from xiezuo_cli.expressions import compile_all
+
+    output = OutputOptions.parse(raw)
+    _split_columns(raw)
+    data = _load(raw)
+    expressions = raw.get("expressions") or ()
+    filters = dataclasses.replace(_filters(data, raw), extra=compile_all(expressions, data))  # type: ignore[arg-type]
+    _records_out(data, query.select(data, filters), raw, output)
+
+
+def funds_totals(raw: Raw) -> None:
+    from xiezuo_cli import funds
+
+    output = OutputOptions.parse(raw)
+    fields = funds.group_fields(raw.get("by") or ())  # type: ignore[arg-type]
+    data = _load(raw)
+    selected = query.select(data, _filters(data, raw))
+    rows = funds.totals(selected, fields)
+    decisions = funds.decisions(selected) if raw.get("explain") else []
+
+    def table() -> None:
+        from xiezuo_cli import render
+
+        render.funds_table(data, rows, fields, output, chart=bool(raw.get("chart")))
+        if raw.get("explain"):
+            render.explain_table(data, decisions, output)
+
+    if raw.get("explain"):
+        _emit(map(funds.explain_row, decisions), funds.EXPLAIN_FIELDS, output, table)
+    else:
+        total_fields = (*fields, "amount_yuan", "at_least", "about", "records")
+        _emit((row.as_row() for row in rows), total_fields, output, table)
+
+
+def report(raw: Raw) -> None:
+    from xiezuo_cli import funds
+
+    output = OutputOptions.parse(raw)
+    per = query.check_choice(str(raw.get("per") or "pairing").strip(), ("pairing", "year"), "--per")
+    data = _load(raw)
+    selected = query.select(data, _filters(data, raw))
+    order = {category: index for index, category in enumerate(CATEGORIES)}
+    groups: dict[object, list[Record]] = {}
+    for record in selected:
+        groups.setdefault(record.pairing if per == "pairing" else record.year, []).append(record)
+    if per == "pairing":
+        keys = [p for p in data.pairings if p in groups]
+    else:
+        keys = sorted(groups, key=lambda year: (year is None, year or 0))
+    report_groups = []
+    ordered: list[Record] = []
+    for key in keys:
+        records = sorted(groups[key], key=lambda r: (order[r.category], r.id))
+        ordered.extend(records)
+        if per == "pairing":
+            pairing = data.pairings[key]  # type: ignore[index]
+            title = (
+                f"{pairing.label} · {pairing.kind}：{pairing.provider.name} → "
+                f"{pairing.receiver.name}"
+            )
+        else:
+            title = f"{key}年" if key is not None else "跨年累计（未注明年份）"
+        source_ids = dict.fromkeys(record.source for record in records)
+        sources = [data.sources[source_id] for source_id in source_ids]
+        report_groups.append((title, records, funds.totals(records, ("category",)), sources))
+
+    def table() -> None:
+        from xiezuo_cli import render
+
+        render.report_tables(data, report_groups, output, chart=bool(raw.get("chart")))
+
+    _emit((record.as_dict() for record in ordered), RECORD_FIELDS, output, table)
+
+
+def show(raw: Raw) -> None:
+    from xiezuo_cli import funds
+    from xiezuo_cli.names import match_pairings
+
+    output = OutputOptions.parse(raw)
+    data = _load(raw)
+    name = str(raw.get("pair") or "")
+    found = match_pairings(data.pairings.values(), name)
+    if len(found) > 1:
+        listed = ", ".join(f"{p.id} ({p.label})" for p in found)
+        raise UsageProblem(f"{name!r} fits {len(found)} pairings: {listed}; name one of them")
+    pairing = found[0]
+    order = {category: index for index, category in enumerate(CATEGORIES)}
+    records = sorted(data.records_of(pairing.id), key=lambda r: (order[r.category], r.id))
+    rows = funds.totals(records, ("category",))
+    source_ids = dict.fromkeys([pairing.source, *(r.source for r in records)])
+    sources = [data.sources[source_id] for source_id in source_ids]
+
+    if output.format == "json":
+        document = {
+            "pairing": {
+                "id": pairing.id,
+                "kind": pairing.kind,
+                "provider": pairing.provider.name,
+                "receiver": pairing.receiver.name,
+                "since": pairing.since,
+            },
+            "funds": [
+                {k: v for k, v in row.as_row().items()} for row in [*rows, *funds.aid_totals(rows)]
+            ],
+            "records": [record.as_dict() for record in records],
+            "sources": [_source_dict(source) for source in sources],
+        }
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+
+    def table() -> None:
+        from xiezuo_cli import render
+
+        render.dossier(data, pairing, rows, records, sources, output)
+
+    _emit((record.as_dict() for record in records), RECORD_FIELDS, output, table)
+
+
+def _source_dict(source: Source) -> dict[str, object]:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "publisher": source.publisher,
+        "author": source.author,
+        "published": source.published,
+        "url": source.url,
+    }
+
+
+def cite(raw: Raw) -> None:
+    output = OutputOptions.parse(raw)
+    data = _load(raw)
+    record_id = str(raw.get("record") or "").strip()
+    record = data.record(record_id)
+    if record is None:
+        import difflib
+
+        close = difflib.get_close_matches(record_id, [r.id for r in data.records], n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see `xiezuo list` for ids"
+        raise UsageProblem(f"no record {record_id!r}{hint}")
+    source = data.sources[record.source]
+    row = {
+        **record.as_dict(),
+        **{f"source_{key}": value for key, value in _source_dict(source).items() if key != "id"},
+    }
+
+    def table() -> None:
+        from xiezuo_cli import render
+
+        render.citation(data, record, source, output)
+
+    _emit([row], CITE_FIELDS, output, table)
+
+
+RUNNERS: dict[str, Callable[[Raw], None]] = {
+    "pairs": pairs,
+    "list": list_records,
+    "filter": filter_records,
+    "funds": funds_totals,
+    "report": report,
+    "show": show,
+    "cite": cite,
+}

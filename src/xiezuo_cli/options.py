@@ -1,0 +1,280 @@
+"""Every command's options and arguments, declared once as data.
+
+Typer builds the documented interface (help, completion, error messages) from these
+declarations in cli.py, and argv.py reads the same declarations to parse a well-formed command
+line without importing Typer at all. Values stay the text the user typed (str, bool, list of
+str) until the core parses them, so a bad value gives the same one-line error on either path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.output import FORMATS
+
+
+@dataclass(frozen=True)
+class Opt:
+    name: str  # the keyword the command receives
+    flags: tuple[str, ...]
+    help: str
+    kind: str = "text"  # text | flag | multi (repeatable text)
+    metavar: str | None = None
+    complete: str | None = None  # "pairing": complete with the pairing names of the database
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    help: str
+    metavar: str
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    help: str  # first line: the summary `xiezuo --help` lists
+    examples: tuple[str, ...]
+    options: tuple[Opt, ...]
+    arguments: tuple[Arg, ...] = ()
+
+    def option(self, flag: str) -> Opt | None:
+        return next((opt for opt in self.options if flag in opt.flags), None)
+
+
+DB = Opt(
+    "db",
+    ("--db",),
+    "Database file to read. Default: $XIEZUO_DB, else the data bundled with xiezuo.",
+    metavar="PATH",
+)
+
+OUTPUT = (
+    Opt(
+        "format",
+        ("--format", "-f"),
+        "Output format: " + ", ".join(FORMATS) + ". Default: table on a terminal, csv in a pipe.",
+        metavar="FORMAT",
+    ),
+    Opt("csv", ("--csv",), "Shortcut for --format csv.", kind="flag"),
+    Opt("json", ("--json",), "Shortcut for --format json.", kind="flag"),
+    Opt("no_headers", ("--no-headers",), "CSV/TSV without the header row.", kind="flag"),
+    Opt(
+        "excel",
+        ("--excel",),
+        "CSV for Excel: a UTF-8 BOM, and text cells starting with = + - @ guarded with '.",
+        kind="flag",
+    ),
+    Opt("unit", ("--unit",), "Money unit in tables: 元, 万元 (default) or 亿元.", metavar="UNIT"),
+    Opt("no_color", ("--no-color",), "No colour (also: NO_COLOR=1 or TERM=dumb).", kind="flag"),
+)
+
+PAIR = Opt(
+    "pair",
+    ("--pair", "-p"),
+    "Pairing by place name, any form: 苍溪, 苍溪县, 蒼溪, cangxi, 余杭-苍溪, yuhang-cangxi. "
+    "Repeatable; a name that fits several pairings (萧山) selects them all.",
+    kind="multi",
+    metavar="NAME",
+    complete="pairing",
+)
+KIND = Opt(
+    "kind", ("--kind",), "Programme: 东西部协作, 对口支援, 山海协作 or 对口合作.", metavar="KIND"
+)
+
+FILTERS = (
+    PAIR,
+    KIND,
+    Opt(
+        "category",
+        ("--category", "-c"),
+        "Category, repeatable: 财政援助, 社会帮扶, 消费帮扶, 产业合作, 劳务协作, 人才交流, "
+        "携手促振兴, 成效.",
+        kind="multi",
+        metavar="CATEGORY",
+    ),
+    Opt(
+        "year", ("--year", "-y"), "Year the figure belongs to: 2021, or 2021-2023.", metavar="YEARS"
+    ),
+    Opt(
+        "since",
+        ("--since",),
+        "Figures as of this date or later: 2021, 2021-06, 2021-06-15, 'June 2021', 2021年6月.",
+        metavar="DATE",
+    ),
+    Opt("until", ("--until",), "Figures as of this date or earlier (same forms).", metavar="DATE"),
+    Opt(
+        "min_amount",
+        ("--min",),
+        "Money at least: 39000000, 3900万, 3900万元, 2.22亿.",
+        metavar="AMOUNT",
+    ),
+    Opt("max_amount", ("--max",), "Money at most (same forms).", metavar="AMOUNT"),
+    Opt("money", ("--money",), "Money records only.", kind="flag"),
+    Opt("search", ("--search", "-s"), "Text in the item or the quote (原文).", metavar="TEXT"),
+)
+
+FILTER_NAMES = tuple(opt.name for opt in FILTERS)
+
+SELECTION = (
+    Opt("sort", ("--sort",), "Sort by a field (see --columns).", metavar="FIELD"),
+    Opt("desc", ("--desc",), "Sort in descending order.", kind="flag"),
+    Opt("limit", ("--limit", "-n"), "Show at most N records.", metavar="N"),
+    Opt(
+        "columns",
+        ("--columns",),
+        "Fields to show, comma-separated, e.g. id,item,amount_yuan. Default: all contract "
+        "fields in CSV/JSON, a readable set in tables.",
+        metavar="A,B,C",
+    ),
+)
+
+CHART = Opt("chart", ("--chart",), "Also draw the amounts as horizontal bars.", kind="flag")
+
+
+def _spec(name: str, help: str, examples: tuple[str, ...], *options: Opt, args=()) -> CommandSpec:
+    return CommandSpec(name, help, examples, (*options, *OUTPUT, DB), tuple(args))
+
+
+COMMANDS = (
+    _spec(
+        "pairs",
+        "One row per pairing: kind, provider → receiver, since, records, 财政援助 total.",
+        ("xiezuo pairs", "xiezuo pairs --kind 东西部协作 --json"),
+        PAIR,
+        KIND,
+    ),
+    _spec(
+        "list",
+        "Records, narrowed by the shared filters, sorted and cut as you ask.",
+        (
+            "xiezuo list --pair 苍溪 --category 财政援助",
+            "xiezuo list --money --min 1000万 --sort amount_yuan --desc --limit 5",
+            "xiezuo list --search 校服 --columns id,item,value,unit --csv",
+        ),
+        *FILTERS,
+        *SELECTION,
+    ),
+    _spec(
+        "filter",
+        "Records matching every 'field OP value' expression (OP: = != > >= < <= ~).",
+        (
+            "xiezuo filter 'amount_yuan>=1000万' 'category=财政援助'",
+            "xiezuo filter 'quote~校服' 'year=2021' --json",
+            "xiezuo filter 'as_of<2022-01' 'unit=人'",
+        ),
+        *FILTERS,
+        *SELECTION,
+        args=(Arg("expressions", "Expressions such as amount_yuan>=3900万.", "EXPR...", True),),
+    ),
+    _spec(
+        "funds",
+        "Money totals by pairing and category, counting nothing twice.",
+        (
+            "xiezuo funds --pair 苍溪",
+            "xiezuo funds --by year --by category --json",
+            "xiezuo funds --pair 萧山 --explain",
+        ),
+        *FILTERS,
+        Opt(
+            "by",
+            ("--by",),
+            "Group by, repeatable: pairing, year, category, kind, provider, receiver. "
+            "Default: pairing and category. Category is always kept apart.",
+            kind="multi",
+            metavar="FIELD",
+        ),
+        Opt(
+            "explain", ("--explain",), "List the records summed and skipped, with why.", kind="flag"
+        ),
+        CHART,
+    ),
+    _spec(
+        "report",
+        "One table per pairing (or per year): its records, subtotals per category, sources.",
+        ("xiezuo report --pair 旺苍", "xiezuo report --per year --chart"),
+        *FILTERS,
+        Opt("per", ("--per",), "pairing (default) or year.", metavar="pairing|year"),
+        CHART,
+    ),
+    _spec(
+        "show",
+        "One pairing's dossier: funds by category, people and counts, other figures, sources.",
+        ("xiezuo show 苍溪", "xiezuo show kangding --json"),
+        args=(Arg("pair", "The pairing: 苍溪, 康定, 余杭-苍溪, yuhang-cangxi …", "PAIR"),),
+    ),
+    _spec(
+        "cite",
+        "One record with its quote (原文) and its source: title, publisher, date, URL.",
+        ("xiezuo cite cangxi-special-fund", "xiezuo cite wangcang-donations --json"),
+        args=(Arg("record", "The record id, as `list` shows it.", "ID"),),
+    ),
+)
+
+COMMANDS_BY_NAME = {spec.name: spec for spec in COMMANDS}
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    format: str
+    headers: bool
+    excel: bool
+    unit: str
+    color: bool
+
+    @property
+    def is_table(self) -> bool:
+        return self.format == "table"
+
+    @classmethod
+    def parse(cls, raw: dict[str, object]) -> OutputOptions:
+        chosen = [
+            value
+            for value in (
+                raw.get("format"),
+                "csv" if raw.get("csv") else None,
+                "json" if raw.get("json") else None,
+            )
+            if value
+        ]
+        if len(set(chosen)) > 1:
+            raise UsageProblem(
+                "choose one output format: --format, --csv and --json disagree "
+                f"({', '.join(chosen)})"
+            )
+        fmt = str(chosen[0]).strip().lower() if chosen else _default_format()
+        if fmt not in FORMATS:
+            raise UsageProblem(f"invalid --format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        unit = str(raw.get("unit") or "万元").strip()
+        if unit not in ("元", "万元", "亿元"):
+            raise UsageProblem(f"invalid --unit {unit!r}: choose one of 元, 万元, 亿元")
+        color = not (
+            raw.get("no_color") or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
+        )
+        return cls(
+            format=fmt,
+            headers=not raw.get("no_headers"),
+            excel=bool(raw.get("excel")),
+            unit=unit,
+            color=color,
+        )
+
+
+def _default_format() -> str:
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+def parse_limit(text: object) -> int | None:
+    if text is None or text == "":
+        return None
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise UsageProblem(f"invalid --limit {text!r}: use a whole number") from None
+    if value < 0:
+        raise UsageProblem(f"invalid --limit {text!r}: use 0 or more")
+    return value
