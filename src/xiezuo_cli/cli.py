@@ -20,7 +20,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from xiezuo_cli import __version__
-from xiezuo_cli.entry import fail, guard
+from xiezuo_cli.entry import fail, guard, reader_may_leave
 from xiezuo_cli.errors import ExitStatus, UsageProblem
 from xiezuo_cli.options import COMMANDS, DB, Arg, CommandSpec, Opt
 
@@ -143,7 +143,7 @@ def _callback(spec: CommandSpec) -> Callable[..., None]:
     def callback(**raw: Any) -> None:
         from xiezuo_cli.commands import RUNNERS
 
-        RUNNERS[spec.name](raw)
+        reader_may_leave(lambda: RUNNERS[spec.name](raw))
 
     parameters = [_argument_parameter(a) for a in spec.arguments]
     parameters += [_option_parameter(o) for o in spec.options]
@@ -158,7 +158,12 @@ def _epilog(examples: tuple[str, ...]) -> str:
 
 
 for _spec in COMMANDS:
-    app.command(name=_spec.name, help=_spec.help, epilog=_epilog(_spec.examples))(_callback(_spec))
+    app.command(
+        name=_spec.name,
+        help=_spec.help,
+        short_help=_spec.help,  # click would cut the summary at 45 characters
+        epilog=_epilog(_spec.examples),
+    )(_callback(_spec))
 
 
 # ─── commands with their own shape ────────────────────────────────────────────────────────
@@ -219,7 +224,11 @@ def export(
     if fmt not in EXPORT_FORMATS:
         raise UsageProblem(f"invalid --format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
     data = _load(db)
-    write_rows((record.as_dict() for record in data.records), RECORD_FIELDS, fmt, sys.stdout)
+    reader_may_leave(
+        lambda: write_rows(
+            (record.as_dict() for record in data.records), RECORD_FIELDS, fmt, sys.stdout
+        )
+    )
 
 
 def main() -> int:

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
-from xiezuo_cli.errors import ExitStatus, XiezuoError
+from xiezuo_cli.errors import ExitStatus, ReaderGone, XiezuoError
 
 T = TypeVar("T")
 
-BROKEN_PIPE_STATUS = 141  # 128 + SIGPIPE, what a shell reports for any tool whose reader left
+BROKEN_PIPE_STATUS = ExitStatus.BROKEN_PIPE
 
 
 def fail(message: str, status: int) -> NoReturn:
@@ -39,11 +39,11 @@ def guard(run: Callable[[], T]) -> T:
     """Run a command; turn every failure into one line on stderr and a documented exit code."""
     try:
         return run()
-    except XiezuoError as error:
-        fail(str(error), error.exit_status)
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         _silence_stdout()
         sys.exit(BROKEN_PIPE_STATUS)
+    except XiezuoError as error:
+        fail(str(error), error.exit_status)
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         sys.exit(130)
@@ -51,6 +51,16 @@ def guard(run: Callable[[], T]) -> T:
         if os.environ.get("XIEZUO_DEBUG"):
             raise
         fail(f"unexpected {type(error).__name__}: {error}", ExitStatus.ERROR)
+
+
+def reader_may_leave(run: Callable[[], T]) -> T:
+    """Run output-writing code under Typer, which would turn a broken pipe into exit 1."""
+    try:
+        result = run()
+        sys.stdout.flush()  # a closed pipe often shows only at the flush
+        return result
+    except BrokenPipeError:
+        raise ReaderGone() from None
 
 
 def main() -> int:

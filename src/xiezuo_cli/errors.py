@@ -15,12 +15,22 @@ class ExitStatus(IntEnum):
     ERROR = 1  # unexpected: a bug, or the system failed us
     USAGE = 2  # bad option value, unknown pairing or field
     DATA = 3  # the data file is missing, unreadable or invalid
+    BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of a pipe left early, as for any Unix tool
 
 
 class XiezuoError(Exception):
     """Base of every error the CLI reports as one line instead of a traceback."""
 
     exit_status = ExitStatus.ERROR
+
+
+class ReaderGone(XiezuoError):
+    """stdout's reader closed the pipe (``xiezuo list | head -1``): stop quietly.
+
+    Not an OSError on purpose: Typer turns a broken pipe OSError into a bare exit 1 itself.
+    """
+
+    exit_status = ExitStatus.BROKEN_PIPE
 
 
 class UsageProblem(XiezuoError):

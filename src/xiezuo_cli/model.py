@@ -124,5 +124,10 @@ class Record:
     def is_money(self) -> bool:
         return self.amount_yuan is not None
 
+    @property
+    def is_rate(self) -> bool:
+        """A rate or share (元/人·年, %): never summed, never counted as a quantity."""
+        return self.amount_yuan is None and ("/" in self.unit or self.unit == "%")
+
     def as_dict(self, fields: tuple[str, ...] = RECORD_FIELDS) -> dict[str, object]:
         return {name: getattr(self, name) for name in fields}

@@ -62,9 +62,20 @@ def safe(value: object) -> Text:
     return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
 
 
+class _Console(Console):
+    """A Rich console whose lines carry no trailing padding: Rich pads every cell to its
+    column's width, which leaves spaces at the end of lines in files and diffs."""
+
+    def print(self, *objects: object, **kwargs: object) -> None:  # type: ignore[override]
+        with self.capture() as captured:
+            super().print(*objects, **kwargs)  # type: ignore[arg-type]
+        lines = captured.get().split("\n")
+        self.file.write("\n".join(line.rstrip(" ") for line in lines))
+
+
 def make_console(options: OutputOptions) -> Console:
     terminal = sys.stdout.isatty()
-    return Console(
+    return _Console(
         file=sys.stdout,
         no_color=not options.color,
         highlight=False,
@@ -424,11 +435,19 @@ def dossier(
     if not funds_rows:
         money.add_row(safe("（文章未报道金额）"), "", "")
     _print(console, money, title="资金（按类别，不重复计算）")
+    console.print()
 
-    people = [r for r in records if r.amount_yuan is None and r.unit == "人"]
-    counts = [r for r in records if r.amount_yuan is None and r.unit != "人" and "元" not in r.unit]
-    others = [r for r in records if r not in people and r not in counts]
-    for title, chosen in (("人员", people), ("数量", counts), ("其他数字", others)):
+    money_records = [r for r in records if r.amount_yuan is not None]
+    people = [r for r in records if not r.is_money and r.unit == "人"]
+    rates = [r for r in records if r.is_rate]
+    counts = [r for r in records if not r.is_money and r.unit != "人" and not r.is_rate]
+    sections = (
+        ("资金明细", money_records),
+        ("人员", people),
+        ("数量", counts),
+        ("比率与标准", rates),
+    )
+    for title, chosen in sections:
         if not chosen:
             continue
         table = _table()
@@ -452,6 +471,7 @@ def dossier(
                 safe(remarks(record)),
             )
         _print(console, table, title=title)
+        console.print()
 
     sources_table = _table()
     for heading in ("标题", "发布", "日期", "链接"):
