@@ -88,7 +88,17 @@ def decisions(records: Iterable[Record]) -> list[Decision]:
     return [d for d in map(decide, records) if d is not None]
 
 
-EXPLAIN_FIELDS = ("id", "pairing", "category", "item", "amount_yuan", "approx", "counted", "reason")
+EXPLAIN_FIELDS = (
+    "id",
+    "pairing",
+    "category",
+    "item",
+    "amount_yuan",
+    "approx",
+    "counted",
+    "reason",
+    "part_of",
+)
 
 
 def explain_row(decision: Decision) -> dict[str, object]:
@@ -102,6 +112,7 @@ def explain_row(decision: Decision) -> dict[str, object]:
         "approx": record.approx,
         "counted": decision.counted,
         "reason": decision.reason,
+        "part_of": record.part_of,
     }
 
 
