@@ -8,7 +8,9 @@ the main command is over it.
 All commands are run round-robin (floor, main, others, floor, main, ...) so that whatever else
 the machine is doing hits every command alike. Each run is one fresh process started with
 subprocess.run and timed with time.perf_counter, on the bundled data (XIEZUO_DB is removed from
-the environment) and with NO_COLOR=1.
+the environment) and with NO_COLOR=1. Bytecode goes to a private temporary cache
+(PYTHONPYCACHEPREFIX), as for an installed package; --no-bytecode-cache measures an editable
+checkout under PYTHONDONTWRITEBYTECODE=1 instead, which compiles xiezuo's sources on every run.
 
     .venv/bin/python benchmarks/startup.py                # 30 rounds after 3 warm-up rounds
     .venv/bin/python benchmarks/startup.py --runs 50 --json
@@ -25,10 +27,12 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 MAIN_LABEL = "funds --pair 苍溪 --csv"
 FLOOR_LABEL = "python -c pass"
@@ -58,11 +62,17 @@ def percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)
 
 
+def give_up(message: str) -> NoReturn:
+    """The benchmark could not run: exit 2, distinct from 1 (over the limit)."""
+    print(f"startup.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def find_console_script() -> Path:
     script = Path(sys.executable).parent / "xiezuo"
     if not script.is_file():
-        sys.exit(
-            f"startup.py: no `xiezuo` console script next to {sys.executable}\n"
+        give_up(
+            f"no `xiezuo` console script next to {sys.executable}\n"
             "Run this with the Python of the environment where xiezuo is installed, e.g.\n"
             "    .venv/bin/python benchmarks/startup.py"
         )
@@ -104,9 +114,21 @@ def build_commands(xiezuo: Path) -> list[Command]:
     ]
 
 
-def base_env() -> dict[str, str]:
+def base_env(pycache: str | None) -> dict[str, str]:
+    """os.environ without XIEZUO_DB & co., with NO_COLOR=1, and the bytecode set-up.
+
+    With ``pycache`` (the default), bytecode is read from and written to that private folder
+    (PYTHONPYCACHEPREFIX), as an installed package would have it, without writing __pycache__
+    folders into the checkout. With None (--no-bytecode-cache), PYTHONDONTWRITEBYTECODE=1: an
+    editable checkout without __pycache__ then compiles its sources on every run.
+    """
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
     env["NO_COLOR"] = "1"
+    if pycache is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
     return env
 
 
@@ -118,13 +140,18 @@ def run_once(command: Command, env: dict[str, str]) -> float:
         )
     except subprocess.CalledProcessError as error:
         stderr = error.stderr.decode("utf-8", "replace").strip()
-        sys.exit(f"startup.py: `{command.label}` exited with status {error.returncode}\n{stderr}")
+        give_up(f"`{command.label}` exited with status {error.returncode}\n{stderr}")
     return time.perf_counter() - start
 
 
-def measure(commands: list[Command], runs: int, warmup: int, progress: bool) -> None:
-    env = base_env()
+def measure(
+    commands: list[Command], runs: int, warmup: int, pycache: str | None, progress: bool
+) -> None:
+    env = base_env(pycache)
     envs = [{**env, **c.extra_env} for c in commands]
+    if pycache is not None:  # fill the bytecode cache, whatever --warmup says
+        for command, command_env in zip(commands, envs, strict=True):
+            run_once(command, command_env)
     for round_no in range(warmup + runs):
         timed = round_no >= warmup
         for command, command_env in zip(commands, envs, strict=True):
@@ -148,7 +175,9 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def results(commands: list[Command], runs: int, warmup: int, max_ratio: float) -> dict:
+def results(
+    commands: list[Command], runs: int, warmup: int, bytecode_cache: bool, max_ratio: float
+) -> dict:
     by_label = {c.label: c.summary() for c in commands}
     floor, main = by_label[FLOOR_LABEL], by_label[MAIN_LABEL]
     ratio = main["median_ms"] / floor["median_ms"]
@@ -159,8 +188,9 @@ def results(commands: list[Command], runs: int, warmup: int, max_ratio: float) -
         "cpus": os.cpu_count(),
         "runs": runs,
         "warmup": warmup,
+        "bytecode_cache": bytecode_cache,
         "commands": [
-            {"label": c.label, "argv": c.argv[1:], "env": c.extra_env, **by_label[c.label]}
+            {"label": c.label, "argv": c.argv, "env": c.extra_env, **by_label[c.label]}
             | {"ratio_to_floor": by_label[c.label]["median_ms"] / floor["median_ms"]}
             for c in commands
         ],
@@ -178,7 +208,8 @@ def print_table(report: dict) -> None:
     width = max(display_width(r["label"]) for r in rows)
     print(
         f"{report['runs']} interleaved runs per command after {report['warmup']} warm-up rounds; "
-        f"Python {report['python']}, {report['cpus']} CPUs"
+        f"Python {report['python']}, {report['cpus']} CPUs, "
+        f"bytecode cache {'on' if report['bytecode_cache'] else 'off'}"
     )
     header = f"{pad('command', width)}  {'median':>9}  {'min':>9}  {'p90':>9}  {'× floor':>7}"
     print(header)
@@ -216,13 +247,24 @@ def main() -> int:
         default=5.0,
         help="exit 1 if median(main) / median(floor) is above this (default 5.0)",
     )
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="run with PYTHONDONTWRITEBYTECODE=1 instead of a private bytecode cache",
+    )
     args = parser.parse_args()
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be at least 1 and --warmup at least 0")
 
     commands = build_commands(find_console_script())
-    measure(commands, args.runs, args.warmup, progress=not args.json and sys.stderr.isatty())
-    report = results(commands, args.runs, args.warmup, args.max_ratio)
+    progress = not args.json and sys.stderr.isatty()
+    if args.no_bytecode_cache:
+        measure(commands, args.runs, args.warmup, None, progress)
+    else:
+        with tempfile.TemporaryDirectory(prefix="xiezuo-bench-pycache-") as pycache:
+            measure(commands, args.runs, args.warmup, pycache, progress)
+    cache = not args.no_bytecode_cache
+    report = results(commands, args.runs, args.warmup, cache, args.max_ratio)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -8,7 +8,7 @@ path of every query command.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MULTIPLIERS = {"万": 10**4, "亿": 10**8}
 DISPLAY_UNITS = {"元": 1, "万元": 10**4, "亿元": 10**8}
@@ -37,8 +37,7 @@ class AmountError(ValueError):
     """Text that is not a figure or amount; the message is one line for the user."""
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     value: int | float  # int whenever the figure is whole
     unit: str  # what follows the number as written: 元, 平方米, 名, 大共建产业园
     approx: str  # exact | at_least | about

@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -21,8 +20,8 @@ from typer.core import TyperGroup
 
 from xiezuo_cli import __version__
 from xiezuo_cli.entry import fail, guard, reader_may_leave
-from xiezuo_cli.errors import ExitStatus, UsageProblem
-from xiezuo_cli.options import COMMANDS, DB, Arg, CommandSpec, Opt
+from xiezuo_cli.errors import ExitStatus, ReaderGone
+from xiezuo_cli.options import COMMANDS, Arg, CommandSpec, Opt
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok (also when nothing matches), 1 unexpected error, 2 usage error "
@@ -47,6 +46,12 @@ class XiezuoGroup(TyperGroup):
                 fail(error.format_message() + hint, error.exit_code)
             except typer.Abort:
                 fail("aborted", ExitStatus.ERROR)
+            except SystemExit:
+                # Typer answers a broken pipe (help into `| head`) with a bare exit 1, after
+                # swapping stdout for click's PacifyFlushWrapper: report it as the pipe it was.
+                if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+                    raise ReaderGone() from None
+                raise
 
         result = guard(run)
         if not standalone_mode:
@@ -89,26 +94,28 @@ def root(
 
 
 def complete_pairing(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Names of the database in use that start with what was typed, in any form (cang → 苍溪)."""
+    """Names of the database in use that start with what was typed: 苍 → 苍溪, cang → cangxi.
+
+    Typer drops any completion that does not start with the typed text, so pinyin completes to
+    pinyin (which --pair accepts as well) rather than to characters.
+    """
     from xiezuo_cli import dataset
-    from xiezuo_cli.names import normalize
+    from xiezuo_cli.names import display_names, normalize
 
     try:
         data = dataset.load(dataset.resolve_path(ctx.params.get("db")))
     except Exception:  # completion must never print an error into the shell
         return []
+    names = [name for name in display_names(data.pairings.values()) if name.startswith(incomplete)]
     typed = normalize(incomplete)
-    names: dict[str, None] = {}
     for pairing in data.pairings.values():
-        for place, keys in (
-            (pairing.provider, pairing.provider_keys),
-            (pairing.receiver, pairing.receiver_keys),
-        ):
-            if any(key.startswith(typed) for key in keys):
-                names[place.short] = None
-        if pairing.id.startswith(typed):
-            names[pairing.id] = None
-    return list(names)
+        for keys in (pairing.provider_keys, pairing.receiver_keys):
+            romanised = sorted(
+                (key for key in keys if key.isascii() and key.startswith(typed)), key=len
+            )
+            if typed and romanised and incomplete.isascii():
+                names.append(incomplete + romanised[0][len(typed) :])
+    return list(dict.fromkeys(names))
 
 
 # ─── commands built from their declarations ───────────────────────────────────────────────
@@ -166,71 +173,6 @@ for _spec in COMMANDS:
     )(_callback(_spec))
 
 
-# ─── commands with their own shape ────────────────────────────────────────────────────────
-
-DbOption = Annotated[str | None, typer.Option(*DB.flags, help=DB.help, metavar=DB.metavar)]
-
-
-def _load(db: str | None):  # -> Dataset; dataset stays off the import path of --help
-    from xiezuo_cli import dataset
-
-    return dataset.load(dataset.resolve_path(db))
-
-
-@app.command(
-    epilog=_epilog(("xiezuo validate", "xiezuo validate --db my-copy.json")),
-)
-def validate(db: DbOption = None) -> None:
-    """Check the database file and print a short summary.
-
-    Checks the schema version, every field's type, the categories (财政援助, 社会帮扶, …),
-    references to pairings and sources, and that part_of points at a record of the same
-    pairing that is no smaller, with no cycles. Exit 3 with the first problem found.
-    """
-    data = _load(db)
-    money = sum(1 for record in data.records if record.is_money)
-    sys.stdout.write(
-        f"ok: {data.path}: {len(data.pairings)} pairings, {len(data.records)} records "
-        f"({money} money), {len(data.sources)} sources\n"
-    )
-
-
-EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv")
-
-
-@app.command(
-    epilog=_epilog(
-        (
-            "xiezuo export > records.json",
-            "xiezuo export --format csv > records.csv",
-            "xiezuo export | jq '[.[] | select(.category==\"财政援助\")] | length'",
-        )
-    ),
-)
-def export(
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="json (one array), jsonl, csv or tsv.")
-    ] = "json",
-    db: DbOption = None,
-) -> None:
-    """Print every record with the contract fields, in id order.
-
-    Fields: id, pairing, kind, provider, receiver, category, item, metric, value, unit,
-    amount_yuan, approx, year, as_of, cumulative, stage, part_of, source, quote, note.
-    """
-    from xiezuo_cli.model import RECORD_FIELDS
-    from xiezuo_cli.output import write_rows
-
-    if fmt not in EXPORT_FORMATS:
-        raise UsageProblem(f"invalid --format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
-    data = _load(db)
-    reader_may_leave(
-        lambda: write_rows(
-            (record.as_dict() for record in data.records), RECORD_FIELDS, fmt, sys.stdout
-        )
-    )
-
-
 def main() -> int:
     """Kept for `from xiezuo_cli.cli import main`; the console script is entry.main."""
     from xiezuo_cli.entry import main as entry_main
@@ -238,4 +180,4 @@ def main() -> int:
     return entry_main()
 
 
-__all__ = ["Path", "app", "main"]
+__all__ = ["app", "main"]

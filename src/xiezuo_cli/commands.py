@@ -6,7 +6,6 @@ dict of raw option values, so the two cannot drift apart.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -139,7 +138,7 @@ def filter_records(raw: Raw) -> None:
     _split_columns(raw)
     data = _load(raw)
     expressions = raw.get("expressions") or ()
-    filters = dataclasses.replace(_filters(data, raw), extra=compile_all(expressions, data))  # type: ignore[arg-type]
+    filters = _filters(data, raw)._replace(extra=compile_all(expressions, data))  # type: ignore[arg-type]
     _records_out(data, query.select(data, filters), raw, output)
 
 
@@ -288,7 +287,29 @@ def cite(raw: Raw) -> None:
     _emit([row], CITE_FIELDS, output, table)
 
 
+def validate(raw: Raw) -> None:
+    data = _load(raw)
+    money = sum(1 for record in data.records if record.is_money)
+    sys.stdout.write(
+        f"ok: {data.path}: {len(data.pairings)} pairings, {len(data.records)} records "
+        f"({money} money), {len(data.sources)} sources\n"
+    )
+
+
+def export(raw: Raw) -> None:
+    from xiezuo_cli.options import EXPORT_FORMATS
+
+    given = raw.get("format")
+    fmt = query.check_choice(
+        "json" if given is None else str(given).strip(), EXPORT_FORMATS, "--format"
+    )
+    data = _load(raw)
+    write_rows((record.as_dict() for record in data.records), RECORD_FIELDS, fmt, sys.stdout)
+
+
 RUNNERS: dict[str, Callable[[Raw], None]] = {
+    "validate": validate,
+    "export": export,
     "pairs": pairs,
     "list": list_records,
     "filter": filter_records,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from xiezuo_cli import store, validate
 from xiezuo_cli.model import Pairing, Record, Source
@@ -35,8 +35,7 @@ def resolve_path(option: str | Path | None) -> Path:
     return bundled_path()
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(NamedTuple):
     path: Path
     pairings: dict[str, Pairing]
     sources: dict[str, Source]

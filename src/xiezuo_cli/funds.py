@@ -15,7 +15,7 @@ The rules, each with the reason it exists:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import CATEGORIES, FLOW_CATEGORIES, Record
@@ -26,16 +26,14 @@ AID_TOTAL_LABEL = "帮扶资金合计"
 AID_TOTAL_PARTS = ("财政援助", "社会帮扶")
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     record: Record
     counted: bool
     reason: str  # machine code: summed | rate | outcome | planned | part_of
     detail: str  # for people, in Chinese
 
 
-@dataclass(frozen=True)
-class Total:
+class Total(NamedTuple):
     key: tuple[tuple[str, object], ...]  # (field, value) for each grouping field, category included
     amount_yuan: int
     at_least: bool

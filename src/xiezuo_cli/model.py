@@ -5,7 +5,7 @@ Everything here is frozen: a loaded database is read, never changed, by a query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SCHEMA_VERSION = 1
 
@@ -57,16 +57,14 @@ RECORD_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     name: str  # full official name: 杭州市余杭区
     county: str  # county-level name with suffix: 余杭区
     short: str  # without suffix: 余杭
     province: str
 
 
-@dataclass(frozen=True, slots=True)
-class Pairing:
+class Pairing(NamedTuple):
     id: str
     kind: str
     provider: Place
@@ -84,8 +82,7 @@ class Pairing:
         return f"{self.provider.short}→{self.receiver.short}"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     publisher: str
@@ -96,8 +93,7 @@ class Source:
     note: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     id: str
     pairing: str
     kind: str

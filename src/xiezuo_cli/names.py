@@ -20,7 +20,15 @@ _SEPARATORS = re.compile(r"[\s\-‐‑–—―~·•・→↔/_.,'’，、]+")
 
 def normalize(text: str) -> str:
     """Case-, width- and separator-insensitive key: 'Cang Xi' and 'cangxi' are one key."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).casefold().replace("ü", "v")
+    key = text
+    # Twice at most: removing a separator can leave a combining mark that NFKC then joins up.
+    for _ in range(3):
+        folded = _SEPARATORS.sub("", unicodedata.normalize("NFKC", key)).casefold()
+        folded = folded.replace("ü", "v")
+        if folded == key:
+            break
+        key = folded
+    return key
 
 
 def pairing_matches(pairing: Pairing, key: str) -> bool:

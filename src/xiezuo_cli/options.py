@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.output import FORMATS
 
 
-@dataclass(frozen=True)
-class Opt:
+class Opt(NamedTuple):
     name: str  # the keyword the command receives
     flags: tuple[str, ...]
     help: str
@@ -26,16 +25,14 @@ class Opt:
     complete: str | None = None  # "pairing": complete with the pairing names of the database
 
 
-@dataclass(frozen=True)
-class Arg:
+class Arg(NamedTuple):
     name: str
     help: str
     metavar: str
     multiple: bool = False
 
 
-@dataclass(frozen=True)
-class CommandSpec:
+class CommandSpec(NamedTuple):
     name: str
     help: str  # first line: the summary `xiezuo --help` lists
     examples: tuple[str, ...]
@@ -215,11 +212,44 @@ COMMANDS = (
     ),
 )
 
+EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv")
+
+COMMANDS += (
+    CommandSpec(
+        "validate",
+        "Check the database file and print a short summary. Checks the schema version, every "
+        "field's type, the categories, references to pairings and sources, and that part_of "
+        "points at a record of the same pairing that is no smaller, with no cycles; exit 3 "
+        "with the first problem found.",
+        ("xiezuo validate", "xiezuo validate --db my-copy.json"),
+        (DB,),
+    ),
+    CommandSpec(
+        "export",
+        "Print every record with the contract fields, in id order: id, pairing, kind, "
+        "provider, receiver, category, item, metric, value, unit, amount_yuan, approx, year, "
+        "as_of, cumulative, stage, part_of, source, quote, note.",
+        (
+            "xiezuo export > records.json",
+            "xiezuo export --format csv > records.csv",
+            "xiezuo export | jq '[.[] | select(.category==\"财政援助\")] | length'",
+        ),
+        (
+            Opt(
+                "format",
+                ("--format", "-f"),
+                "json (one array, the default), jsonl, csv or tsv.",
+                metavar="FORMAT",
+            ),
+            DB,
+        ),
+    ),
+)
+
 COMMANDS_BY_NAME = {spec.name: spec for spec in COMMANDS}
 
 
-@dataclass(frozen=True)
-class OutputOptions:
+class OutputOptions(NamedTuple):
     format: str
     headers: bool
     excel: bool
@@ -233,13 +263,13 @@ class OutputOptions:
     @classmethod
     def parse(cls, raw: dict[str, object]) -> OutputOptions:
         chosen = [
-            value
+            str(value)
             for value in (
                 raw.get("format"),
                 "csv" if raw.get("csv") else None,
                 "json" if raw.get("json") else None,
             )
-            if value
+            if value is not None
         ]
         if len(set(chosen)) > 1:
             raise UsageProblem(

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from typing import NamedTuple
 
 from xiezuo_cli.amounts import AmountError, parse_yuan
 from xiezuo_cli.dataset import Dataset
@@ -35,14 +34,16 @@ def parse_year_range(text: str) -> tuple[int, int]:
     return first, last
 
 
-def parse_date(text: str, option: str, end: bool) -> date:
+def parse_date(text: str, option: str, end: bool) -> str:
+    """The first (or, for an end, the last) day a date form covers, as an ISO date: records
+    carry ISO dates, which compare correctly as text."""
     from xiezuo_cli.dates import DateParseError, parse_date_span
 
     try:
         span = parse_date_span(text)
     except DateParseError as error:
         raise UsageProblem(f"{option}: {error}") from None
-    return span.last if end else span.first
+    return (span.last if end else span.first).isoformat()
 
 
 def parse_amount_option(text: str, option: str) -> int:
@@ -68,8 +69,7 @@ def check_fields(names: Iterable[str], option: str) -> tuple[str, ...]:
     return fields
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """What --pair, --kind, --category, --year, --since/--until, --min/--max, --money and
     --search ask for. Empty means no restriction."""
 
@@ -77,13 +77,13 @@ class Filters:
     kinds: frozenset[str] = frozenset()
     categories: frozenset[str] = frozenset()
     years: tuple[int, int] | None = None
-    since: date | None = None
-    until: date | None = None
+    since: str | None = None  # ISO date
+    until: str | None = None
     min_yuan: int | None = None
     max_yuan: int | None = None
     money_only: bool = False
     search: str | None = None
-    extra: tuple = field(default=())  # predicates from `filter` expressions
+    extra: tuple = ()  # predicates from `filter` expressions
 
     @classmethod
     def parse(
@@ -143,10 +143,9 @@ class Filters:
             record.year is None or not self.years[0] <= record.year <= self.years[1]
         ):
             return False
-        as_of = date.fromisoformat(record.as_of) if self.since or self.until else None
-        if self.since and as_of < self.since:
+        if self.since and record.as_of < self.since:
             return False
-        if self.until and as_of > self.until:
+        if self.until and record.as_of > self.until:
             return False
         needs_money = self.money_only or self.min_yuan is not None or self.max_yuan is not None
         if needs_money and record.amount_yuan is None:

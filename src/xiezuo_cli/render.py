@@ -78,6 +78,8 @@ def make_console(options: OutputOptions) -> Console:
     return _Console(
         file=sys.stdout,
         no_color=not options.color,
+        # no_color alone still lets bold and other styles through as escape codes
+        color_system="auto" if options.color else None,
         highlight=False,
         emoji=False,
         markup=False,

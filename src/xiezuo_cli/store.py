@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -66,6 +65,8 @@ def _doc_id_order(key: str) -> tuple[int, str]:
 
 def write_tables(path: Path, tables: dict[str, list[dict[str, object]]]) -> None:
     """Replace the database at ``path`` atomically with these tables."""
+    import tempfile  # only the build writes; keep it off the query path
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)

@@ -1,0 +1,294 @@
+"""Pairing names however typed: full, short, suffix, id, traditional, pinyin, pair forms.
+
+Checked through `xiezuo list --pair X --json` (the set of `pairing` values), `xiezuo pairs
+--pair X --json` (the pairings themselves, also those without records) and `xiezuo show X
+--json`, and through the normaliser that both the query and the stored forms go through.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import BUNDLED, one_error_line
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import Result
+
+from xiezuo_cli.names import normalize
+
+Cli = Callable[..., Result]
+
+CANGXI = "yuhang-cangxi"
+XIAOSHAN_ALL = frozenset(
+    {
+        "xiaoshan-wangcang",
+        "xiaoshan-kangding",
+        "xiaoshan-longquan",
+        "xiaoshan-lvyuan",
+        "xiaoshan-gongzhuling",
+    }
+)
+# 萧山 provides five pairings, but the data holds records for three of them only.
+XIAOSHAN_WITH_RECORDS = frozenset({"xiaoshan-wangcang", "xiaoshan-kangding", "xiaoshan-longquan"})
+
+RAW = json.loads(BUNDLED.read_text(encoding="utf-8"))
+RECORD_COUNTS: dict[str, int] = {}
+for _doc in RAW["record"].values():
+    RECORD_COUNTS[_doc["pairing"]] = RECORD_COUNTS.get(_doc["pairing"], 0) + 1
+
+# Every name form stored with the data, plus the pairing ids: all already normalised.
+KNOWN_KEYS = sorted(
+    {key for doc in RAW["pairing"].values() for forms in doc["names"].values() for key in forms}
+    | {normalize(doc["id"]) for doc in RAW["pairing"].values()}
+)
+
+CANGXI_FORMS = (
+    "广元市苍溪县",  # full name
+    "苍溪",  # short
+    "苍溪县",  # with suffix
+    "yuhang-cangxi",  # the id
+    "蒼溪",  # traditional
+    "蒼溪縣",
+    "cangxi",  # pinyin, any case, spaces or not
+    "CangXi",
+    "cang xi",
+    "CANGXI",
+    "Cang-Xi",
+    "ｃａｎｇｘｉ",  # full-width letters
+    " 苍溪 ",
+    "余杭-苍溪",  # provider–receiver forms
+    "余杭苍溪",
+    "余杭→苍溪",
+    "余杭 → 苍溪",
+    "yuhang cangxi",
+    "YuhangCangxi",
+    "余杭区苍溪县",
+    "余杭",  # the provider of one pairing only
+    "杭州市余杭区",
+    "餘杭",
+)
+
+
+# ─── helpers ──────────────────────────────────────────────────────────────────────────────
+
+
+def ok_json(result: Result) -> Any:
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+def listed_pairings(cli: Cli, *names: str) -> set[str]:
+    """The pairings of the records `list --pair NAME ... --json` prints."""
+    args = [arg for name in names for arg in ("--pair", name)]
+    return {record["pairing"] for record in ok_json(cli("list", *args, "--json"))}
+
+
+def pairs_ids(cli: Cli, *names: str) -> set[str]:
+    args = [arg for name in names for arg in ("--pair", name)]
+    return {row["id"] for row in ok_json(cli("pairs", *args, "--json"))}
+
+
+def shown_pairing(cli: Cli, name: str) -> str:
+    return ok_json(cli("show", name, "--json"))["pairing"]["id"]
+
+
+# ─── list --pair ──────────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize("name", CANGXI_FORMS)
+def test_list_pair_forms_select_cangxi(cli: Cli, name: str) -> None:
+    records = ok_json(cli("list", "--pair", name, "--json"))
+    assert {record["pairing"] for record in records} == {CANGXI}
+    assert len(records) == RECORD_COUNTS[CANGXI] == 30
+
+
+@pytest.mark.parametrize("name", CANGXI_FORMS)
+def test_show_forms_find_cangxi(cli: Cli, name: str) -> None:
+    assert shown_pairing(cli, name) == CANGXI
+
+
+@pytest.mark.parametrize("name", CANGXI_FORMS)
+def test_pairs_forms_find_cangxi(cli: Cli, name: str) -> None:
+    assert pairs_ids(cli, name) == {CANGXI}
+
+
+@pytest.mark.parametrize(
+    ("name", "pairing"),
+    [
+        ("旺苍", "xiaoshan-wangcang"),
+        ("旺蒼縣", "xiaoshan-wangcang"),
+        ("wangcang", "xiaoshan-wangcang"),
+        ("Wang Cang", "xiaoshan-wangcang"),
+        ("康定", "xiaoshan-kangding"),
+        ("康定市", "xiaoshan-kangding"),
+        ("甘孜藏族自治州康定市", "xiaoshan-kangding"),
+        ("KangDing", "xiaoshan-kangding"),
+        ("萧山-康定", "xiaoshan-kangding"),
+        ("蕭山康定", "xiaoshan-kangding"),
+        ("xiaoshan-kangding", "xiaoshan-kangding"),
+        ("龙泉", "xiaoshan-longquan"),
+        ("龍泉", "xiaoshan-longquan"),
+        ("long quan", "xiaoshan-longquan"),
+    ],
+)
+def test_list_pair_other_receivers(cli: Cli, name: str, pairing: str) -> None:
+    assert listed_pairings(cli, name) == {pairing}
+    assert shown_pairing(cli, name) == pairing
+
+
+def test_wangcang_and_cangxi_do_not_overlap(cli: Cli) -> None:
+    # 旺苍 and 苍溪 share the character 苍: neither may match the other.
+    assert listed_pairings(cli, "旺苍") == {"xiaoshan-wangcang"}
+    assert listed_pairings(cli, "苍溪") == {CANGXI}
+
+
+@pytest.mark.parametrize("name", ["萧山", "蕭山", "萧山区", "蕭山區", "xiaoshan", "XiaoShan"])
+def test_xiaoshan_selects_all_its_pairings(cli: Cli, name: str) -> None:
+    assert listed_pairings(cli, name) == XIAOSHAN_WITH_RECORDS
+    assert pairs_ids(cli, name) == XIAOSHAN_ALL
+    records = ok_json(cli("list", "--pair", name, "--json"))
+    assert len(records) == 42 == sum(RECORD_COUNTS[p] for p in XIAOSHAN_WITH_RECORDS)
+
+
+def test_pairs_without_pair_lists_all_six(cli: Cli) -> None:
+    assert pairs_ids(cli) == XIAOSHAN_ALL | {CANGXI}
+
+
+def test_repeated_pair_is_a_union(cli: Cli) -> None:
+    assert listed_pairings(cli, "苍溪", "康定") == {CANGXI, "xiaoshan-kangding"}
+    assert pairs_ids(cli, "苍溪", "康定") == {CANGXI, "xiaoshan-kangding"}
+    assert listed_pairings(cli, "苍溪", "萧山") == XIAOSHAN_WITH_RECORDS | {CANGXI}
+    assert pairs_ids(cli, "绿园", "公主岭") == {"xiaoshan-lvyuan", "xiaoshan-gongzhuling"}
+
+
+def test_repeated_pair_never_repeats_records(cli: Cli) -> None:
+    records = ok_json(cli("list", "--pair", "苍溪", "--pair", "余杭", "--pair", "蒼溪", "--json"))
+    ids = [record["id"] for record in records]
+    assert len(ids) == len(set(ids)) == 30
+
+
+def test_pairing_without_records_lists_nothing(cli: Cli) -> None:
+    assert ok_json(cli("list", "--pair", "绿园", "--json")) == []
+    assert pairs_ids(cli, "绿园") == {"xiaoshan-lvyuan"}
+
+
+# ─── ambiguous and unknown names ──────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize("name", ["萧山", "蕭山", "xiaoshan"])
+def test_show_ambiguous_name_lists_every_pairing(cli: Cli, name: str) -> None:
+    result = cli("show", name, "--json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    line = one_error_line(result)
+    for pairing in XIAOSHAN_ALL:
+        assert pairing in line
+    assert CANGXI not in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--pair", "北京"),
+        ("list", "--pair", "cangxu"),
+        ("list", "--pair", "苍溪", "--pair", "北京"),
+        ("pairs", "--pair", "北京"),
+        ("filter", "--pair", "北京", "year=2021"),
+        ("funds", "--pair", "北京"),
+        ("report", "--pair", "北京"),
+        ("show", "北京"),
+        ("show", "cangxu"),
+    ],
+)
+def test_unknown_name_exits_2_with_one_line(cli: Cli, args: tuple[str, ...]) -> None:
+    result = cli(*args, "--json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "unknown pairing" in one_error_line(result)
+
+
+@pytest.mark.parametrize("command", ["list", "show"])
+def test_unknown_name_suggests_the_closest(cli: Cli, command: str) -> None:
+    args = ("show", "cangxu") if command == "show" else ("list", "--pair", "cangxu")
+    line = one_error_line(cli(*args))
+    assert "cangxu" in line
+    assert "苍溪" in line or "cangxi" in line
+
+
+def test_unknown_chinese_name_names_known_ones(cli: Cli) -> None:
+    line = one_error_line(cli("list", "--pair", "苍西"))
+    assert "unknown pairing" in line
+    assert "苍溪" in line
+
+
+@pytest.mark.parametrize("name", ["", "   ", "-", "→"])
+def test_empty_name_is_unknown_not_everything(cli: Cli, name: str) -> None:
+    result = cli("list", f"--pair={name}", "--json")
+    assert result.exit_code == 2
+    one_error_line(result)
+
+
+# ─── normalize ────────────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("cangxi", "cangxi"),
+        ("CangXi", "cangxi"),
+        ("CANGXI", "cangxi"),
+        ("cang xi", "cangxi"),
+        ("Cang-Xi", "cangxi"),
+        ("  cang\txi\n", "cangxi"),
+        ("ｃａｎｇ　ｘｉ", "cangxi"),  # full-width letters and space
+        ("苍溪", "苍溪"),
+        ("余杭-苍溪", "余杭苍溪"),
+        ("余杭→苍溪", "余杭苍溪"),
+        ("余杭 — 苍溪", "余杭苍溪"),
+        ("余杭·苍溪", "余杭苍溪"),
+        ("余杭/苍溪", "余杭苍溪"),
+        ("yuhang-cangxi", "yuhangcangxi"),
+        ("yuhang_cangxi", "yuhangcangxi"),
+        ("Lüyuan", "lvyuan"),
+        ("LÜYUAN", "lvyuan"),
+        ("", ""),
+    ],
+)
+def test_normalize_examples(text: str, key: str) -> None:
+    assert normalize(text) == key
+
+
+def test_stored_name_forms_are_normalised() -> None:
+    assert KNOWN_KEYS
+    assert all(normalize(key) == key for key in KNOWN_KEYS)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.text())
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@st.composite
+def spaced_key(draw: st.DrawFn) -> tuple[str, str]:
+    """A known key, with spaces and hyphens put between its characters and ASCII case varied."""
+    key = draw(st.sampled_from(KNOWN_KEYS))
+    gaps = st.sampled_from(["", " ", "-", "  ", " - ", "\u3000", "—"])
+    parts = []
+    for char in key:
+        upper = char.isascii() and draw(st.booleans())
+        parts.append(char.upper() if upper else char)
+        parts.append(draw(gaps))
+    return key, draw(gaps) + "".join(parts)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(spaced_key())
+def test_normalize_ignores_spaces_hyphens_and_case_in_known_keys(pair: tuple[str, str]) -> None:
+    key, typed = pair
+    assert normalize(typed) == key
