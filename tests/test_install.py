@@ -11,7 +11,7 @@ from xiezuo_cli import dataset
 
 
 def test_bundled_database_exists() -> None:
-    assert dataset.bundled_path().is_file()
+    assert os.path.isfile(dataset.bundled_path())
 
 
 def test_validate_runs_from_another_folder_without_env(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
@@ -24,7 +23,7 @@ TABLES = ("meta", "pairing", "source", "record")
 _WRITE_OPTIONS = {"ensure_ascii": False, "indent": 1}
 
 
-def read_tables(path: Path) -> dict[str, list[dict[str, object]]]:
+def read_tables(path: str | os.PathLike[str]) -> dict[str, list[dict[str, object]]]:
     """Every table as a list of documents in insertion order. Raises DataFileError."""
     try:
         db = TinyDB(path, storage=JSONStorage, access_mode="r", encoding="utf-8")
@@ -63,15 +62,17 @@ def _doc_id_order(key: str) -> tuple[int, str]:
     return (int(key), "") if key.isdigit() else (0, key)
 
 
-def write_tables(path: Path, tables: dict[str, list[dict[str, object]]]) -> None:
+def write_tables(path: str | os.PathLike[str], tables: dict[str, list[dict[str, object]]]) -> None:
     """Replace the database at ``path`` atomically with these tables."""
     import tempfile  # only the build writes; keep it off the query path
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=folder)
     os.close(handle)
     # mkstemp makes the file private (0600); a database is meant to be read by everyone.
-    os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+    os.chmod(temporary, os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644)
     try:
         with TinyDB(temporary, storage=JSONStorage, encoding="utf-8", **_WRITE_OPTIONS) as db:
             db.drop_tables()
@@ -81,5 +82,6 @@ def write_tables(path: Path, tables: dict[str, list[dict[str, object]]]) -> None
             file.write("\n")  # POSIX text files end in a newline; TinyDB does not add one
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if os.path.exists(temporary):
+            os.unlink(temporary)
         raise

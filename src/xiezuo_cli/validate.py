@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from xiezuo_cli.errors import DataFileError
@@ -38,7 +37,7 @@ def _type_name(value: object) -> str:
 class _Document:
     """Typed access to one document's fields, failing with file, id and field named."""
 
-    def __init__(self, path: Path, label: str, document: Mapping[str, Any]) -> None:
+    def __init__(self, path: str, label: str, document: Mapping[str, Any]) -> None:
         self.path = path
         self.label = label
         self.document = document
@@ -101,7 +100,7 @@ class _Document:
         return frozenset(self.get(field, check, "a list of name forms"))
 
 
-def _schema_version(path: Path, meta: list[dict[str, Any]]) -> None:
+def _schema_version(path: str, meta: list[dict[str, Any]]) -> None:
     versions = [doc.get("schema_version") for doc in meta]
     if versions != [SCHEMA_VERSION]:
         found = versions[0] if len(versions) == 1 else versions
@@ -117,7 +116,7 @@ def _place(doc: _Document, field: str) -> Place:
     return Place(*names)
 
 
-def _pairing(path: Path, raw: dict[str, Any]) -> Pairing:
+def _pairing(path: str, raw: dict[str, Any]) -> Pairing:
     doc = _Document(path, f"pairing {raw.get('id', '?')}", raw)
     names = doc.get("names", lambda v: isinstance(v, dict), "an object of name forms")
     forms = _Document(path, doc.label, names)
@@ -135,7 +134,7 @@ def _pairing(path: Path, raw: dict[str, Any]) -> Pairing:
     )
 
 
-def _source(path: Path, raw: dict[str, Any]) -> Source:
+def _source(path: str, raw: dict[str, Any]) -> Source:
     doc = _Document(path, f"source {raw.get('id', '?')}", raw)
     return Source(
         id=doc.slug("id"),
@@ -149,7 +148,7 @@ def _source(path: Path, raw: dict[str, Any]) -> Source:
     )
 
 
-def _record(path: Path, raw: dict[str, Any]) -> Record:
+def _record(path: str, raw: dict[str, Any]) -> Record:
     doc = _Document(path, str(raw.get("id", "?")), raw)
     record = Record(
         id=doc.slug("id"),
@@ -186,7 +185,7 @@ def _record(path: Path, raw: dict[str, Any]) -> Record:
     return record
 
 
-def _unique(path: Path, kind: str, ids: list[str]) -> None:
+def _unique(path: str, kind: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for identifier in ids:
         if identifier in seen:
@@ -195,7 +194,7 @@ def _unique(path: Path, kind: str, ids: list[str]) -> None:
 
 
 def _check_references(
-    path: Path, pairings: dict[str, Pairing], sources: dict[str, Source], records: list[Record]
+    path: str, pairings: dict[str, Pairing], sources: dict[str, Source], records: list[Record]
 ) -> None:
     by_id = {record.id: record for record in records}
     for pairing in pairings.values():
@@ -236,7 +235,7 @@ def _check_references(
     _check_parts_fit(path, by_id)
 
 
-def _check_part_of_chains(path: Path, by_id: dict[str, Record]) -> None:
+def _check_part_of_chains(path: str, by_id: dict[str, Record]) -> None:
     for start in by_id.values():
         seen = {start.id}
         current = start
@@ -247,7 +246,7 @@ def _check_part_of_chains(path: Path, by_id: dict[str, Record]) -> None:
             current = by_id[current.part_of]
 
 
-def _check_parts_fit(path: Path, by_id: dict[str, Record]) -> None:
+def _check_parts_fit(path: str, by_id: dict[str, Record]) -> None:
     """The parts of a whole, together, must not exceed it: that would be a double count."""
     totals: dict[str, int | float] = {}
     for record in by_id.values():
@@ -264,7 +263,7 @@ def _check_parts_fit(path: Path, by_id: dict[str, Record]) -> None:
 
 
 def build(
-    path: Path, tables: dict[str, list[dict[str, Any]]]
+    path: str, tables: dict[str, list[dict[str, Any]]]
 ) -> tuple[dict[str, Pairing], dict[str, Source], tuple[Record, ...]]:
     """Validate the raw tables and return pairings, sources and records by id."""
     _schema_version(path, tables["meta"])
