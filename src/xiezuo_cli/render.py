@@ -141,6 +141,45 @@ def pairing_label(data: Dataset, pairing_id: str) -> str:
     return pairing.label if pairing else pairing_id
 
 
+# Columns of the tables that show records one per row: heading, and whether it is a number.
+RECORD_COLUMNS = {
+    "id": ("编号", False),
+    "pairing": ("结对", False),
+    "category": ("类别", False),
+    "item": ("事项", False),
+    "number": ("数值", True),
+    "unit": ("单位", False),
+    "year": ("年份", True),
+    "remarks": ("备注", False),
+}
+
+
+def _columns(table: Table, columns: Iterable[tuple[str, bool]]) -> None:
+    for heading, numeric in columns:
+        _column(table, heading, numeric)
+
+
+def _record_table(columns: Sequence[str]) -> Table:
+    table = _table()
+    _columns(table, (RECORD_COLUMNS[name] for name in columns))
+    return table
+
+
+def _record_cells(data: Dataset, record: Record, columns: Sequence[str], unit: str) -> list[Text]:
+    number, shown_unit = figure_cells(record, unit)
+    values = {
+        "id": record.id,
+        "pairing": pairing_label(data, record.pairing),
+        "category": record.category,
+        "item": record.item,
+        "number": number,
+        "unit": shown_unit,
+        "year": record.year,
+        "remarks": remarks(record),
+    }
+    return [safe(values[name]) for name in columns]
+
+
 # ─── list / filter ────────────────────────────────────────────────────────────────────────
 
 
@@ -154,29 +193,10 @@ def records_table(
         for record in records:
             table.add_row(*(_field_cell(record, name) for name in columns))
     else:
-        for heading, numeric in (
-            ("编号", False),
-            ("结对", False),
-            ("类别", False),
-            ("事项", False),
-            ("数值", True),
-            ("单位", False),
-            ("年份", True),
-            ("备注", False),
-        ):
-            _column(table, heading, numeric)
+        columns = ("id", "pairing", "category", "item", "number", "unit", "year", "remarks")
+        table = _record_table(columns)
         for record in records:
-            number, unit = figure_cells(record, options.unit)
-            table.add_row(
-                safe(record.id),
-                safe(pairing_label(data, record.pairing)),
-                safe(record.category),
-                safe(record.item),
-                safe(number),
-                safe(unit),
-                safe(record.year),
-                safe(remarks(record)),
-            )
+            table.add_row(*_record_cells(data, record, columns, options.unit))
     _print(make_console(options), table, f"{len(records)} 条记录")
 
 
@@ -194,15 +214,17 @@ def _field_cell(record: Record, name: str) -> Text:
 
 def pairs_table(rows: Sequence[dict[str, object]], options: OutputOptions) -> None:
     table = _table()
-    for heading, numeric in (
-        ("编号", False),
-        ("类型", False),
-        ("支援方 → 受援方", False),
-        ("起始", False),
-        ("记录数", True),
-        (f"财政援助（{options.unit}）", True),
-    ):
-        _column(table, heading, numeric)
+    _columns(
+        table,
+        (
+            ("编号", False),
+            ("类型", False),
+            ("支援方 → 受援方", False),
+            ("起始", False),
+            ("记录数", True),
+            (f"财政援助（{options.unit}）", True),
+        ),
+    )
     for row in rows:
         fiscal = row["fiscal_aid_yuan"]
         approx = "at_least" if row["fiscal_aid_at_least"] else "exact"
@@ -287,16 +309,18 @@ def funds_table(
 
 def explain_table(data: Dataset, decisions: Sequence[Decision], options: OutputOptions) -> None:
     table = _table()
-    for heading, numeric in (
-        ("编号", False),
-        ("结对", False),
-        ("类别", False),
-        ("事项", False),
-        (f"金额（{options.unit}）", True),
-        ("计入", False),
-        ("原因", False),
-    ):
-        _column(table, heading, numeric)
+    _columns(
+        table,
+        (
+            ("编号", False),
+            ("结对", False),
+            ("类别", False),
+            ("事项", False),
+            (f"金额（{options.unit}）", True),
+            ("计入", False),
+            ("原因", False),
+        ),
+    )
     for decision in decisions:
         record = decision.record
         number = "" if record.amount_yuan is None else figure_cells(record, options.unit)[0]
@@ -357,29 +381,11 @@ def report_tables(
         caption = "来源：" + "；".join(
             f"{s.title}（{s.publisher}，{s.published}）" for s in sources
         )
-        table = _table()
-        for heading, numeric in (
-            ("类别", False),
-            ("事项", False),
-            ("数值", True),
-            ("单位", False),
-            ("年份", True),
-            ("编号", False),
-            ("备注", False),
-        ):
-            _column(table, heading, numeric)
+        columns = ("category", "item", "number", "unit", "year", "id", "remarks")
+        table = _record_table(columns)
         by_category = {t.value("category"): t for t in subtotals}
         for index, record in enumerate(records):
-            number, unit = figure_cells(record, options.unit)
-            table.add_row(
-                safe(record.category),
-                safe(record.item),
-                safe(number),
-                safe(unit),
-                safe(record.year),
-                safe(record.id),
-                safe(remarks(record)),
-            )
+            table.add_row(*_record_cells(data, record, columns, options.unit))
             last_of_category = (
                 index + 1 == len(records) or records[index + 1].category != record.category
             )
@@ -452,26 +458,10 @@ def dossier(
     for title, chosen in sections:
         if not chosen:
             continue
-        table = _table()
-        for heading, numeric in (
-            ("类别", False),
-            ("事项", False),
-            ("数值", True),
-            ("单位", False),
-            ("编号", False),
-            ("备注", False),
-        ):
-            _column(table, heading, numeric)
+        columns = ("category", "item", "number", "unit", "id", "remarks")
+        table = _record_table(columns)
         for record in chosen:
-            number, unit = figure_cells(record, options.unit)
-            table.add_row(
-                safe(record.category),
-                safe(record.item),
-                safe(number),
-                safe(unit),
-                safe(record.id),
-                safe(remarks(record)),
-            )
+            table.add_row(*_record_cells(data, record, columns, options.unit))
         _print(console, table, title=title)
         console.print()
 
