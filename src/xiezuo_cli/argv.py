@@ -12,14 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from xiezuo_cli.options import COMMANDS_BY_NAME, Opt
-
-
-def _initial(options: Sequence[Opt]) -> dict[str, object]:
-    return {
-        opt.name: False if opt.kind == "flag" else [] if opt.kind == "multi" else None
-        for opt in options
-    }
+from xiezuo_cli.options import COMMANDS_BY_NAME
 
 
 def parse(argv: Sequence[str]) -> tuple[str, dict[str, object]] | None:
@@ -28,7 +21,11 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, object]] | None:
     spec = COMMANDS_BY_NAME.get(argv[0])
     if spec is None:
         return None
-    raw = _initial(spec.options)
+    # Typer gives an unset option as None and an unset repeatable one as None too.
+    raw: dict[str, object] = {
+        opt.name: False if opt.kind == "flag" else None for opt in spec.options
+    }
+    repeated: dict[str, list[str]] = {}
     positionals: list[str] = []
     index, only_positionals = 1, False
     while index < len(argv):
@@ -60,12 +57,10 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, object]] | None:
             value = argv[index]
             index += 1
         if opt.kind == "multi":
-            raw[opt.name].append(value)  # type: ignore[union-attr]
+            repeated.setdefault(opt.name, []).append(value)
         else:
             raw[opt.name] = value
-    for name, value in raw.items():  # Typer gives an unused repeatable option as None
-        if value == []:
-            raw[name] = None
+    raw.update(repeated)
     if not spec.arguments:
         return (spec.name, raw) if not positionals else None
     (argument,) = spec.arguments

@@ -32,10 +32,14 @@ EXIT_CODES_HELP = (
 class XiezuoGroup(TyperGroup):
     """Runs a command and turns every failure into one line and an exit code."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: str | None = None, **kwargs: Any
+    ) -> Any:
+        standalone_mode = kwargs.pop("standalone_mode", True)
+
         def run() -> Any:
             try:
-                return super(XiezuoGroup, self).main(*args, standalone_mode=False, **kwargs)
+                return TyperGroup.main(self, args, prog_name, standalone_mode=False, **kwargs)
             except NoArgsIsHelpError as error:
                 # `xiezuo` alone: the help is what the user needs, and that is not a failure.
                 sys.stdout.write(error.format_message() + "\n")
@@ -141,7 +145,7 @@ def _option_parameter(opt: Opt) -> inspect.Parameter:
 
 
 def _argument_parameter(arg: Arg) -> inspect.Parameter:
-    kind = list[str] if arg.multiple else str
+    kind: Any = list[str] if arg.multiple else str
     annotation = Annotated[kind, typer.Argument(help=arg.help, metavar=arg.metavar)]
     return inspect.Parameter(arg.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
 

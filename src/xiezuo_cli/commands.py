@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from xiezuo_cli import dataset, query
 from xiezuo_cli.dataset import Dataset
@@ -81,7 +82,7 @@ def pairs(raw: Raw) -> None:
     output = OutputOptions.parse(raw)
     data = _load(raw)
     filters = _filters(data, raw)
-    rows = []
+    rows: list[dict[str, object]] = []
     for pairing in data.pairings.values():
         if filters.pairings is not None and pairing.id not in filters.pairings:
             continue
@@ -174,7 +175,7 @@ def report(raw: Raw) -> None:
     data = _load(raw)
     selected = query.select(data, _filters(data, raw))
     order = {category: index for index, category in enumerate(CATEGORIES)}
-    groups: dict[object, list[Record]] = {}
+    groups: dict[Any, list[Record]] = {}  # pairing id or year (None: no single year)
     for record in selected:
         groups.setdefault(record.pairing if per == "pairing" else record.year, []).append(record)
     if per == "pairing":

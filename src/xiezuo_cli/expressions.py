@@ -12,6 +12,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from xiezuo_cli.amounts import AmountError, parse_quantity
 from xiezuo_cli.dataset import Dataset
@@ -98,7 +99,7 @@ def compile_expression(expression: str, data: Dataset) -> Predicate:
         ids = {p.id for p in match_pairings(data.pairings.values(), text)}
         inside = op == "="
         return lambda record: (record.pairing in ids) == inside
-    value = _typed_value(field, text, expression)
+    value: Any = _typed_value(field, text, expression)
     if op in ("=", "!="):
         equal = op == "="
         return lambda record: (getattr(record, field) == value) == equal

@@ -137,7 +137,7 @@ def totals(records: Iterable[Record], by: Sequence[str] = DEFAULT_GROUPS) -> lis
     return [
         Total(
             key=key,
-            amount_yuan=sum(r.amount_yuan for r in members),  # exact: ints only
+            amount_yuan=sum(r.amount_yuan or 0 for r in members),  # exact: ints only
             at_least=any(r.approx == "at_least" for r in members),
             about=any(r.approx == "about" for r in members),
             records=len(members),

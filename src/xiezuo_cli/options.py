@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
@@ -137,7 +138,7 @@ def _spec(name: str, help: str, examples: tuple[str, ...], *options: Opt, args=(
     return CommandSpec(name, help, examples, (*options, *OUTPUT, DB), tuple(args))
 
 
-COMMANDS = (
+COMMANDS: tuple[CommandSpec, ...] = (
     _spec(
         "pairs",
         "One row per pairing: kind, provider → receiver, since, records, 财政援助 total.",
@@ -261,7 +262,7 @@ class OutputOptions(NamedTuple):
         return self.format == "table"
 
     @classmethod
-    def parse(cls, raw: dict[str, object]) -> OutputOptions:
+    def parse(cls, raw: Mapping[str, object]) -> OutputOptions:
         chosen = [
             str(value)
             for value in (

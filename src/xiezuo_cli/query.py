@@ -150,9 +150,10 @@ class Filters(NamedTuple):
         needs_money = self.money_only or self.min_yuan is not None or self.max_yuan is not None
         if needs_money and record.amount_yuan is None:
             return False
-        if self.min_yuan is not None and record.amount_yuan < self.min_yuan:
+        amount = record.amount_yuan
+        if self.min_yuan is not None and (amount is None or amount < self.min_yuan):
             return False
-        if self.max_yuan is not None and record.amount_yuan > self.max_yuan:
+        if self.max_yuan is not None and (amount is None or amount > self.max_yuan):
             return False
         if self.search and not (
             self.search in record.item.casefold() or self.search in record.quote.casefold()

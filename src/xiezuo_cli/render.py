@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from rich import box
 from rich.console import Console
@@ -226,7 +227,7 @@ def pairs_table(rows: Sequence[dict[str, object]], options: OutputOptions) -> No
         ),
     )
     for row in rows:
-        fiscal = row["fiscal_aid_yuan"]
+        fiscal = cast("int | None", row["fiscal_aid_yuan"])
         approx = "at_least" if row["fiscal_aid_at_least"] else "exact"
         table.add_row(
             safe(row["id"]),

@@ -197,12 +197,12 @@ def _check_references(
     path: str, pairings: dict[str, Pairing], sources: dict[str, Source], records: list[Record]
 ) -> None:
     by_id = {record.id: record for record in records}
-    for pairing in pairings.values():
-        if pairing.source not in sources:
+    for described in pairings.values():
+        if described.source not in sources:
             raise DataFileError(
                 path,
-                f"no source {pairing.source!r}",
-                record=f"pairing {pairing.id}",
+                f"no source {described.source!r}",
+                record=f"pairing {described.id}",
                 field="source",
             )
     for record in records:
