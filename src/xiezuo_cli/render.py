@@ -107,6 +107,9 @@ def _print(
 
 
 def _column(table: Table, heading: str, numeric: bool = False) -> None:
+    # overflow="fold": on a narrow terminal a cell wraps, it is never cut to "…". (no_wrap or
+    # min_width would keep short columns whole, but Rich then crops the line at the terminal's
+    # edge and characters are lost.)
     table.add_column(heading, justify="right" if numeric else "left", overflow="fold")
 
 
