@@ -66,6 +66,16 @@ def _emit(
         )
 
 
+def _in_category_order(records: Iterable[Record]) -> list[Record]:
+    """Records as people read them: by category in the official order, then by id."""
+    order = {category: index for index, category in enumerate(CATEGORIES)}
+    return sorted(records, key=lambda record: (order[record.category], record.id))
+
+
+def _sources_of(data: Dataset, source_ids: Iterable[str]) -> list[Source]:
+    return [data.sources[source_id] for source_id in dict.fromkeys(source_ids)]
+
+
 def _split_columns(raw: Raw) -> tuple[str, ...]:
     text = raw.get("columns")
     if not text:
@@ -174,7 +184,6 @@ def report(raw: Raw) -> None:
     per = query.check_choice(str(raw.get("per") or "pairing").strip(), ("pairing", "year"), "--per")
     data = _load(raw)
     selected = query.select(data, _filters(data, raw))
-    order = {category: index for index, category in enumerate(CATEGORIES)}
     groups: dict[Any, list[Record]] = {}  # pairing id or year (None: no single year)
     for record in selected:
         groups.setdefault(record.pairing if per == "pairing" else record.year, []).append(record)
@@ -185,7 +194,7 @@ def report(raw: Raw) -> None:
     report_groups = []
     ordered: list[Record] = []
     for key in keys:
-        records = sorted(groups[key], key=lambda r: (order[r.category], r.id))
+        records = _in_category_order(groups[key])
         ordered.extend(records)
         if per == "pairing":
             pairing = data.pairings[key]  # type: ignore[index]
@@ -195,8 +204,7 @@ def report(raw: Raw) -> None:
             )
         else:
             title = f"{key}年" if key is not None else "跨年累计（未注明年份）"
-        source_ids = dict.fromkeys(record.source for record in records)
-        sources = [data.sources[source_id] for source_id in source_ids]
+        sources = _sources_of(data, (record.source for record in records))
         report_groups.append((title, records, funds.totals(records, ("category",)), sources))
 
     def table() -> None:
@@ -219,11 +227,9 @@ def show(raw: Raw) -> None:
         listed = ", ".join(f"{p.id} ({p.label})" for p in found)
         raise UsageProblem(f"{name!r} fits {len(found)} pairings: {listed}; name one of them")
     pairing = found[0]
-    order = {category: index for index, category in enumerate(CATEGORIES)}
-    records = sorted(data.records_of(pairing.id), key=lambda r: (order[r.category], r.id))
+    records = _in_category_order(data.records_of(pairing.id))
     rows = funds.totals(records, ("category",))
-    source_ids = dict.fromkeys([pairing.source, *(r.source for r in records)])
-    sources = [data.sources[source_id] for source_id in source_ids]
+    sources = _sources_of(data, [pairing.source, *(r.source for r in records)])
 
     if output.format == "json":
         document = {
@@ -234,9 +240,7 @@ def show(raw: Raw) -> None:
                 "receiver": pairing.receiver.name,
                 "since": pairing.since,
             },
-            "funds": [
-                {k: v for k, v in row.as_row().items()} for row in [*rows, *funds.aid_totals(rows)]
-            ],
+            "funds": [row.as_row() for row in [*rows, *funds.aid_totals(rows)]],
             "records": [record.as_dict() for record in records],
             "sources": [_source_dict(source) for source in sources],
         }
