@@ -58,6 +58,7 @@ class XiezuoGroup(TyperGroup):
                 raise
 
         result = guard(run)
+        guard(sys.stdout.flush)  # a closed pipe often shows only here, not at the write
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else ExitStatus.OK)

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from xiezuo_cli.amounts import format_amount, format_value
 from xiezuo_cli.dataset import Dataset
+from xiezuo_cli.errors import ReaderGone
 from xiezuo_cli.funds import AID_TOTAL_LABEL, Decision, Total, aid_totals
 from xiezuo_cli.model import Pairing, Record, Source
 from xiezuo_cli.options import OutputOptions
@@ -72,6 +73,10 @@ class _Console(Console):
             super().print(*objects, **kwargs)  # type: ignore[arg-type]
         lines = captured.get().split("\n")
         self.file.write("\n".join(line.rstrip(" ") for line in lines))
+
+    def on_broken_pipe(self) -> None:
+        # Rich would exit 1 here; a reader that left is exit 141 everywhere in xiezuo.
+        raise ReaderGone()
 
 
 def make_console(options: OutputOptions) -> Console:
