@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from conftest import BUNDLED
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xiezuo_cli import commands, entry
 from xiezuo_cli.argv import parse
@@ -327,3 +329,39 @@ def test_parse_gives_the_values_typer_gives(
     (from_typer,) = seen
     assert set(from_typer) == set(from_parse)
     assert used(from_typer) == used(from_parse)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "list",
+                    "funds",
+                    "show",
+                    "filter",
+                    "--pair",
+                    "-p",
+                    "--csv",
+                    "--",
+                    "-",
+                    "=",
+                    "--format=json",
+                    "-p苍溪",
+                    "--by",
+                    "--limit",
+                    "--help",
+                    "苍溪",
+                    "x=1",
+                ]
+            ),
+            st.text(max_size=6),
+        ),
+        max_size=8,
+    )
+)
+def test_parse_never_raises(argv: list[str]) -> None:
+    """Any command line either parses into a known command or is left to Typer."""
+    result = parse(argv)
+    assert result is None or result[0] in COMMANDS_BY_NAME

@@ -213,3 +213,10 @@ def test_written_file_round_trips(tmp_path: Path) -> None:
         BUNDLED.read_text(encoding="utf-8")
     )
     assert [p.name for p in tmp_path.iterdir()] == ["copy.json"]  # no temporary left behind
+
+
+def test_db_option_wins_over_environment(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "from-env.json"
+    result = cli("validate", "--db", str(BUNDLED), env={"XIEZUO_DB": str(missing)})
+    assert result.exit_code == 0
+    assert str(BUNDLED) in result.stdout
