@@ -129,9 +129,9 @@ def test_a_value_that_looks_like_an_option_is_taken_as_the_value() -> None:
 
 
 def test_arguments() -> None:
-    assert parsed("show", "苍溪")[1]["pair"] == "苍溪"
+    assert parsed("show", "苍溪")[1]["name"] == "苍溪"
     assert parsed("show", "苍溪", "--json")[1]["json"] is True
-    assert parsed("show", "--json", "苍溪")[1]["pair"] == "苍溪"
+    assert parsed("show", "--json", "苍溪")[1]["name"] == "苍溪"
     assert parsed("cite", "cangxi-special-fund")[1]["record"] == "cangxi-special-fund"
     raw = parsed("filter", "year=2021", "--json", "amount_yuan>=1000万")[1]
     assert raw["expressions"] == ["year=2021", "amount_yuan>=1000万"]
@@ -143,13 +143,13 @@ def test_double_dash_before_arguments() -> None:
     assert raw["expressions"] == ["amount_yuan>-5", "--pair"]
     assert raw["json"] is True
     assert raw["pair"] in (None, [])
-    assert parsed("show", "--", "-苍溪")[1]["pair"] == "-苍溪"
+    assert parsed("show", "--", "-苍溪")[1]["name"] == "-苍溪"
     assert parsed("cite", "--", "--json")[1]["record"] == "--json"
     assert parsed("list", "--")[0] == "list"
 
 
 def test_a_lone_dash_is_an_argument() -> None:
-    assert parsed("show", "-")[1]["pair"] == "-"
+    assert parsed("show", "-")[1]["name"] == "-"
 
 
 @pytest.mark.parametrize("command", ["pairs", "list", "funds", "report"])

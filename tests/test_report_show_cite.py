@@ -431,3 +431,25 @@ def test_cite_missing_argument(cli: Invoke) -> None:
     result = cli("cite")
     assert result.exit_code == 2
     one_error_line(result)
+
+
+def test_pairs_takes_the_shared_filters(cli) -> None:
+    rows = {row["id"]: row for row in json.loads(cli("pairs", "--year", "2022", "--json").stdout)}
+    assert len(rows) == 6  # every pairing is listed, with what the filters leave of it
+    assert rows["xiaoshan-wangcang"]["records"] == 1  # the planned platform modules (2022)
+    assert rows["xiaoshan-longquan"]["records"] == 1  # the science park's area (2022)
+    assert rows["yuhang-cangxi"]["records"] == 0
+    assert all(row["fiscal_aid_yuan"] is None for row in rows.values())
+    kinds = json.loads(cli("pairs", "--kind", "对口合作", "--json").stdout)
+    assert [row["id"] for row in kinds] == ["xiaoshan-lvyuan", "xiaoshan-gongzhuling"]
+
+
+def test_show_takes_the_shared_filters_but_not_pair(cli) -> None:
+    shown = json.loads(cli("show", "旺苍", "--category", "财政援助", "--json").stdout)
+    assert [r["id"] for r in shown["records"]] == [
+        "wangcang-furniture-city",
+        "wangcang-park-funds",
+        "wangcang-park-funds-share",
+    ]
+    assert [row["category"] for row in shown["funds"]] == ["财政援助", "帮扶资金合计"]
+    assert cli("show", "旺苍", "--pair", "苍溪").exit_code == 2

@@ -98,7 +98,7 @@ def pairs(raw: Raw) -> None:
             continue
         if filters.kinds and pairing.kind not in filters.kinds:
             continue
-        records = data.records_of(pairing.id)
+        records = [record for record in data.records_of(pairing.id) if filters.accepts(record)]
         fiscal = funds.fiscal_total(records)
         rows.append(
             {
@@ -221,13 +221,14 @@ def show(raw: Raw) -> None:
 
     output = OutputOptions.parse(raw)
     data = _load(raw)
-    name = str(raw.get("pair") or "")
+    name = str(raw.get("name") or "")
     found = match_pairings(data.pairings.values(), name)
     if len(found) > 1:
         listed = ", ".join(f"{p.id} ({p.label})" for p in found)
         raise UsageProblem(f"{name!r} fits {len(found)} pairings: {listed}; name one of them")
     pairing = found[0]
-    records = _in_category_order(data.records_of(pairing.id))
+    filters = _filters(data, raw)
+    records = _in_category_order(r for r in data.records_of(pairing.id) if filters.accepts(r))
     rows = funds.totals(records, ("category",))
     sources = _sources_of(data, [pairing.source, *(r.source for r in records)])
 

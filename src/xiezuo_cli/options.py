@@ -142,9 +142,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     _spec(
         "pairs",
         "One row per pairing: kind, provider → receiver, since, records, 财政援助 total.",
-        ("xiezuo pairs", "xiezuo pairs --kind 东西部协作 --json"),
-        PAIR,
-        KIND,
+        ("xiezuo pairs", "xiezuo pairs --kind 东西部协作 --json", "xiezuo pairs --year 2021"),
+        *FILTERS,
     ),
     _spec(
         "list",
@@ -202,8 +201,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     _spec(
         "show",
         "One pairing's dossier: funds by category, people and counts, other figures, sources.",
-        ("xiezuo show 苍溪", "xiezuo show kangding --json"),
-        args=(Arg("pair", "The pairing: 苍溪, 康定, 余杭-苍溪, yuhang-cangxi …", "PAIR"),),
+        ("xiezuo show 苍溪", "xiezuo show kangding --json", "xiezuo show 旺苍 --category 财政援助"),
+        *FILTERS[1:],  # every shared filter but --pair: PAIR names the pairing
+        args=(Arg("name", "The pairing: 苍溪, 康定, 余杭-苍溪, yuhang-cangxi …", "PAIR"),),
     ),
     _spec(
         "cite",
