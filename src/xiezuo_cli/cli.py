@@ -178,11 +178,4 @@ for _spec in COMMANDS:
     )(_callback(_spec))
 
 
-def main() -> int:
-    """Kept for `from xiezuo_cli.cli import main`; the console script is entry.main."""
-    from xiezuo_cli.entry import main as entry_main
-
-    return entry_main()
-
-
-__all__ = ["app", "main"]
+__all__ = ["app"]
