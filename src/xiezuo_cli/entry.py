@@ -46,7 +46,7 @@ def guard(run: Callable[[], T]) -> T:
         fail(str(error), error.exit_status)
     except KeyboardInterrupt:
         sys.stderr.write("\n")
-        sys.exit(130)
+        sys.exit(ExitStatus.INTERRUPTED)
     except Exception as error:  # the last line of defence: no traceback for users
         if os.environ.get("XIEZUO_DEBUG"):
             raise

@@ -15,6 +15,7 @@ class ExitStatus(IntEnum):
     ERROR = 1  # unexpected: a bug, or the system failed us
     USAGE = 2  # bad option value, unknown pairing or field
     DATA = 3  # the data file is missing, unreadable or invalid
+    INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
     BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of a pipe left early, as for any Unix tool
 
 
