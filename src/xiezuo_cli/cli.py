@@ -25,7 +25,8 @@ from xiezuo_cli.options import COMMANDS, Arg, CommandSpec, Opt
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok (also when nothing matches), 1 unexpected error, 2 usage error "
-    "(bad option value, unknown pairing or field), 3 data file error."
+    "(bad option value, unknown pairing or field), 3 data file error; 130 interrupted, "
+    "141 the reader of a pipe closed it early."
 )
 
 
