@@ -19,7 +19,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from xiezuo_cli import __version__
-from xiezuo_cli.entry import fail, guard, reader_may_leave
+from xiezuo_cli.entry import fail, guard
 from xiezuo_cli.errors import ExitStatus, ReaderGone
 from xiezuo_cli.options import COMMANDS, Arg, CommandSpec, Opt
 
@@ -156,7 +156,7 @@ def _callback(spec: CommandSpec) -> Callable[..., None]:
     def callback(**raw: Any) -> None:
         from xiezuo_cli.commands import RUNNERS
 
-        reader_may_leave(lambda: RUNNERS[spec.name](raw))
+        RUNNERS[spec.name](raw)
 
     parameters = [_argument_parameter(a) for a in spec.arguments]
     parameters += [_option_parameter(o) for o in spec.options]

@@ -53,16 +53,6 @@ def guard(run: Callable[[], T]) -> T:
         fail(f"unexpected {type(error).__name__}: {error}", ExitStatus.ERROR)
 
 
-def reader_may_leave(run: Callable[[], T]) -> T:
-    """Run output-writing code under Typer, which would turn a broken pipe into exit 1."""
-    try:
-        result = run()
-        sys.stdout.flush()  # a closed pipe often shows only at the flush
-        return result
-    except BrokenPipeError:
-        raise ReaderGone() from None
-
-
 def main() -> int:
     """`xiezuo` and `python -m xiezuo_cli`."""
     from xiezuo_cli import argv
