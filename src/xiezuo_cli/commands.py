@@ -15,7 +15,7 @@ from xiezuo_cli import dataset, query
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, Source
-from xiezuo_cli.options import FILTER_NAMES, OutputOptions, parse_limit
+from xiezuo_cli.options import FILTER_NAMES, OutputOptions, check_choice, parse_limit
 from xiezuo_cli.output import write_rows
 
 Raw = Mapping[str, object]
@@ -181,7 +181,7 @@ def report(raw: Raw) -> None:
     from xiezuo_cli import funds
 
     output = OutputOptions.parse(raw)
-    per = query.check_choice(str(raw.get("per") or "pairing").strip(), ("pairing", "year"), "--per")
+    per = check_choice(str(raw.get("per") or "pairing").strip(), ("pairing", "year"), "--per")
     data = _load(raw)
     selected = query.select(data, _filters(data, raw))
     groups: dict[Any, list[Record]] = {}  # pairing id or year (None: no single year)
@@ -306,9 +306,7 @@ def export(raw: Raw) -> None:
     from xiezuo_cli.options import EXPORT_FORMATS
 
     given = raw.get("format")
-    fmt = query.check_choice(
-        "json" if given is None else str(given).strip(), EXPORT_FORMATS, "--format"
-    )
+    fmt = check_choice("json" if given is None else str(given).strip(), EXPORT_FORMATS, "--format")
     data = _load(raw)
     write_rows((record.as_dict() for record in data.records), RECORD_FIELDS, fmt, sys.stdout)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from xiezuo_cli.amounts import DISPLAY_UNITS
 from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.model import CATEGORIES, KINDS
 from xiezuo_cli.output import FORMATS
 
 
@@ -51,6 +53,8 @@ DB = Opt(
     metavar="PATH",
 )
 
+TABLE_UNITS = tuple(DISPLAY_UNITS)  # 元, 万元, 亿元
+
 OUTPUT = (
     Opt(
         "format",
@@ -67,7 +71,12 @@ OUTPUT = (
         "CSV for Excel: a UTF-8 BOM, and text cells starting with = + - @ guarded with '.",
         kind="flag",
     ),
-    Opt("unit", ("--unit",), "Money unit in tables: 元, 万元 (default) or 亿元.", metavar="UNIT"),
+    Opt(
+        "unit",
+        ("--unit",),
+        "Money unit in tables: " + ", ".join(TABLE_UNITS) + " (default 万元).",
+        metavar="UNIT",
+    ),
     Opt("no_color", ("--no-color",), "No colour (also: NO_COLOR=1 or TERM=dumb).", kind="flag"),
 )
 
@@ -80,9 +89,7 @@ PAIR = Opt(
     metavar="NAME",
     complete="pairing",
 )
-KIND = Opt(
-    "kind", ("--kind",), "Programme: 东西部协作, 对口支援, 山海协作 or 对口合作.", metavar="KIND"
-)
+KIND = Opt("kind", ("--kind",), "Programme: " + ", ".join(KINDS) + ".", metavar="KIND")
 
 FILTERS = (
     PAIR,
@@ -90,8 +97,7 @@ FILTERS = (
     Opt(
         "category",
         ("--category", "-c"),
-        "Category, repeatable: 财政援助, 社会帮扶, 消费帮扶, 产业合作, 劳务协作, 人才交流, "
-        "携手促振兴, 成效.",
+        "Category, repeatable: " + ", ".join(CATEGORIES) + ".",
         kind="multi",
         metavar="CATEGORY",
     ),
@@ -277,12 +283,10 @@ class OutputOptions(NamedTuple):
                 "choose one output format: --format, --csv and --json disagree "
                 f"({', '.join(chosen)})"
             )
-        fmt = str(chosen[0]).strip().lower() if chosen else _default_format()
-        if fmt not in FORMATS:
-            raise UsageProblem(f"invalid --format {fmt!r}: choose one of {', '.join(FORMATS)}")
-        unit = str(raw.get("unit") or "万元").strip()
-        if unit not in ("元", "万元", "亿元"):
-            raise UsageProblem(f"invalid --unit {unit!r}: choose one of 元, 万元, 亿元")
+        fmt = check_choice(
+            str(chosen[0]).strip().lower() if chosen else _default_format(), FORMATS, "--format"
+        )
+        unit = check_choice(str(raw.get("unit") or "万元").strip(), TABLE_UNITS, "--unit")
         color = not (
             raw.get("no_color") or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
         )
@@ -293,6 +297,12 @@ class OutputOptions(NamedTuple):
             unit=unit,
             color=color,
         )
+
+
+def check_choice(value: str, allowed: Sequence[str], option: str) -> str:
+    if value not in allowed:
+        raise UsageProblem(f"invalid {option} {value!r}: choose one of {', '.join(allowed)}")
+    return value
 
 
 def _default_format() -> str:

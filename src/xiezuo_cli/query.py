@@ -14,6 +14,7 @@ from xiezuo_cli.amounts import AmountError, parse_yuan
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record
+from xiezuo_cli.options import check_choice
 
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.|to|至|到)\s*(\d{4}))?\s*")
 
@@ -51,12 +52,6 @@ def parse_amount_option(text: str, option: str) -> int:
         return parse_yuan(text)
     except AmountError as error:
         raise UsageProblem(f"{option}: {error}") from None
-
-
-def check_choice(value: str, allowed: Sequence[str], option: str) -> str:
-    if value not in allowed:
-        raise UsageProblem(f"invalid {option} {value!r}: choose one of {', '.join(allowed)}")
-    return value
 
 
 def check_fields(names: Iterable[str], option: str) -> tuple[str, ...]:

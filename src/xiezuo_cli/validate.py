@@ -16,7 +16,6 @@ from xiezuo_cli.model import (
     APPROX,
     CATEGORIES,
     MONEY_UNIT,
-    RECORD_FIELDS,
     SCHEMA_VERSION,
     STAGES,
     Pairing,
@@ -277,6 +276,3 @@ def build(
     sources = {source.id: source for source in source_list}
     _check_references(path, pairings, sources, records)
     return pairings, sources, tuple(sorted(records, key=lambda record: record.id))
-
-
-__all__ = ["RECORD_FIELDS", "build"]
