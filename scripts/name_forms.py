@@ -1,14 +1,16 @@
-"""The name forms a user may type for a pairing, computed once when the database is built.
+"""The name forms a user may type for a place or a pairing, computed once when the data is built.
 
 Build-time only: OpenCC gives the traditional spellings (蒼溪, 蕭山, 餘杭) and pypinyin the
-romanisations (cangxi, xiaoshan). Every form is stored normalised (xiezuo_cli.names.normalize), so
-the query side only normalises what the user typed and looks it up.
+romanisations (cangxi, xiaoshan; tone marks are folded away by normalisation, so Kāngdìng works
+too). Every form is stored normalised (xiezuo_cli.names.normalize), so the query side only
+normalises what the user typed and looks it up.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import opencc
@@ -17,54 +19,51 @@ from pypinyin import lazy_pinyin
 from xiezuo_cli.names import normalize
 
 _TRADITIONAL = [opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk")]
-# Suffixes of county-level and prefecture-level names; 藏族自治州 before 州 so the longest goes.
-_SUFFIXES = re.compile(r"(藏族自治州|自治州|自治县|市|区|县|州)$")
+# Suffixes of place names; 藏族自治州 before 州 so the longest goes.
+_SUFFIXES = re.compile(r"(藏族自治州|自治州|自治县|省|市|区|县|州)$")
 
 
-def _chinese_forms(place: dict[str, Any]) -> set[str]:
-    forms = {place["name"], place["county"], place["short"], *place.get("alias", [])}
-    prefecture = place["name"][: -len(place["county"])]
-    if prefecture:  # 广元苍溪, 广元市苍溪, 广元苍溪县
-        stem = _SUFFIXES.sub("", prefecture)
-        forms |= {stem + place["short"], prefecture + place["short"], stem + place["county"]}
-    forms.add(place["province"] + place["county"])  # 四川省苍溪县, as articles often write
+def _stem(name: str) -> str:
+    return _SUFFIXES.sub("", name)
+
+
+def _chinese_forms(place: dict[str, Any], ancestors: Sequence[dict[str, Any]]) -> set[str]:
+    """苍溪, 苍溪县, 广元市苍溪县, 广元苍溪, 广元苍溪县, 四川苍溪, 四川省苍溪县 …"""
+    own = {place["name"], place["short"], *place.get("alias", [])}
+    forms = set(own) | {place["full_name"]}
+    for ancestor in ancestors:
+        for prefix in (ancestor["name"], _stem(ancestor["name"]), ancestor["short"]):
+            if prefix:
+                forms |= {prefix + form for form in own}
     return forms
 
 
 def _pinyin(text: str) -> set[str]:
-    syllables = lazy_pinyin(text)
-    joined = "".join(syllables)
+    joined = "".join(lazy_pinyin(text))
     return {joined, joined.replace("v", "u"), joined.replace("v", "ü")}
 
 
-def place_forms(place: dict[str, Any]) -> set[str]:
-    """Every form of one place, not yet normalised."""
-    chinese = _chinese_forms(place)
-    traditional = {converter.convert(form) for form in chinese for converter in _TRADITIONAL}
-    pinyin = set()
-    for form in (place["short"], place["county"], place["name"]):
+def _traditional(forms: set[str]) -> set[str]:
+    return {converter.convert(form) for form in forms for converter in _TRADITIONAL}
+
+
+def place_keys(place: dict[str, Any], ancestors: Sequence[dict[str, Any]]) -> list[str]:
+    """Every normalised form of one place, given the places above it (nearest first)."""
+    chinese = _chinese_forms(place, ancestors)
+    pinyin: set[str] = set()
+    for form in (place["short"], place["name"], place["full_name"]):
         pinyin |= _pinyin(form)
-    return chinese | traditional | pinyin
+    return sorted({normalize(form) for form in chinese | _traditional(chinese) | pinyin})
 
 
 def _pair_forms(place: dict[str, Any]) -> set[str]:
     """The forms that make sense in a provider–receiver name: 余杭, 余杭区, 餘杭, yuhang."""
-    short = {place["short"], place["county"]}
-    traditional = {converter.convert(form) for form in short for converter in _TRADITIONAL}
-    return short | traditional | _pinyin(place["short"])
+    short = {place["short"], place["name"]}
+    return short | _traditional(short) | _pinyin(place["short"])
 
 
-def pairing_name_keys(pairing: dict[str, Any]) -> dict[str, list[str]]:
-    provider = place_forms(pairing["provider"])
-    receiver = place_forms(pairing["receiver"])
-    # 余杭苍溪, 余杭-苍溪 (the separator goes in normalisation), 蕭山旺蒼, xiaoshanwangcang ...
-    pair_forms = itertools.product(
-        _pair_forms(pairing["provider"]), _pair_forms(pairing["receiver"])
-    )
-    pair = {a + b for a, b in pair_forms}
-    pair.add(pairing["id"])
-
-    def keys(forms: set[str]) -> list[str]:
-        return sorted({normalize(form) for form in forms})
-
-    return {"provider": keys(provider), "receiver": keys(receiver), "pair": keys(pair)}
+def pair_keys(pairing_id: str, provider: dict[str, Any], receiver: dict[str, Any]) -> list[str]:
+    # 余杭苍溪, 余杭-苍溪, 余杭->苍溪 (separators go in normalisation), 蕭山旺蒼, xiaoshanwangcang …
+    pairs = {a + b for a, b in itertools.product(_pair_forms(provider), _pair_forms(receiver))}
+    pairs.add(pairing_id)
+    return sorted({normalize(form) for form in pairs})

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-MULTIPLIERS = {"万": 10**4, "亿": 10**8}
+MULTIPLIERS = {"百": 10**2, "千": 10**3, "万": 10**4, "亿": 10**8}
 DISPLAY_UNITS = {"元": 1, "万元": 10**4, "亿元": 10**8}
 CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CHINESE_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
-# 余 超 多 以上 mark a lower bound; 约 近 左右 an estimate.
-AT_LEAST_PREFIXES = ("超过", "超", "逾")
+# 余 超 多 以上 不低于 mark a lower bound; 约 近 左右 an estimate.
+AT_LEAST_PREFIXES = ("超过", "不低于", "不少于", "超", "逾")
 ABOUT_PREFIXES = ("大约", "将近", "约", "近")
 AT_LEAST_SUFFIXES = ("以上", "有余")
 ABOUT_SUFFIXES = ("左右", "上下")
@@ -24,13 +24,16 @@ ABOUT_SUFFIXES = ("左右", "上下")
 _FIGURE = re.compile(
     r"""
     (?P<number>\d[\d,]*(?:\.\d+)?|[〇零一二两三四五六七八九十])?
-    \s*(?P<mult1>[万亿])?
+    \s*(?P<mult1>[百千]?[万亿]?)
     (?P<more>[余多])?
     (?P<mult2>[万亿])?
     \s*(?P<unit>.*)
     """,
     re.VERBOSE,
 )
+
+
+_PER = re.compile(r"每(?P<per>[^\d〇零一二两三四五六七八九十百千万亿]+)")
 
 
 class AmountError(ValueError):
@@ -57,6 +60,11 @@ def parse_quantity(text: str) -> Quantity:
     """Read a figure as an article writes it. Raises AmountError if it is not one."""
     rest = text.strip().replace("，", ",")
     approx = "exact"
+    # 每亩41万元 is a rate (元/亩); 连续三年 and 前5年 are plain counts of years.
+    per = _PER.match(rest)
+    if per:
+        rest = rest[per.end() :]
+    rest = rest.removeprefix("连续").removeprefix("前")
     for prefix in AT_LEAST_PREFIXES + ABOUT_PREFIXES:
         if rest.startswith(prefix):
             approx = "at_least" if prefix in AT_LEAST_PREFIXES else "about"
@@ -79,12 +87,17 @@ def parse_quantity(text: str) -> Quantity:
         digits, scale = CHINESE_DIGITS[number], 0
     else:
         digits, scale = _exact(number)
-    multiplier = MULTIPLIERS.get(match["mult1"] or match["mult2"] or "", 1)
+    multiplier = 1
+    for character in match["mult1"] or match["mult2"] or "":
+        multiplier *= MULTIPLIERS[character]
     if match["more"]:
         approx = "at_least"
     scaled, remainder = divmod(digits * multiplier, 10**scale)
     value: int | float = scaled if remainder == 0 else digits * multiplier / 10**scale
-    return Quantity(value=value, unit=match["unit"].strip(), approx=approx)
+    unit = match["unit"].strip()
+    if per:
+        unit = f"{unit}/{per['per']}"
+    return Quantity(value=value, unit=unit, approx=approx)
 
 
 def parse_yuan(text: str) -> int:

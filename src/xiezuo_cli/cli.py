@@ -115,13 +115,25 @@ def complete_pairing(ctx: typer.Context, incomplete: str) -> list[str]:
     names = [name for name in display_names(data.pairings.values()) if name.startswith(incomplete)]
     typed = normalize(incomplete)
     for pairing in data.pairings.values():
-        for keys in (pairing.provider_keys, pairing.receiver_keys):
+        for keys in (pairing.provider.keys, pairing.receiver.keys):
             romanised = sorted(
                 (key for key in keys if key.isascii() and key.startswith(typed)), key=len
             )
             if typed and romanised and incomplete.isascii():
                 names.append(incomplete + romanised[0][len(typed) :])
     return list(dict.fromkeys(names))
+
+
+def complete_place(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Place names of the database in use (short and full) that start with what was typed."""
+    from xiezuo_cli import dataset
+
+    try:
+        data = dataset.load(dataset.resolve_path(ctx.params.get("db")))
+    except Exception:  # completion must never print an error into the shell
+        return []
+    names = [name for p in data.places.values() for name in (p.short, p.full_name)]
+    return [name for name in dict.fromkeys(names) if name.startswith(incomplete)]
 
 
 # ─── commands built from their declarations ───────────────────────────────────────────────
@@ -133,6 +145,8 @@ def _option_parameter(opt: Opt) -> inspect.Parameter:
         settings["metavar"] = opt.metavar
     if opt.complete == "pairing":
         settings["autocompletion"] = complete_pairing
+    elif opt.complete == "place":
+        settings["autocompletion"] = complete_place
     annotation: Any
     if opt.kind == "flag":
         annotation, default = Annotated[bool, typer.Option(*opt.flags, **settings)], False

@@ -15,7 +15,13 @@ from xiezuo_cli import dataset, query
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, Source
-from xiezuo_cli.options import FILTER_NAMES, OutputOptions, check_choice, parse_limit
+from xiezuo_cli.options import (
+    FILTER_NAMES,
+    MULTI_FILTERS,
+    OutputOptions,
+    check_choice,
+    parse_limit,
+)
 from xiezuo_cli.output import write_rows
 
 Raw = Mapping[str, object]
@@ -23,8 +29,11 @@ Raw = Mapping[str, object]
 PAIRS_FIELDS = (
     "id",
     "kind",
+    "level",
     "provider",
+    "provider_code",
     "receiver",
+    "receiver_code",
     "since",
     "records",
     "fiscal_aid_yuan",
@@ -38,6 +47,18 @@ CITE_FIELDS = (
     "source_published",
     "source_url",
 )
+SOURCE_FIELDS = (
+    "id",
+    "title",
+    "publisher",
+    "author",
+    "published",
+    "published_inferred",
+    "url",
+    "reprint_of",
+    "excerpt_only",
+    "text_held",
+)
 
 
 def _load(raw: Raw) -> Dataset:
@@ -46,10 +67,26 @@ def _load(raw: Raw) -> Dataset:
 
 def _filters(data: Dataset, raw: Raw) -> query.Filters:
     values = {name: raw.get(name) for name in FILTER_NAMES if name in raw}
-    values["pair"] = values.get("pair") or ()
-    values["category"] = values.get("category") or ()
+    for name in MULTI_FILTERS:
+        values[name] = values.get(name) or ()
     values["money"] = bool(values.get("money"))
     return query.Filters.parse(data, **values)  # type: ignore[arg-type]
+
+
+def _flat(output: OutputOptions) -> bool:
+    """CSV, TSV, Markdown and tables carry a citation count; JSON and JSONL the citations."""
+    return output.format not in ("json", "jsonl")
+
+
+def _decisions(data: Dataset, filters: query.Filters, stages: Sequence[str] = ()) -> list:
+    """The funds decisions for the records the filters select (every stage: funds itself says
+    which stage it counts and which it skips), with revisions known at --as-of."""
+    from xiezuo_cli import funds
+
+    known = [r for r in data.records if filters.known_by is None or r.known_by <= filters.known_by]
+    selected = query.select(data, filters, stage=False)
+    wanted = funds.check_stages(stages or filters.stages)
+    return funds.decide_all(selected, wanted, funds.superseded(known))
 
 
 def _emit(
@@ -93,19 +130,21 @@ def pairs(raw: Raw) -> None:
     data = _load(raw)
     filters = _filters(data, raw)
     rows: list[dict[str, object]] = []
+    decisions = _decisions(data, filters)
     for pairing in data.pairings.values():
         if filters.pairings is not None and pairing.id not in filters.pairings:
             continue
-        if filters.kinds and pairing.kind not in filters.kinds:
-            continue
         records = [record for record in data.records_of(pairing.id) if filters.accepts(record)]
-        fiscal = funds.fiscal_total(records)
+        fiscal = funds.fiscal_total(d for d in decisions if d.record.pairing == pairing.id)
         rows.append(
             {
                 "id": pairing.id,
                 "kind": pairing.kind,
-                "provider": pairing.provider.name,
-                "receiver": pairing.receiver.name,
+                "level": pairing.level,
+                "provider": pairing.provider.full_name,
+                "provider_code": pairing.provider.code,
+                "receiver": pairing.receiver.full_name,
+                "receiver_code": pairing.receiver.code,
                 "since": pairing.since,
                 "records": len(records),
                 "fiscal_aid_yuan": fiscal.amount_yuan if fiscal else None,
@@ -132,7 +171,8 @@ def _records_out(data: Dataset, records: list[Record], raw: Raw, output: OutputO
         render.records_table(data, records, output, columns)
 
     fields = columns or RECORD_FIELDS
-    _emit((record.as_dict(fields) for record in records), fields, output, table)
+    flat = _flat(output)
+    _emit((record.as_dict(fields, flat=flat) for record in records), fields, output, table)
 
 
 def list_records(raw: Raw) -> None:
@@ -158,19 +198,35 @@ def funds_totals(raw: Raw) -> None:
 
     output = OutputOptions.parse(raw)
     fields = funds.group_fields(raw.get("by") or ())  # type: ignore[arg-type]
+    roll = str(raw.get("roll_up") or "").strip() or None
+    if roll is not None:
+        check_choice(roll, funds.ROLL_UP_LEVELS, "--roll-up")
     data = _load(raw)
-    selected = query.select(data, _filters(data, raw))
-    rows = funds.totals(selected, fields)
-    decisions = funds.decisions(selected) if raw.get("explain") else []
+    filters = _filters(data, raw)
+    decisions = _decisions(data, filters)
+    explain = bool(raw.get("explain"))
+
+    if roll is not None:
+        rolled = funds.roll_up(decisions, roll, data)
+
+        def rolled_table() -> None:
+            from xiezuo_cli import render
+
+            render.roll_up_table(rolled, roll, output)
+
+        _emit((row.as_row() for row in rolled), funds.ROLL_UP_FIELDS, output, rolled_table)
+        return
+
+    rows = funds.totals(decisions, fields)
 
     def table() -> None:
         from xiezuo_cli import render
 
-        render.funds_table(data, rows, fields, output, chart=bool(raw.get("chart")))
-        if raw.get("explain"):
+        render.funds_table(data, rows, fields, decisions, output, chart=bool(raw.get("chart")))
+        if explain:
             render.explain_table(data, decisions, output)
 
-    if raw.get("explain"):
+    if explain:
         _emit(map(funds.explain_row, decisions), funds.EXPLAIN_FIELDS, output, table)
     else:
         total_fields = (*fields, "amount_yuan", "at_least", "about", "records")
@@ -183,14 +239,17 @@ def report(raw: Raw) -> None:
     output = OutputOptions.parse(raw)
     per = check_choice(str(raw.get("per") or "pairing").strip(), ("pairing", "year"), "--per")
     data = _load(raw)
-    selected = query.select(data, _filters(data, raw))
-    groups: dict[Any, list[Record]] = {}  # pairing id or year (None: no single year)
+    filters = _filters(data, raw)
+    selected = query.select(data, filters)
+    decided = {d.record.id: d for d in _decisions(data, filters)}
+    groups: dict[Any, list[Record]] = {}  # pairing id, or year (a span for a multi-year figure)
     for record in selected:
-        groups.setdefault(record.pairing if per == "pairing" else record.year, []).append(record)
+        key = record.pairing if per == "pairing" else (record.year or record.span)
+        groups.setdefault(key, []).append(record)
     if per == "pairing":
         keys = [p for p in data.pairings if p in groups]
     else:
-        keys = sorted(groups, key=lambda year: (year is None, year or 0))
+        keys = sorted(groups, key=lambda year: (year is None, str(year or "")))
     report_groups = []
     ordered: list[Record] = []
     for key in keys:
@@ -199,20 +258,30 @@ def report(raw: Raw) -> None:
         if per == "pairing":
             pairing = data.pairings[key]  # type: ignore[index]
             title = (
-                f"{pairing.label} · {pairing.kind}：{pairing.provider.name} → "
-                f"{pairing.receiver.name}"
+                f"{pairing.label} · {pairing.kind}：{pairing.provider.full_name} → "
+                f"{pairing.receiver.full_name}"
             )
         else:
-            title = f"{key}年" if key is not None else "跨年累计（未注明年份）"
-        sources = _sources_of(data, (record.source for record in records))
-        report_groups.append((title, records, funds.totals(records, ("category",)), sources))
+            title = (
+                f"{key}年"
+                if isinstance(key, int)
+                else f"{key}年（跨年，不拆分）"
+                if key
+                else "未注明期间"
+            )
+        sources = _sources_of(data, (c.source for r in records for c in r.citations))
+        subtotals = funds.totals(
+            (decided[r.id] for r in records if r.id in decided), funds.group_fields(["category"])
+        )
+        report_groups.append((title, records, subtotals, sources))
 
     def table() -> None:
         from xiezuo_cli import render
 
         render.report_tables(data, report_groups, output, chart=bool(raw.get("chart")))
 
-    _emit((record.as_dict() for record in ordered), RECORD_FIELDS, output, table)
+    flat = _flat(output)
+    _emit((record.as_dict(flat=flat) for record in ordered), RECORD_FIELDS, output, table)
 
 
 def show(raw: Raw) -> None:
@@ -227,21 +296,29 @@ def show(raw: Raw) -> None:
         listed = ", ".join(f"{p.id} ({p.label})" for p in found)
         raise UsageProblem(f"{name!r} fits {len(found)} pairings: {listed}; name one of them")
     pairing = found[0]
-    filters = _filters(data, raw)
+    filters = _filters(data, raw)._replace(pairings=frozenset([pairing.id]))
     records = _in_category_order(r for r in data.records_of(pairing.id) if filters.accepts(r))
-    rows = funds.totals(records, ("category",))
-    sources = _sources_of(data, [pairing.source, *(r.source for r in records)])
+    decisions = _decisions(data, filters)
+    rows = funds.totals(decisions, funds.group_fields(["category"]))
+    cited = [c.source for r in records for c in r.citations]
+    sources = _sources_of(data, [s for s in (pairing.source, *cited) if s is not None])
 
     if output.format == "json":
         document = {
             "pairing": {
                 "id": pairing.id,
                 "kind": pairing.kind,
-                "provider": pairing.provider.name,
-                "receiver": pairing.receiver.name,
+                "level": pairing.level,
+                "provider": pairing.provider.full_name,
+                "provider_code": pairing.provider.code,
+                "receiver": pairing.receiver.full_name,
+                "receiver_code": pairing.receiver.code,
                 "since": pairing.since,
             },
-            "funds": [row.as_row() for row in [*rows, *funds.aid_totals(rows)]],
+            "funds": [row.as_row() for row in rows],
+            "aid_totals": [
+                {**row.as_row(), "ids": list(row.ids)} for row in funds.aid_totals(rows)
+            ],
             "records": [record.as_dict() for record in records],
             "sources": [_source_dict(source) for source in sources],
         }
@@ -254,18 +331,12 @@ def show(raw: Raw) -> None:
 
         render.dossier(data, pairing, rows, records, sources, output)
 
-    _emit((record.as_dict() for record in records), RECORD_FIELDS, output, table)
+    flat = _flat(output)
+    _emit((record.as_dict(flat=flat) for record in records), RECORD_FIELDS, output, table)
 
 
 def _source_dict(source: Source) -> dict[str, object]:
-    return {
-        "id": source.id,
-        "title": source.title,
-        "publisher": source.publisher,
-        "author": source.author,
-        "published": source.published,
-        "url": source.url,
-    }
+    return {name: getattr(source, name) for name in SOURCE_FIELDS}
 
 
 def cite(raw: Raw) -> None:
@@ -279,26 +350,57 @@ def cite(raw: Raw) -> None:
         close = difflib.get_close_matches(record_id, [r.id for r in data.records], n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see `xiezuo list` for ids"
         raise UsageProblem(f"no record {record_id!r}{hint}")
-    source = data.sources[record.source]
-    row = {
-        **record.as_dict(),
-        **{f"source_{key}": value for key, value in _source_dict(source).items() if key != "id"},
-    }
+    history = revision_history(data, record)
+    flat = _flat(output)
+    rows = []
+    for citation in record.citations:
+        source = data.sources[citation.source]
+        row = record.as_dict(flat=flat)
+        row["source"], row["quote"] = citation.source, citation.quote
+        row.update(
+            {f"source_{key}": getattr(source, key) for key in CITE_FIELDS_SOURCE}
+        )
+        rows.append(row)
+    if output.format == "json":
+        document = {
+            **record.as_dict(),
+            "sources": [_source_dict(data.sources[c.source]) for c in record.citations],
+            "history": [r.as_dict() for r in history],
+        }
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
 
     def table() -> None:
         from xiezuo_cli import render
 
-        render.citation(data, record, source, output)
+        render.citation(data, record, history, output)
 
-    _emit([row], CITE_FIELDS, output, table)
+    _emit(rows, CITE_FIELDS, output, table)
+
+
+CITE_FIELDS_SOURCE = ("title", "publisher", "author", "published", "url")
+
+
+def revision_history(data: Dataset, record: Record) -> list[Record]:
+    """Every figure of the record's revision chain, oldest first (the record itself included)."""
+    by_id = {r.id: r for r in data.records}
+    revised_by = {r.revises: r for r in data.records if r.revises is not None}
+    first = record
+    while first.revises is not None and first.revises in by_id:
+        first = by_id[first.revises]
+    chain = [first]
+    while chain[-1].id in revised_by:
+        chain.append(revised_by[chain[-1].id])
+    return chain
 
 
 def validate(raw: Raw) -> None:
     data = _load(raw)
     money = sum(1 for record in data.records if record.is_money)
     sys.stdout.write(
-        f"ok: {data.path}: {len(data.pairings)} pairings, {len(data.records)} records "
-        f"({money} money), {len(data.sources)} sources\n"
+        f"ok: {data.path}: {len(data.places)} places, {len(data.pairings)} pairings, "
+        f"{len(data.records)} records ({money} money), {len(data.sources)} sources\n"
     )
 
 
@@ -308,7 +410,9 @@ def export(raw: Raw) -> None:
     given = raw.get("format")
     fmt = check_choice("json" if given is None else str(given).strip(), EXPORT_FORMATS, "--format")
     data = _load(raw)
-    write_rows((record.as_dict() for record in data.records), RECORD_FIELDS, fmt, sys.stdout)
+    flat = fmt not in ("json", "jsonl")
+    rows = (record.as_dict(flat=flat) for record in data.records)
+    write_rows(rows, RECORD_FIELDS, fmt, sys.stdout)
 
 
 RUNNERS: dict[str, Callable[[Raw], None]] = {

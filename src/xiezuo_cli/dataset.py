@@ -6,7 +6,7 @@ import os
 from typing import NamedTuple
 
 from xiezuo_cli import store, validate
-from xiezuo_cli.model import Pairing, Record, Source
+from xiezuo_cli.model import Pairing, Place, Record, Source
 
 ENV_VAR = "XIEZUO_DB"
 # os.path rather than pathlib: pathlib costs ~3 ms of start-up and this is the only use.
@@ -39,6 +39,7 @@ def resolve_path(option: PathLike | None) -> str:
 
 class Dataset(NamedTuple):
     path: str
+    places: dict[str, Place]
     pairings: dict[str, Pairing]
     sources: dict[str, Source]
     records: tuple[Record, ...]  # in id order
@@ -49,9 +50,32 @@ class Dataset(NamedTuple):
     def records_of(self, pairing_id: str) -> list[Record]:
         return [record for record in self.records if record.pairing == pairing_id]
 
+    def within(self, place_id: str, ancestor_id: str) -> bool:
+        """Whether a place is ``ancestor_id`` or lies inside it (苍溪县 is within 广元市)."""
+        current: str | None = place_id
+        while current is not None:
+            if current == ancestor_id:
+                return True
+            current = self.places[current].parent
+        return False
+
+    def ancestor_at(self, place_id: str, level: str) -> Place:
+        """The place itself, or the one above it at ``level`` (苍溪县 at city level: 广元市).
+
+        A place already above that level is its own answer: 浙江省 rolled up to city stays 浙江省.
+        """
+        from xiezuo_cli.model import LEVELS
+
+        place = self.places[place_id]
+        while LEVELS.index(place.level) > LEVELS.index(level) and place.parent is not None:
+            place = self.places[place.parent]
+        return place
+
 
 def load(path: PathLike) -> Dataset:
     """Read and validate the database at ``path``. Raises DataFileError."""
     path = os.fspath(path)
-    pairings, sources, records = validate.build(path, store.read_tables(path))
-    return Dataset(path=path, pairings=pairings, sources=sources, records=records)
+    places, pairings, sources, records = validate.build(path, store.read_tables(path))
+    return Dataset(
+        path=path, places=places, pairings=pairings, sources=sources, records=records
+    )

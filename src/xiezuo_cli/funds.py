@@ -5,40 +5,63 @@ The rules, each with the reason it exists:
   amount_yuan and is never summed.
 - Only flows (财政援助, 社会帮扶, 消费帮扶, 产业合作): a 成效 amount is an outcome (income gained,
   taxes forecast), not money sent.
-- Only stage ``actual``: a planned figure is not money spent.
-- Never a record with ``part_of`` set: its whole already holds it.
-- Never across categories: category is always part of the grouping key. The one exception,
-  帮扶资金合计 = 财政援助 + 社会帮扶, is a separate, labelled line that renderers may show.
+- Only one stage: ``actual`` unless asked for another. Money allocated, pledged or planned is not
+  money spent, and two stages are never added: stage is part of every grouping key.
+- Never a figure that a later one revises, when the later one is known (published by --as-of).
+- Never a record whose whole is counted in the same total (``part_of``, up the chain): the whole
+  already holds it. A part whose whole is not in the result (filtered out, not yet published) is
+  counted: that is then the best figure there is.
+- Never across categories, measure families, levels or stages: all four are always part of the
+  grouping key. A county's money is inside its province's; 采购额 is not 帮助销售额. The one
+  exception is the labelled line 帮扶资金合计 = 财政援助 (财政资金) + 社会帮扶 (捐款捐物), made
+  only when both are in the result, and naming what it adds.
 - A total with an ``at_least`` figure in it is a lower bound (≥); with ``about``, approximate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model import CATEGORIES, FLOW_CATEGORIES, Record
+from xiezuo_cli.model import CATEGORIES, FLOW_CATEGORIES, LEVELS, STAGES, Record
 
-GROUP_FIELDS = ("pairing", "year", "category", "kind", "provider", "receiver")
+GROUP_FIELDS = (
+    "pairing",
+    "year",
+    "category",
+    "measure",
+    "kind",
+    "level",
+    "stage",
+    "actor",
+    "provider",
+    "receiver",
+)
 DEFAULT_GROUPS = ("pairing", "category")
+# Always in the key, whatever --by says: these are the things never added together.
+ALWAYS = ("category", "measure", "level", "stage")
 AID_TOTAL_LABEL = "帮扶资金合计"
-AID_TOTAL_PARTS = ("财政援助", "社会帮扶")
+AID_TOTAL_PARTS = (("财政援助", "财政资金"), ("社会帮扶", "捐款捐物"))
+DEFAULT_STAGE = "actual"
 
 
 class Decision(NamedTuple):
     record: Record
     counted: bool
-    reason: str  # machine code: summed | rate | outcome | planned | part_of
+    reason: str  # machine code: summed | rate | outcome | stage | revised | part_of
     detail: str  # for people, in Chinese
+    whole: str | None = None  # part_of: the counted record that holds this one
+    revised_by: str | None = None  # revised: the later figure that replaces this one
 
 
 class Total(NamedTuple):
-    key: tuple[tuple[str, object], ...]  # (field, value) for each grouping field, category included
+    key: tuple[tuple[str, object], ...]  # (field, value) for each grouping field
     amount_yuan: int
     at_least: bool
     about: bool
     records: int  # how many records were summed
+    ids: tuple[str, ...] = ()  # which records, for people and for the 合计 line
 
     def value(self, field: str) -> object:
         return dict(self.key)[field]
@@ -54,7 +77,11 @@ class Total(NamedTuple):
 
 
 def group_fields(by: Sequence[str]) -> tuple[str, ...]:
-    """The grouping fields in the order given, each once, with category always among them."""
+    """The grouping fields in the order given, each once, then those always kept apart.
+
+    ``year`` brings ``span`` with it: a multi-year figure gets a row of its own, labelled with
+    its years (2021–2024), never split or spread over them.
+    """
     fields: list[str] = []
     for name in by or DEFAULT_GROUPS:
         name = name.strip()
@@ -62,40 +89,112 @@ def group_fields(by: Sequence[str]) -> tuple[str, ...]:
             raise UsageProblem(f"invalid --by {name!r}: choose from {', '.join(GROUP_FIELDS)}")
         if name not in fields:
             fields.append(name)
-    if "category" not in fields:
-        fields.append("category")
+        if name == "year" and "span" not in fields:
+            fields.append("span")
+    for name in ALWAYS:
+        if name not in fields:
+            fields.append(name)
     return tuple(fields)
 
 
-def decide(record: Record) -> Decision | None:
-    """Whether a record counts in a money total, and why. None: not money at all."""
-    if record.amount_yuan is None:
-        if "元" in record.unit:
-            return Decision(record, False, "rate", f"比率（{record.unit}），不求和")
-        return None
-    if record.category not in FLOW_CATEGORIES:
-        return Decision(record, False, "outcome", f"{record.category}：结果而非投入，不计入")
-    if record.stage != "actual":
-        return Decision(record, False, "planned", "预计/规划数，尚未投入")
-    if record.part_of is not None:
-        return Decision(record, False, "part_of", f"含于 {record.part_of}，已计入其总额")
-    return Decision(record, True, "summed", "计入")
+def check_stages(stages: Collection[str]) -> frozenset[str]:
+    return frozenset(stages) if stages else frozenset([DEFAULT_STAGE])
 
 
-def decisions(records: Iterable[Record]) -> list[Decision]:
-    return [d for d in map(decide, records) if d is not None]
+def superseded(records: Iterable[Record]) -> dict[str, str]:
+    """For each figure that a later one among ``records`` revises: the id of that later one."""
+    return {record.revises: record.id for record in records if record.revises is not None}
+
+
+def decide_all(
+    records: Sequence[Record],
+    stages: Collection[str] = (DEFAULT_STAGE,),
+    revised: dict[str, str] | None = None,
+) -> list[Decision]:
+    """Whether each money record counts in a total, and why; records that are not money (and not
+    a money rate) are left out.
+
+    ``records`` is the selection; ``revised`` maps a figure to the later one that replaces it,
+    computed over every figure known at --as-of (not only the selection: a revision found by
+    another filter still replaces the old value).
+    """
+    revised = revised if revised is not None else superseded(records)
+    stages = frozenset(stages)
+    first: list[Decision] = []
+    for record in records:
+        if record.amount_yuan is None:
+            if "元" in record.unit:
+                first.append(Decision(record, False, "rate", f"比率（{record.unit}），不求和"))
+            continue
+        if record.category not in FLOW_CATEGORIES:
+            first.append(
+                Decision(record, False, "outcome", f"{record.category}：结果而非投入，不计入")
+            )
+        elif record.stage not in stages:
+            first.append(Decision(record, False, "stage", f"{_stage_name(record.stage)}，另计"))
+        elif record.id in revised:
+            later = revised[record.id]
+            first.append(
+                Decision(record, False, "revised", f"已被 {later} 修订", revised_by=later)
+            )
+        else:
+            first.append(Decision(record, True, "summed", "计入"))
+    counted = {d.record.id: d.record for d in first if d.counted}
+    by_id = {record.id: record for record in records}
+    final = []
+    for decision in first:
+        whole = (
+            _counted_whole(decision.record, counted, by_id, revised) if decision.counted else None
+        )
+        if whole is not None:
+            decision = Decision(
+                decision.record, False, "part_of", f"含于 {whole}，已计入其总额", whole=whole
+            )
+        final.append(decision)
+    return final
+
+
+def _counted_whole(
+    record: Record, counted: dict[str, Record], by_id: dict[str, Record], revised: dict[str, str]
+) -> str | None:
+    """The nearest record up the part_of chain that is itself counted, if any. A whole that a
+    later figure revises stands for that later figure: the revision still holds the part."""
+    current = record
+    while current.part_of is not None:
+        whole = current.part_of
+        seen = {whole}
+        while whole in revised and revised[whole] not in seen:
+            whole = revised[whole]
+            seen.add(whole)
+        if whole in counted:
+            return whole
+        parent = by_id.get(current.part_of)
+        if parent is None:  # the whole is outside the selection: walk no further
+            return None
+        current = parent
+    return None
+
+
+def _stage_name(stage: str) -> str:
+    from xiezuo_cli.model import STAGE_NAMES
+
+    return STAGE_NAMES.get(stage, stage)
 
 
 EXPLAIN_FIELDS = (
     "id",
     "pairing",
+    "level",
     "category",
+    "measure",
+    "stage",
     "item",
     "amount_yuan",
     "approx",
     "counted",
     "reason",
     "part_of",
+    "revised_by",
 )
 
 
@@ -104,68 +203,172 @@ def explain_row(decision: Decision) -> dict[str, object]:
     return {
         "id": record.id,
         "pairing": record.pairing,
+        "level": record.level,
         "category": record.category,
+        "measure": record.family,
+        "stage": record.stage,
         "item": record.item,
         "amount_yuan": record.amount_yuan,
         "approx": record.approx,
         "counted": decision.counted,
         "reason": decision.reason,
-        "part_of": record.part_of,
+        "part_of": decision.whole,
+        "revised_by": decision.revised_by,
     }
 
 
+def _key_value(record: Record, name: str) -> object:
+    if name == "measure":
+        return record.family
+    return getattr(record, name)
+
+
 def _sort_key(key: tuple[tuple[str, object], ...]) -> tuple:
-    parts = []
+    parts: list[tuple] = []
     for name, value in key:
-        if name == "category":
-            parts.append((0, CATEGORIES.index(value), ""))
-        elif value is None:  # no year (a multi-year cumulative figure) sorts last
+        if name == "category" and value in CATEGORIES:
+            parts.append((0, CATEGORIES.index(value), ""))  # type: ignore[arg-type]
+        elif name == "level" and value in LEVELS:
+            parts.append((0, LEVELS.index(value), ""))  # type: ignore[arg-type]
+        elif name == "stage" and value in STAGES:
+            parts.append((0, STAGES.index(value), ""))  # type: ignore[arg-type]
+        elif value is None:  # no year (a multi-year figure) sorts after the years
             parts.append((1, 0, ""))
         else:
             parts.append((0, value if isinstance(value, int) else 0, str(value)))
     return tuple(parts)
 
 
-def totals(records: Iterable[Record], by: Sequence[str] = DEFAULT_GROUPS) -> list[Total]:
-    fields = group_fields(by)
+def _total(key: tuple[tuple[str, object], ...], members: Sequence[Record]) -> Total:
+    return Total(
+        key=key,
+        amount_yuan=sum(r.amount_yuan or 0 for r in members),  # exact: ints only
+        at_least=any(r.approx == "at_least" for r in members),
+        about=any(r.approx == "about" for r in members),
+        records=len(members),
+        ids=tuple(r.id for r in members),
+    )
+
+
+def totals(decisions: Iterable[Decision], fields: Sequence[str]) -> list[Total]:
+    """One total per key among the counted decisions; ``fields`` from group_fields()."""
     groups: dict[tuple[tuple[str, object], ...], list[Record]] = {}
-    for decision in decisions(records):
+    for decision in decisions:
         if decision.counted:
             record = decision.record
-            key = tuple((name, getattr(record, name)) for name in fields)
+            key = tuple((name, _key_value(record, name)) for name in fields)
             groups.setdefault(key, []).append(record)
     return [
-        Total(
-            key=key,
-            amount_yuan=sum(r.amount_yuan or 0 for r in members),  # exact: ints only
-            at_least=any(r.approx == "at_least" for r in members),
-            about=any(r.approx == "about" for r in members),
-            records=len(members),
-        )
+        _total(key, members)
         for key, members in sorted(groups.items(), key=lambda item: _sort_key(item[0]))
     ]
 
 
 def aid_totals(rows: Sequence[Total]) -> list[Total]:
-    """帮扶资金合计 (财政援助 + 社会帮扶) for each group of the other grouping fields."""
+    """帮扶资金合计 (财政援助 财政资金 + 社会帮扶 捐款捐物) for each group of the other grouping
+    fields, only where both are present: a 合计 of one part would claim what it does not add."""
     combined: dict[tuple[tuple[str, object], ...], list[Total]] = {}
     for total in rows:
-        if total.value("category") in AID_TOTAL_PARTS:
-            rest = tuple((name, value) for name, value in total.key if name != "category")
+        if (total.value("category"), total.value("measure")) in AID_TOTAL_PARTS:
+            rest = tuple(
+                (name, value) for name, value in total.key if name not in ("category", "measure")
+            )
             combined.setdefault(rest, []).append(total)
-    return [
-        Total(
-            key=(*rest, ("category", AID_TOTAL_LABEL)),
-            amount_yuan=sum(t.amount_yuan for t in parts),
-            at_least=any(t.at_least for t in parts),
-            about=any(t.about for t in parts),
-            records=sum(t.records for t in parts),
+    result = []
+    for rest, parts in combined.items():
+        if len(parts) < len(AID_TOTAL_PARTS):
+            continue
+        key = []
+        for name, value in rest:
+            key.append((name, value))
+        key.insert(len(key), ("category", AID_TOTAL_LABEL))
+        key.insert(len(key), ("measure", "财政资金＋捐款捐物"))
+        result.append(
+            Total(
+                key=_reorder(tuple(key), parts[0].key),
+                amount_yuan=sum(t.amount_yuan for t in parts),
+                at_least=any(t.at_least for t in parts),
+                about=any(t.about for t in parts),
+                records=sum(t.records for t in parts),
+                ids=tuple(i for t in parts for i in t.ids),
+            )
         )
-        for rest, parts in combined.items()
+    return result
+
+
+def _reorder(
+    key: tuple[tuple[str, object], ...], model: tuple[tuple[str, object], ...]
+) -> tuple[tuple[str, object], ...]:
+    """The fields of ``key`` in the order of ``model``'s, so every row has one column order."""
+    values = dict(key)
+    return tuple((name, values[name]) for name, _ in model)
+
+
+def fiscal_total(decisions: Iterable[Decision]) -> Total | None:
+    """The 财政援助 total of one pairing's decisions, for `pairs` and `show`: the 财政资金
+    family at the actual stage (各类帮扶资金 mixes in social money and is shown apart)."""
+    members = [
+        d.record
+        for d in decisions
+        if d.counted
+        and d.record.category == "财政援助"
+        and d.record.family == "财政资金"
+        and d.record.stage == DEFAULT_STAGE
     ]
+    return _total((("category", "财政援助"),), members) if members else None
 
 
-def fiscal_total(records: Iterable[Record]) -> Total | None:
-    """The 财政援助 total of some records (one pairing's, for `pairs` and `show`)."""
-    rows = totals([r for r in records if r.category == "财政援助"], by=("category",))
-    return rows[0] if rows else None
+# ─── roll-up ────────────────────────────────────────────────────────────────────────────────
+
+ROLL_UP_LEVELS = ("city", "province")
+ROLL_UP_FIELDS = (
+    "provider",
+    "receiver",
+    "level",
+    "category",
+    "measure",
+    "stage",
+    "basis",
+    "amount_yuan",
+    "at_least",
+    "about",
+    "records",
+)
+
+
+def roll_up(decisions: Iterable[Decision], level: str, data: object) -> list[Total]:
+    """County (and city) figures summed up to their ``level`` ancestors, beside the figures
+    reported at that level for the same two places: ``basis`` tells which is which, and the two
+    are never added (the reported figure may already hold the rolled-up ones)."""
+    from xiezuo_cli.dataset import Dataset
+
+    assert isinstance(data, Dataset)
+    if level not in ROLL_UP_LEVELS:
+        raise UsageProblem(f"invalid --roll-up {level!r}: choose one of city, province")
+    target = LEVELS.index(level)
+    groups: dict[tuple[tuple[str, object], ...], list[Record]] = {}
+    for decision in decisions:
+        if not decision.counted:
+            continue
+        record = decision.record
+        pairing = data.pairings[record.pairing]
+        depth = LEVELS.index(record.level)
+        if depth < target:
+            continue  # above the level asked for: nothing to roll up into
+        provider = data.ancestor_at(pairing.provider.id, level)
+        receiver = data.ancestor_at(pairing.receiver.id, level)
+        basis = "reported" if depth == target else "rolled_up"
+        key = (
+            ("provider", provider.full_name),
+            ("receiver", receiver.full_name),
+            ("level", level),
+            ("category", record.category),
+            ("measure", record.family),
+            ("stage", record.stage),
+            ("basis", basis),
+        )
+        groups.setdefault(key, []).append(record)
+    return [
+        _total(key, members)
+        for key, members in sorted(groups.items(), key=lambda item: _sort_key(item[0]))
+    ]

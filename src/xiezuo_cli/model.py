@@ -1,16 +1,23 @@
 """The value objects of xiezuo and the fixed vocabularies they draw on.
 
-Everything here is frozen: a loaded database is read, never changed, by a query.
+Everything here is frozen: a loaded database is read, never changed, by a query. The README's
+"Data model" section explains each field; docs/model-v2.md is the curators' version.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The programmes a pairing can belong to; the list may grow.
 KINDS = ("东西部协作", "对口支援", "山海协作", "对口合作")
+
+# Administrative levels, top down. A pairing's level is its receiver's level: 浙江省→甘孜藏族自治州
+# is a city-level pairing. 自治州 and 地区 are city (prefecture) level; functional zones that act at
+# county level (湖州市南太湖新区) are county level.
+LEVELS = ("province", "city", "county")
+LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级"}
 
 # Follows the official 东西部协作 indicator names (see README, "Data model").
 CATEGORIES = (
@@ -29,39 +36,87 @@ CATEGORIES = (
 FLOW_CATEGORIES = CATEGORIES[:4]
 
 APPROX = ("exact", "at_least", "about")
-STAGES = ("actual", "planned")
+
+# What kind of money (or count): only figures of one stage are ever added. `funds` counts actual
+# unless asked for another stage.
+STAGES = ("actual", "allocated", "pledged", "planned", "forecast")
+STAGE_NAMES = {
+    "actual": "实际",
+    "allocated": "安排/分配",
+    "pledged": "签约/意向",
+    "planned": "规划",
+    "forecast": "预计",
+}
+
+# Who gives.
+ACTORS = ("government", "enterprise", "social", "mixed", "unknown")
+ACTOR_NAMES = {
+    "government": "政府",
+    "enterprise": "企业",
+    "social": "社会",
+    "mixed": "混合",
+    "unknown": "不详",
+}
+
+# item: one flow or one count. running_total: the running total of its measure for the pairing over
+# its period (累计, 自结对以来). Two overlapping running totals of one measure must be linked.
+SCOPES = ("item", "running_total")
+
+# Money measures that add up together, by the family they sum under. A measure not listed is its own
+# family: 采购额 (bought by the provider) and 帮助销售额 (sold with its help) are two measures, so
+# 苍溪's 1085万 purchases and 8000万 platform sales are never one 9085万.
+MEASURE_FAMILIES = {
+    "协作资金": "财政资金",
+    "财政捐赠": "财政资金",
+}
+
 MONEY_UNIT = "元"
 
 # The public machine contract: `export` and every --json/--csv print these names, in this order.
+# `source` and `quote` are the first citation's; `citations` is the list of every citation in JSON
+# and JSONL, and their count in CSV, TSV and tables.
 RECORD_FIELDS = (
     "id",
     "pairing",
     "kind",
+    "level",
     "provider",
+    "provider_code",
     "receiver",
+    "receiver_code",
     "category",
     "item",
-    "metric",
+    "measure",
     "value",
     "unit",
     "amount_yuan",
     "approx",
+    "period_start",
+    "period_end",
     "year",
-    "as_of",
     "cumulative",
+    "as_of",
     "stage",
+    "actor",
+    "scope",
     "part_of",
+    "revises",
     "source",
     "quote",
+    "citations",
     "note",
 )
 
 
 class Place(NamedTuple):
-    name: str  # full official name: 杭州市余杭区
-    county: str  # county-level name with suffix: 余杭区
-    short: str  # without suffix: 余杭
-    province: str
+    id: str  # the code, or a slug for a place without one
+    code: str | None  # GB/T 2260 统计用区划代码, six digits
+    name: str  # its own name: 苍溪县
+    full_name: str  # 广元市苍溪县 (prefecture + county for county level; else = name)
+    short: str  # without suffix: 苍溪
+    level: str
+    parent: str | None  # id of the place above
+    keys: frozenset[str]  # normalised name forms (see names.normalize), computed at build time
 
 
 class Pairing(NamedTuple):
@@ -70,12 +125,14 @@ class Pairing(NamedTuple):
     provider: Place
     receiver: Place
     since: str | None  # "2021" or "2021-05"
-    source: str
+    source: str | None
     note: str | None
-    # Normalised name forms (see names.normalize), computed when the data was built.
-    provider_keys: frozenset[str]
-    receiver_keys: frozenset[str]
+    # Normalised provider–receiver forms (余杭苍溪, yuhangcangxi), computed when the data was built.
     pair_keys: frozenset[str]
+
+    @property
+    def level(self) -> str:
+        return self.receiver.level
 
     @property
     def label(self) -> str:
@@ -84,37 +141,72 @@ class Pairing(NamedTuple):
 
 class Source(NamedTuple):
     id: str
-    title: str
+    title: str | None  # null when the archived page has none
     publisher: str
     author: str | None
-    published: str  # ISO date
+    published: str  # YYYY, YYYY-MM or YYYY-MM-DD
+    published_inferred: bool
     url: str | None
-    text_file: str  # cleaned text, relative to the data folder
+    reprint_of: str | None  # the original publisher, when this is a reprint
+    excerpt_only: bool
+    text_held: bool
+    text_file: str | None  # cleaned text, relative to the data folder, when held
     note: str | None
+
+    @property
+    def known_by(self) -> str:
+        """The last day the publication date allows, as an ISO date: a figure counts as known on
+        a date only when its source was surely out by then."""
+        return _last_day(self.published)
+
+
+class Citation(NamedTuple):
+    source: str
+    quote: str | None  # the verbatim cleaned sentence when the source's text is held
+    note: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source, "quote": self.quote, "note": self.note}
 
 
 class Record(NamedTuple):
     id: str
     pairing: str
     kind: str
+    level: str
     provider: str
+    provider_code: str | None
     receiver: str
+    receiver_code: str | None
     category: str
     item: str
-    metric: str
+    measure: str
     value: int | float
     unit: str
     amount_yuan: int | None
     approx: str
+    period_start: str | None
+    period_end: str | None
     year: int | None
-    as_of: str
     cumulative: bool
+    as_of: str  # ISO date
     stage: str
+    actor: str
+    scope: str
     part_of: str | None
-    source: str
-    quote: str
+    revises: str | None
+    citations: tuple[Citation, ...]
     note: str | None
     figure: str  # the figure as the article writes it: 100余万元, 万余名
+    known_by: str  # ISO date by which its first source was surely published (for --as-of)
+
+    @property
+    def source(self) -> str:
+        return self.citations[0].source
+
+    @property
+    def quote(self) -> str | None:
+        return self.citations[0].quote
 
     @property
     def is_money(self) -> bool:
@@ -125,5 +217,42 @@ class Record(NamedTuple):
         """A rate or share (元/人·年, %): never summed, never counted as a quantity."""
         return self.amount_yuan is None and ("/" in self.unit or self.unit == "%")
 
-    def as_dict(self, fields: tuple[str, ...] = RECORD_FIELDS) -> dict[str, object]:
-        return {name: getattr(self, name) for name in fields}
+    @property
+    def family(self) -> str:
+        """The measure family a total adds this figure under (see MEASURE_FAMILIES)."""
+        return MEASURE_FAMILIES.get(self.measure, self.measure)
+
+    @property
+    def span(self) -> str | None:
+        """A multi-year figure's years, for people and for `funds --by year`: 2021–2024."""
+        if self.year is not None or (self.period_start is None and self.period_end is None):
+            return None
+        first = self.period_start[:4] if self.period_start else "…"
+        last = self.period_end[:4] if self.period_end else "…"
+        return f"{first}–{last}"
+
+    def as_dict(
+        self, fields: tuple[str, ...] = RECORD_FIELDS, *, flat: bool = False
+    ) -> dict[str, object]:
+        """The contract fields; ``flat`` (CSV, TSV) gives the citations as a count."""
+        row: dict[str, object] = {}
+        for name in fields:
+            if name == "citations":
+                row[name] = (
+                    len(self.citations) if flat else [c.as_dict() for c in self.citations]
+                )
+            else:
+                row[name] = getattr(self, name)
+        return row
+
+
+def _last_day(date_text: str) -> str:
+    """'2022' -> '2022-12-31', '2022-02' -> '2022-02-28', '2022-02-10' unchanged."""
+    if len(date_text) == 4:
+        return f"{date_text}-12-31"
+    if len(date_text) == 7:
+        import calendar
+
+        year, month = int(date_text[:4]), int(date_text[5:7])
+        return f"{date_text}-{calendar.monthrange(year, month)[1]:02d}"
+    return date_text

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model import Pairing
+from xiezuo_cli.model import Pairing, Place
 
 # Spaces and the separators people put between two place names or pinyin syllables.
-_SEPARATORS = re.compile(r"[\s\-‐‑–—―~·•・→↔/_.,'’，、]+")
+_SEPARATORS = re.compile(r"[\s\-‐‑–—―~·•・→↔⇄<>/_.,'’，、]+")
+# Pinyin with tone marks (Kāngdìng) folds to plain letters; ü in any tone to v, as pypinyin writes.
+_TONED_U = str.maketrans({"ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v"})
+_COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def normalize(text: str) -> str:
@@ -24,7 +27,11 @@ def normalize(text: str) -> str:
     # Twice at most: removing a separator can leave a combining mark that NFKC then joins up.
     for _ in range(3):
         folded = _SEPARATORS.sub("", unicodedata.normalize("NFKC", key)).casefold()
-        folded = folded.replace("ü", "v")
+        folded = folded.translate(_TONED_U)
+        if not folded.isascii():  # only then can there be tone marks to drop
+            folded = unicodedata.normalize(
+                "NFC", _COMBINING.sub("", unicodedata.normalize("NFD", folded))
+            )
         if folded == key:
             break
         key = folded
@@ -34,8 +41,8 @@ def normalize(text: str) -> str:
 def pairing_matches(pairing: Pairing, key: str) -> bool:
     return (
         key == normalize(pairing.id)
-        or key in pairing.provider_keys
-        or key in pairing.receiver_keys
+        or key in pairing.provider.keys
+        or key in pairing.receiver.keys
         or key in pairing.pair_keys
     )
 
@@ -56,7 +63,7 @@ def display_names(pairings: Iterable[Pairing]) -> list[str]:
     for pairing in pairings:
         for place in (pairing.provider, pairing.receiver):
             names[place.short] = None
-            names[place.name] = None
+            names[place.full_name] = None
         names[pairing.id] = None
     return list(names)
 
@@ -74,3 +81,25 @@ def _suggestion(pairings: list[Pairing], key: str) -> str:
         shown = [pairing.receiver.short for pairing in pairings][:6]
         return "; known: " + ", ".join(shown)
     return "; did you mean " + ", ".join(shown) + "?"
+
+
+def match_places(places: Mapping[str, Place], name: str, option: str) -> list[Place]:
+    """Every place a name fits, by any of its forms or its code (广安 fits 广安市 and 广安区).
+    Raises UsageProblem for an unknown name."""
+    key = normalize(name)
+    found = [place for place in places.values() if key and (key in place.keys or key == place.id)]
+    if found:
+        return found
+    import difflib  # only on this error path
+
+    shown = {normalize(p.short): p.short for p in places.values()}
+    shown |= {normalize(p.full_name): p.full_name for p in places.values()}
+    close = difflib.get_close_matches(key, list(shown), n=3, cutoff=0.4)
+    close += [k for k in shown if key and (key in k or k in key) and k not in close]
+    hint = ", ".join(shown[k] for k in close[:3])
+    return _unknown_place(option, name, hint)
+
+
+def _unknown_place(option: str, name: str, hint: str) -> list[Place]:
+    suffix = f"; did you mean {hint}?" if hint else ""
+    raise UsageProblem(f"{option}: unknown place {name!r}{suffix}")

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from xiezuo_cli.amounts import DISPLAY_UNITS
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model import CATEGORIES, KINDS
+from xiezuo_cli.model import ACTORS, CATEGORIES, KINDS, LEVELS, STAGES
 from xiezuo_cli.output import FORMATS
 
 
@@ -91,8 +91,36 @@ PAIR = Opt(
 )
 KIND = Opt("kind", ("--kind",), "Programme: " + ", ".join(KINDS) + ".", metavar="KIND")
 
+PLACE_FILTERS = (
+    Opt(
+        "place_in",
+        ("--in",),
+        "Receiver is this place or inside it (any name form or code): --in 广元 selects 苍溪, "
+        "旺苍, 朝天 and 广元市's own pairings. Repeatable.",
+        kind="multi",
+        metavar="PLACE",
+        complete="place",
+    ),
+    Opt(
+        "place_from",
+        ("--from",),
+        "Provider is this place or inside it: --from 杭州, --from 浙江. Repeatable.",
+        kind="multi",
+        metavar="PLACE",
+        complete="place",
+    ),
+    Opt(
+        "level",
+        ("--level",),
+        "Pairing level (its receiver's): " + ", ".join(LEVELS) + " (省级, 市级, 县级). Repeatable.",
+        kind="multi",
+        metavar="LEVEL",
+    ),
+)
+
 FILTERS = (
     PAIR,
+    *PLACE_FILTERS,
     KIND,
     Opt(
         "category",
@@ -102,15 +130,48 @@ FILTERS = (
         metavar="CATEGORY",
     ),
     Opt(
-        "year", ("--year", "-y"), "Year the figure belongs to: 2021, or 2021-2023.", metavar="YEARS"
+        "stage",
+        ("--stage",),
+        "Stage, repeatable: "
+        + ", ".join(STAGES)
+        + " (实际, 安排/分配, 签约/意向, 规划, 预计). funds counts actual unless given.",
+        kind="multi",
+        metavar="STAGE",
+    ),
+    Opt(
+        "actor",
+        ("--actor",),
+        "Who gives, repeatable: " + ", ".join(ACTORS) + " (政府, 企业, 社会, 混合, 不详).",
+        kind="multi",
+        metavar="ACTOR",
+    ),
+    Opt(
+        "year",
+        ("--year", "-y"),
+        "Figures whose period lies within these years: 2021, or 2021-2023. A multi-year "
+        "figure (2021–2024) is in no single year.",
+        metavar="YEARS",
+    ),
+    Opt(
+        "during",
+        ("--during",),
+        "Figures whose period overlaps these years: 2022, or 2021-2023.",
+        metavar="YEARS",
     ),
     Opt(
         "since",
         ("--since",),
-        "Figures as of this date or later: 2021, 2021-06, 2021-06-15, 'June 2021', 2021年6月.",
+        "Figures as of (截至) this date or later: 2021, 2021-06, 2021-06-15, 'June 2021', 2021年6月.",
         metavar="DATE",
     ),
     Opt("until", ("--until",), "Figures as of this date or earlier (same forms).", metavar="DATE"),
+    Opt(
+        "as_of",
+        ("--as-of",),
+        "Only what was published by this date; totals use each revised figure's latest value "
+        "known then (same date forms).",
+        metavar="DATE",
+    ),
     Opt(
         "min_amount",
         ("--min",),
@@ -119,10 +180,11 @@ FILTERS = (
     ),
     Opt("max_amount", ("--max",), "Money at most (same forms).", metavar="AMOUNT"),
     Opt("money", ("--money",), "Money records only.", kind="flag"),
-    Opt("search", ("--search", "-s"), "Text in the item or the quote (原文).", metavar="TEXT"),
+    Opt("search", ("--search", "-s"), "Text in the item or a quote (原文).", metavar="TEXT"),
 )
 
 FILTER_NAMES = tuple(opt.name for opt in FILTERS)
+MULTI_FILTERS = tuple(opt.name for opt in FILTERS if opt.kind == "multi")
 
 SELECTION = (
     Opt("sort", ("--sort",), "Sort by a field (see --columns).", metavar="FIELD"),
@@ -181,15 +243,25 @@ COMMANDS: tuple[CommandSpec, ...] = (
             "xiezuo funds --pair 苍溪",
             "xiezuo funds --by year --by category --json",
             "xiezuo funds --pair 萧山 --explain",
+            "xiezuo funds --in 四川 --roll-up province",
+            "xiezuo funds --pair 康定 --category 产业合作 --stage pledged --as-of 2022-06-30",
         ),
         *FILTERS,
         Opt(
             "by",
             ("--by",),
-            "Group by, repeatable: pairing, year, category, kind, provider, receiver. "
-            "Default: pairing and category. Category is always kept apart.",
+            "Group by, repeatable: pairing, year, category, measure, kind, level, stage, actor, "
+            "provider, receiver. Default: pairing and category. Category, measure, level and "
+            "stage are always kept apart; year puts a multi-year figure on a row of its own.",
             kind="multi",
             metavar="FIELD",
+        ),
+        Opt(
+            "roll_up",
+            ("--roll-up",),
+            "Sum county (and city) figures up to their city or province, beside the figures "
+            "reported at that level (never added to them): city or province.",
+            metavar="LEVEL",
         ),
         Opt(
             "explain", ("--explain",), "List the records summed and skipped, with why.", kind="flag"

@@ -23,15 +23,15 @@ _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.|to|至|到)\s*(\d
 QUERY_FIELDS = (*RECORD_FIELDS, "figure")
 
 
-def parse_year_range(text: str) -> tuple[int, int]:
+def parse_year_range(text: str, option: str = "--year") -> tuple[int, int]:
     """'2021' -> (2021, 2021); '2021-2023' -> (2021, 2023)."""
     match = _YEAR_RANGE.fullmatch(text)
     if match is None:
-        raise UsageProblem(f"invalid --year {text!r}: use a year like 2021 or a range 2021-2023")
+        raise UsageProblem(f"invalid {option} {text!r}: use a year like 2021 or a range 2021-2023")
     first = int(match[1])
     last = int(match[2] or match[1])
     if first > last:
-        raise UsageProblem(f"invalid --year {text!r}: the range ends before it starts")
+        raise UsageProblem(f"invalid {option} {text!r}: the range ends before it starts")
     return first, last
 
 
@@ -65,15 +65,21 @@ def check_fields(names: Iterable[str], option: str) -> tuple[str, ...]:
 
 
 class Filters(NamedTuple):
-    """What --pair, --kind, --category, --year, --since/--until, --min/--max, --money and
-    --search ask for. Empty means no restriction."""
+    """What the shared filters ask for. Empty means no restriction.
+
+    Place filters (--pair, --in, --from, --kind, --level) are resolved to a set of pairing ids
+    once, when parsed: a record then passes them with one set lookup.
+    """
 
     pairings: frozenset[str] | None = None  # pairing ids; None: all
-    kinds: frozenset[str] = frozenset()
     categories: frozenset[str] = frozenset()
-    years: tuple[int, int] | None = None
-    since: str | None = None  # ISO date
+    stages: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
+    years: tuple[int, int] | None = None  # the period lies within one of these years
+    during: tuple[str, str] | None = None  # ISO days: the period overlaps them
+    since: str | None = None  # ISO date, on as_of
     until: str | None = None
+    known_by: str | None = None  # --as-of: the figure's first source was out by this day
     min_yuan: int | None = None
     max_yuan: int | None = None
     money_only: bool = False
@@ -86,57 +92,73 @@ class Filters(NamedTuple):
         data: Dataset,
         *,
         pair: Sequence[str] = (),
+        place_in: Sequence[str] = (),
+        place_from: Sequence[str] = (),
+        level: Sequence[str] = (),
         kind: str | None = None,
         category: Sequence[str] = (),
+        stage: Sequence[str] = (),
+        actor: Sequence[str] = (),
         year: str | None = None,
+        during: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        as_of: str | None = None,
         min_amount: str | None = None,
         max_amount: str | None = None,
         money: bool = False,
         search: str | None = None,
     ) -> Filters:
-        from xiezuo_cli.names import match_pairings
+        from xiezuo_cli.model import ACTORS, STAGES
 
-        pairings = None
-        if pair:
-            pairings = frozenset(
-                p.id for name in pair for p in match_pairings(data.pairings.values(), name)
-            )
-        kinds: frozenset[str] = frozenset()
-        if kind:
-            known = tuple(dict.fromkeys(p.kind for p in data.pairings.values()))
-            kinds = frozenset([check_choice(kind.strip(), known, "--kind")])
+        pairings = _pairings(data, pair, place_in, place_from, level, kind)
         categories = frozenset(check_choice(c.strip(), CATEGORIES, "--category") for c in category)
+        stages = frozenset(check_choice(s.strip(), STAGES, "--stage") for s in stage)
+        actors = frozenset(check_choice(a.strip(), ACTORS, "--actor") for a in actor)
         first = parse_date(since, "--since", end=False) if since else None
         last = parse_date(until, "--until", end=True) if until else None
         if first and last and first > last:
             raise UsageProblem(f"--since {since} is after --until {until}")
         low = parse_amount_option(min_amount, "--min") if min_amount else None
         high = parse_amount_option(max_amount, "--max") if max_amount else None
+        window = None
+        if during:
+            start_year, end_year = parse_year_range(during, "--during")
+            window = (f"{start_year}-01-01", f"{end_year}-12-31")
         return cls(
             pairings=pairings,
-            kinds=kinds,
             categories=categories,
+            stages=stages,
+            actors=actors,
             years=parse_year_range(year) if year else None,
+            during=window,
             since=first,
             until=last,
+            known_by=parse_date(as_of, "--as-of", end=True) if as_of else None,
             min_yuan=low,
             max_yuan=high,
             money_only=money,
             search=search.casefold() if search else None,
         )
 
-    def accepts(self, record: Record) -> bool:
+    def accepts(self, record: Record, *, stage: bool = True) -> bool:
+        """Whether a record passes; ``stage=False`` leaves --stage to the caller (`funds`
+        decides stages itself, so it can say what it skipped)."""
         if self.pairings is not None and record.pairing not in self.pairings:
             return False
-        if self.kinds and record.kind not in self.kinds:
-            return False
         if self.categories and record.category not in self.categories:
+            return False
+        if stage and self.stages and record.stage not in self.stages:
+            return False
+        if self.actors and record.actor not in self.actors:
+            return False
+        if self.known_by is not None and record.known_by > self.known_by:
             return False
         if self.years is not None and (
             record.year is None or not self.years[0] <= record.year <= self.years[1]
         ):
+            return False
+        if self.during is not None and not _overlaps(record, self.during):
             return False
         if self.since and record.as_of < self.since:
             return False
@@ -151,14 +173,70 @@ class Filters(NamedTuple):
         if self.max_yuan is not None and (amount is None or amount > self.max_yuan):
             return False
         if self.search and not (
-            self.search in record.item.casefold() or self.search in record.quote.casefold()
+            self.search in record.item.casefold()
+            or any(self.search in (c.quote or "").casefold() for c in record.citations)
         ):
             return False
         return all(predicate(record) for predicate in self.extra)
 
 
-def select(data: Dataset, filters: Filters) -> list[Record]:
-    return [record for record in data.records if filters.accepts(record)]
+def _overlaps(record: Record, window: tuple[str, str]) -> bool:
+    """A period overlaps the window; an open end reaches as far as it may. A figure with no
+    period at all has nothing to overlap with."""
+    if record.period_start is None and record.period_end is None:
+        return False
+    start = record.period_start or "0000"
+    end = _last_day(record.period_end) if record.period_end else "9999"
+    return start <= window[1] and end >= window[0]
+
+
+def _last_day(text: str) -> str:
+    from xiezuo_cli.model import _last_day as last
+
+    return last(text)
+
+
+def _pairings(
+    data: Dataset,
+    pair: Sequence[str],
+    place_in: Sequence[str],
+    place_from: Sequence[str],
+    level: Sequence[str],
+    kind: str | None,
+) -> frozenset[str] | None:
+    """The pairing ids the place filters leave; None when none of them is given."""
+    from xiezuo_cli.model import LEVELS
+    from xiezuo_cli.names import match_pairings, match_places
+
+    if not (pair or place_in or place_from or level or kind):
+        return None
+    chosen = set(data.pairings)
+    if pair:
+        chosen &= {p.id for name in pair for p in match_pairings(data.pairings.values(), name)}
+    for names, side in ((place_in, "receiver"), (place_from, "provider")):
+        if names:
+            option = "--in" if side == "receiver" else "--from"
+            places = {p.id for name in names for p in match_places(data.places, name, option)}
+            chosen = {
+                pairing_id
+                for pairing_id in chosen
+                if any(
+                    data.within(getattr(data.pairings[pairing_id], side).id, place)
+                    for place in places
+                )
+            }
+    if level:
+        levels = {check_choice(value.strip(), LEVELS, "--level") for value in level}
+        chosen = {p for p in chosen if data.pairings[p].level in levels}
+    if kind:
+        known = tuple(dict.fromkeys(p.kind for p in data.pairings.values()))
+        wanted = check_choice(kind.strip(), known, "--kind")
+        chosen = {p for p in chosen if data.pairings[p].kind == wanted}
+    return frozenset(chosen)
+
+
+def select(data: Dataset, filters: Filters, *, stage: bool = True) -> list[Record]:
+    return [record for record in data.records if filters.accepts(record, stage=stage)]
 
 
 def sort_records(records: list[Record], field_name: str | None, descending: bool) -> list[Record]:

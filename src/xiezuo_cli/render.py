@@ -434,7 +434,7 @@ def dossier(
     console = make_console(options)
     since = f"，自 {pairing.since} 起" if pairing.since else ""
     console.print(safe(f"{pairing.label}（{pairing.id}）"), style="bold")
-    console.print(safe(f"{pairing.kind}：{pairing.provider.name} → {pairing.receiver.name}{since}"))
+    console.print(safe(f"{pairing.kind}：{pairing.provider.full_name} → {pairing.receiver.full_name}{since}"))
     if pairing.note:
         console.print(safe(pairing.note))
     console.print()

@@ -1,8 +1,11 @@
 """Turn the raw documents of a database file into value objects, or say exactly what is wrong.
 
-Every check names the file, the record (or pairing, or source) and the field, so a curator can go
-straight to the line. Loading stops at the first problem: one clear line beats a wall of them, and
-a file with one broken reference usually has no second.
+Every check names the file, the record (or place, pairing, source) and the field, so a curator can
+go straight to the line. Loading stops at the first problem: one clear line beats a wall of them,
+and a file with one broken reference usually has no second. A file this module accepts is one
+whose totals are right: every rule `funds` relies on (no part bigger than its whole, no cycle, no
+fork in a revision chain, no unlinked overlapping running totals) is checked here, so no other
+command can trip over it later.
 """
 
 from __future__ import annotations
@@ -13,11 +16,16 @@ from typing import Any
 
 from xiezuo_cli.errors import DataFileError
 from xiezuo_cli.model import (
+    ACTORS,
     APPROX,
     CATEGORIES,
+    KINDS,
+    LEVELS,
     MONEY_UNIT,
     SCHEMA_VERSION,
+    SCOPES,
     STAGES,
+    Citation,
     Pairing,
     Place,
     Record,
@@ -25,12 +33,57 @@ from xiezuo_cli.model import (
 )
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_YEAR_MONTH = re.compile(r"\d{4}(?:-\d{2})?")
+_CODE = re.compile(r"[1-9][0-9]{5}")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+# Control characters, lone surrogates, bidi overrides and zero-width characters have no place in a
+# name a user types or an id a user copies.
+_UNSAFE_IN_NAMES = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+
+# Sane bounds: anything past them is a typo or an attack, and would print as nonsense.
+MAX_YUAN = 10**14  # 100 万亿元: more than any cooperation programme's money
+MAX_VALUE = 10**15
+MIN_YEAR, MAX_YEAR = 1949, 2100
+MAX_ID_LENGTH = 200
 
 
 def _type_name(value: object) -> str:
     return "null" if value is None else type(value).__name__
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:40] + "..."
+        return " " + repr(text)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(value)
+        return " " + (text if len(text) <= 24 else text[:24] + "...")
+    return ""
+
+
+def _real_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar day, in the years data can have."""
+    match = _DATE.fullmatch(text)
+    if match is None:
+        return False
+    year = int(match[1])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return False
+    if match[2] is None:
+        return True
+    month = int(match[2])
+    if not 1 <= month <= 12:
+        return False
+    if match[3] is None:
+        return True
+    import calendar
+
+    return 1 <= int(match[3]) <= calendar.monthrange(year, month)[1]
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class _Document:
@@ -44,13 +97,12 @@ class _Document:
     def fail(self, field: str | None, problem: str) -> DataFileError:
         return DataFileError(self.path, problem, record=self.label, field=field)
 
-    def get(self, field: str, check: Callable[[object], bool], expected: str) -> Any:
+    def get(self, field: str, check: Callable[[Any], bool], expected: str) -> Any:
         if field not in self.document:
             raise self.fail(field, "missing")
         value = self.document[field]
         if not check(value):
-            shown = f" {value!r}" if isinstance(value, str | int | float) else ""
-            raise self.fail(field, f"expected {expected}, got {_type_name(value)}{shown}")
+            raise self.fail(field, f"expected {expected}, got {_type_name(value)}{_shown(value)}")
         return value
 
     def text(self, field: str) -> str:
@@ -59,38 +111,70 @@ class _Document:
     def optional_text(self, field: str) -> str | None:
         return self.get(field, lambda v: v is None or isinstance(v, str), "text or null")
 
+    def name(self, field: str) -> str:
+        """Text a user types or copies: no control, bidi or zero-width characters."""
+        return self.get(
+            field,
+            lambda v: isinstance(v, str)
+            and v.strip() != ""
+            and len(v) <= MAX_ID_LENGTH
+            and _UNSAFE_IN_NAMES.search(v) is None,
+            "a name without control characters",
+        )
+
     def choice(self, field: str, allowed: tuple[str, ...]) -> str:
         return self.get(field, lambda v: v in allowed, "one of " + ", ".join(allowed))
 
-    def slug(self, field: str) -> str:
-        return self.get(
-            field,
-            lambda v: isinstance(v, str) and _SLUG.fullmatch(v) is not None,
-            "an ASCII slug like yuhang-cangxi",
-        )
-
-    def integer(self, field: str, optional: bool = False) -> int | None:
+    def slug(self, field: str, optional: bool = False) -> Any:
         def check(v: object) -> bool:
-            return (optional and v is None) or (isinstance(v, int) and not isinstance(v, bool))
+            if v is None:
+                return optional
+            return (
+                isinstance(v, str) and len(v) <= MAX_ID_LENGTH and _SLUG.fullmatch(v) is not None
+            )
 
-        return self.get(field, check, "an integer or null" if optional else "an integer")
+        return self.get(field, check, "an ASCII slug like yuhang-cangxi" + (" or null" * optional))
+
+    def place_id(self, field: str, optional: bool = False) -> Any:
+        def check(v: object) -> bool:
+            if v is None:
+                return optional
+            return isinstance(v, str) and (
+                _CODE.fullmatch(v) is not None
+                or (len(v) <= MAX_ID_LENGTH and _SLUG.fullmatch(v) is not None)
+            )
+
+        return self.get(field, check, "a place code like 510824 or a slug")
+
+    def integer(self, field: str, low: int, high: int, optional: bool = False) -> Any:
+        def check(v: object) -> bool:
+            return (optional and v is None) or (_is_int(v) and low <= v <= high)  # type: ignore[operator]
+
+        return self.get(
+            field, check, f"an integer from {low} to {high}" + (" or null" if optional else "")
+        )
 
     def number(self, field: str) -> int | float:
         def check(v: object) -> bool:
-            return isinstance(v, int | float) and not isinstance(v, bool)
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                return False
+            return -MAX_VALUE <= v <= MAX_VALUE
 
-        return self.get(field, check, "a number")
+        return self.get(field, check, f"a number of at most {MAX_VALUE:.0e} in size")
 
     def boolean(self, field: str) -> bool:
         return self.get(field, lambda v: isinstance(v, bool), "true or false")
 
-    def pattern(self, field: str, regex: re.Pattern[str], example: str, optional: bool) -> Any:
+    def date(self, field: str, optional: bool = False, day: bool = False) -> Any:
         def check(v: object) -> bool:
             if v is None:
                 return optional
-            return isinstance(v, str) and regex.fullmatch(v) is not None
+            if not isinstance(v, str) or not _real_date(v):
+                return False
+            return not day or len(v) == 10
 
-        return self.get(field, check, f"a date like {example}" + (" or null" if optional else ""))
+        form = "a real date like 2021-11-17" if day else "a real date: 2021, 2021-11 or 2021-11-17"
+        return self.get(field, check, form + (" or null" if optional else ""))
 
     def keys(self, field: str) -> frozenset[str]:
         def check(v: object) -> bool:
@@ -101,84 +185,187 @@ class _Document:
 
 def _schema_version(path: str, meta: list[dict[str, Any]]) -> None:
     versions = [doc.get("schema_version") for doc in meta]
-    if versions != [SCHEMA_VERSION]:
-        found = versions[0] if len(versions) == 1 else versions
+    if versions == [SCHEMA_VERSION]:
+        return
+    found = versions[0] if len(versions) == 1 else versions
+    if found == 1:
         raise DataFileError(
-            path, f"schema version {found!r} is not supported (expected {SCHEMA_VERSION})"
+            path,
+            "schema version 1 (xiezuo 0.1) is not supported: this xiezuo reads version 2, which "
+            "adds places, periods, citations, revisions, stages and actors; rebuild the file "
+            "with scripts/build_db.py",
         )
+    raise DataFileError(
+        path, f"schema version {found!r} is not supported (expected {SCHEMA_VERSION})"
+    )
 
 
-def _place(doc: _Document, field: str) -> Place:
-    raw = doc.get(field, lambda v: isinstance(v, dict), "a place object")
-    place = _Document(doc.path, doc.label, raw)
-    names = [place.text(name) for name in ("name", "county", "short", "province")]
-    return Place(*names)
+def _place(path: str, raw: dict[str, Any]) -> Place:
+    doc = _Document(path, f"place {raw.get('id', '?')}", raw)
+    code = doc.get(
+        "code", lambda v: v is None or (isinstance(v, str) and _CODE.fullmatch(v)), "a code"
+    )
+    place_id = doc.place_id("id")
+    if code is not None and place_id != code:
+        raise doc.fail("id", f"must be the place's code {code}")
+    return Place(
+        id=place_id,
+        code=code,
+        name=doc.name("name"),
+        full_name=doc.name("full_name"),
+        short=doc.name("short"),
+        level=doc.choice("level", LEVELS),
+        parent=doc.place_id("parent", optional=True),
+        keys=doc.keys("names"),
+    )
 
 
-def _pairing(path: str, raw: dict[str, Any]) -> Pairing:
+def _pairing(path: str, raw: dict[str, Any], places: dict[str, Place]) -> Pairing:
     doc = _Document(path, f"pairing {raw.get('id', '?')}", raw)
     names = doc.get("names", lambda v: isinstance(v, dict), "an object of name forms")
-    forms = _Document(path, doc.label, names)
+    sides = {}
+    for side in ("provider", "receiver"):
+        place_id = doc.place_id(side)
+        if place_id not in places:
+            raise doc.fail(side, f"no place {place_id!r}")
+        sides[side] = places[place_id]
+    since = doc.date("since", optional=True)
+    if since is not None and len(since) > 7:
+        raise doc.fail("since", "expected a year or year-month like 2021-05")
     return Pairing(
         id=doc.slug("id"),
-        kind=doc.text("kind"),
-        provider=_place(doc, "provider"),
-        receiver=_place(doc, "receiver"),
-        since=doc.pattern("since", _YEAR_MONTH, "2021 or 2021-05", optional=True),
-        source=doc.slug("source"),
+        kind=doc.choice("kind", KINDS),
+        provider=sides["provider"],
+        receiver=sides["receiver"],
+        since=since,
+        source=doc.slug("source", optional=True),
         note=doc.optional_text("note"),
-        provider_keys=forms.keys("provider"),
-        receiver_keys=forms.keys("receiver"),
-        pair_keys=forms.keys("pair"),
+        pair_keys=_Document(path, doc.label, names).keys("pair"),
     )
 
 
 def _source(path: str, raw: dict[str, Any]) -> Source:
     doc = _Document(path, f"source {raw.get('id', '?')}", raw)
+    text_held = doc.boolean("text_held")
+    text_file = doc.optional_text("text_file")
+    if text_held and not text_file:
+        raise doc.fail("text_file", "missing for a source whose text is held")
     return Source(
         id=doc.slug("id"),
-        title=doc.text("title"),
+        title=doc.optional_text("title"),
         publisher=doc.text("publisher"),
         author=doc.optional_text("author"),
-        published=doc.pattern("published", _ISO_DATE, "2021-11-17", optional=False),
+        published=doc.date("published"),
+        published_inferred=doc.boolean("published_inferred"),
         url=doc.optional_text("url"),
-        text_file=doc.text("text_file"),
+        reprint_of=doc.optional_text("reprint_of"),
+        excerpt_only=doc.boolean("excerpt_only"),
+        text_held=text_held,
+        text_file=text_file if text_held else None,
         note=doc.optional_text("note"),
     )
 
 
-def _record(path: str, raw: dict[str, Any]) -> Record:
-    doc = _Document(path, str(raw.get("id", "?")), raw)
+def _citations(doc: _Document, sources: dict[str, Source]) -> tuple[Citation, ...]:
+    raw = doc.get(
+        "citations",
+        lambda v: isinstance(v, list) and 0 < len(v) <= 100,
+        "a list of one or more citations",
+    )
+    citations = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        field = f"citations[{index}]"
+        if not isinstance(item, dict):
+            raise doc.fail(field, f"expected a citation object, got {_type_name(item)}")
+        cited = _Document(doc.path, doc.label, item)
+        source_id = cited.slug("source")
+        source = sources.get(source_id)
+        if source is None:
+            raise doc.fail(f"{field}.source", f"no source {source_id!r}")
+        if source_id in seen:
+            raise doc.fail(f"{field}.source", f"{source_id} is cited twice")
+        seen.add(source_id)
+        quote = cited.optional_text("quote")
+        if source.text_held and not (quote and quote.strip()):
+            raise doc.fail(f"{field}.quote", f"missing: the text of {source_id} is held")
+        if not source.text_held and quote is not None:
+            raise doc.fail(f"{field}.quote", f"must be null: the text of {source_id} is not held")
+        citations.append(Citation(source_id, quote, cited.optional_text("note")))
+    return tuple(citations)
+
+
+def _period_year(start: str | None, end: str | None) -> int | None:
+    if start is None or end is None or start[:4] != end[:4]:
+        return None
+    return int(start[:4])
+
+
+def _record(
+    path: str, raw: dict[str, Any], pairings: dict[str, Pairing], sources: dict[str, Source]
+) -> Record:
+    doc = _Document(path, str(raw.get("id", "?"))[:MAX_ID_LENGTH], raw)
+    record_id = doc.slug("id")
+    doc.label = record_id
+    pairing_id = doc.slug("pairing")
+    pairing = pairings.get(pairing_id)
+    if pairing is None:
+        raise doc.fail("pairing", f"no pairing {pairing_id!r}")
+    citations = _citations(doc, sources)
+    start = doc.date("period_start", optional=True)
+    end = doc.date("period_end", optional=True)
+    if start and end and _first_day(start) > _last_day(end):
+        raise doc.fail("period_end", f"the period ends ({end}) before it starts ({start})")
+    amount = doc.integer("amount_yuan", 0, MAX_YUAN, optional=True)
     record = Record(
-        id=doc.slug("id"),
-        pairing=doc.slug("pairing"),
-        kind=doc.text("kind"),
+        id=record_id,
+        pairing=pairing_id,
+        kind=doc.choice("kind", KINDS),
+        level=doc.choice("level", LEVELS),
         provider=doc.text("provider"),
+        provider_code=doc.optional_text("provider_code"),
         receiver=doc.text("receiver"),
+        receiver_code=doc.optional_text("receiver_code"),
         category=doc.choice("category", CATEGORIES),
         item=doc.text("item"),
-        metric=doc.text("metric"),
+        measure=doc.text("measure"),
         value=doc.number("value"),
         unit=doc.text("unit"),
-        amount_yuan=doc.integer("amount_yuan", optional=True),
+        amount_yuan=amount,
         approx=doc.choice("approx", APPROX),
-        year=doc.integer("year", optional=True),
-        as_of=doc.pattern("as_of", _ISO_DATE, "2021-11-17", optional=False),
+        period_start=start,
+        period_end=end,
+        year=doc.integer("year", MIN_YEAR, MAX_YEAR, optional=True),
         cumulative=doc.boolean("cumulative"),
+        as_of=doc.date("as_of", day=True),
         stage=doc.choice("stage", STAGES),
-        part_of=doc.optional_text("part_of"),
-        source=doc.slug("source"),
-        quote=doc.text("quote"),
+        actor=doc.choice("actor", ACTORS),
+        scope=doc.choice("scope", SCOPES),
+        part_of=doc.slug("part_of", optional=True),
+        revises=doc.slug("revises", optional=True),
+        citations=citations,
         note=doc.optional_text("note"),
         figure=doc.text("figure"),
+        known_by=min(sources[c.source].known_by for c in citations),
     )
+    expected = {
+        "kind": pairing.kind,
+        "level": pairing.level,
+        "provider": pairing.provider.full_name,
+        "provider_code": pairing.provider.code,
+        "receiver": pairing.receiver.full_name,
+        "receiver_code": pairing.receiver.code,
+        "year": _period_year(start, end),
+        "cumulative": bool(start or end) and _period_year(start, end) is None,
+    }
+    for field, value in expected.items():
+        if getattr(record, field) != value:
+            raise doc.fail(field, f"must be {value!r}, as its pairing and period give")
     if record.amount_yuan is not None:
         if record.unit != MONEY_UNIT:
             raise doc.fail("unit", f"a money record's unit must be {MONEY_UNIT}")
         if record.value != record.amount_yuan:
             raise doc.fail("value", "a money record's value must equal amount_yuan")
-        if record.amount_yuan < 0:
-            raise doc.fail("amount_yuan", "must not be negative")
     elif record.unit == MONEY_UNIT:
         raise doc.fail("amount_yuan", f"missing for a record in {MONEY_UNIT}")
     return record
@@ -192,87 +379,213 @@ def _unique(path: str, kind: str, ids: list[str]) -> None:
         seen.add(identifier)
 
 
-def _check_references(
-    path: str, pairings: dict[str, Pairing], sources: dict[str, Source], records: list[Record]
+def _first_day(date_text: str) -> str:
+    return date_text + "-01-01"[len(date_text) - 4 :] if len(date_text) < 10 else date_text
+
+
+def _last_day(date_text: str) -> str:
+    from xiezuo_cli.model import _last_day as last
+
+    return last(date_text)
+
+
+class _Places:
+    """Ancestry questions about places, from parent links checked to exist, to climb in level and
+    to end at a root (each place is walked once, so a long chain costs linear time)."""
+
+    def __init__(self, path: str, places: dict[str, Place]) -> None:
+        self.places = places
+        done: set[str] = set()
+        for place in places.values():
+            trail: set[str] = set()
+            current = place
+            while current.id not in done and current.parent is not None:
+                if current.id in trail:
+                    raise DataFileError(
+                        path, "parent links form a cycle", record=f"place {current.id}"
+                    )
+                trail.add(current.id)
+                parent = places.get(current.parent)
+                if parent is None:
+                    raise DataFileError(
+                        path,
+                        f"no place {current.parent!r}",
+                        record=f"place {current.id}",
+                        field="parent",
+                    )
+                if LEVELS.index(parent.level) > LEVELS.index(current.level):
+                    raise DataFileError(
+                        path,
+                        f"its parent {parent.id} is at a lower level ({parent.level})",
+                        record=f"place {current.id}",
+                        field="parent",
+                    )
+                current = parent
+            done |= trail
+
+    def within(self, place: str, ancestor: str) -> bool:
+        """Whether ``place`` is ``ancestor`` or lies inside it."""
+        current: str | None = place
+        while current is not None:
+            if current == ancestor:
+                return True
+            current = self.places[current].parent
+        return False
+
+
+def _check_part_of(
+    path: str, pairings: dict[str, Pairing], places: _Places, by_id: dict[str, Record]
 ) -> None:
-    by_id = {record.id: record for record in records}
-    for described in pairings.values():
-        if described.source not in sources:
-            raise DataFileError(
-                path,
-                f"no source {described.source!r}",
-                record=f"pairing {described.id}",
-                field="source",
-            )
-    for record in records:
-        fail = _Document(path, record.id, {}).fail
-        pairing = pairings.get(record.pairing)
-        if pairing is None:
-            raise fail("pairing", f"no pairing {record.pairing!r}")
-        if record.source not in sources:
-            raise fail("source", f"no source {record.source!r}")
-        expected = {
-            "kind": pairing.kind,
-            "provider": pairing.provider.name,
-            "receiver": pairing.receiver.name,
-        }
-        for field, value in expected.items():
-            if getattr(record, field) != value:
-                raise fail(field, f"must be {value!r}, as on pairing {pairing.id}")
+    parts_total: dict[str, int | float] = {}
+    for record in by_id.values():
         if record.part_of is None:
             continue
+        fail = _Document(path, record.id, {}).fail
         whole = by_id.get(record.part_of)
         if whole is None:
             raise fail("part_of", f"no record {record.part_of!r}")
+        if whole.id == record.id:
+            raise fail("part_of", "a record cannot be part of itself")
         if whole.pairing != record.pairing:
-            raise fail("part_of", f"{whole.id} belongs to another pairing ({whole.pairing})")
+            mine, theirs = pairings[record.pairing], pairings[whole.pairing]
+            if not (
+                places.within(mine.provider.id, theirs.provider.id)
+                and places.within(mine.receiver.id, theirs.receiver.id)
+            ):
+                raise fail(
+                    "part_of",
+                    f"{whole.id} belongs to {whole.pairing}, which is neither this pairing "
+                    f"({record.pairing}) nor one above it",
+                )
         if whole.unit != record.unit:
             raise fail("part_of", f"{whole.id} is counted in {whole.unit}, this in {record.unit}")
-        if record.value > whole.value:
+        if record.value > whole.value and whole.approx != "at_least":
             raise fail("part_of", f"larger than its whole {whole.id}")
-    _check_part_of_chains(path, by_id)
-    _check_parts_fit(path, by_id)
-
-
-def _check_part_of_chains(path: str, by_id: dict[str, Record]) -> None:
-    for start in by_id.values():
-        seen = {start.id}
-        current = start
-        while current.part_of is not None:
-            if current.part_of in seen:
-                raise DataFileError(path, "part_of forms a cycle", record=start.id, field="part_of")
-            seen.add(current.part_of)
-            current = by_id[current.part_of]
-
-
-def _check_parts_fit(path: str, by_id: dict[str, Record]) -> None:
-    """The parts of a whole, together, must not exceed it: that would be a double count."""
-    totals: dict[str, int | float] = {}
-    for record in by_id.values():
-        if record.part_of is not None:
-            totals[record.part_of] = totals.get(record.part_of, 0) + record.value
-    for whole_id, total in totals.items():
-        if total > by_id[whole_id].value:
+        parts_total[whole.id] = parts_total.get(whole.id, 0) + record.value
+    for whole_id, total in parts_total.items():
+        whole = by_id[whole_id]
+        # A lower bound (280余万) may be exceeded by its parts (150余+15余+约20+超100).
+        if total > whole.value and whole.approx != "at_least":
             raise DataFileError(
                 path,
-                f"its parts add up to {total}, more than its value {by_id[whole_id].value}",
+                f"its parts add up to {total}, more than its value {whole.value}",
                 record=whole_id,
                 field="value",
             )
+    _check_acyclic(path, by_id, "part_of")
+
+
+def _check_acyclic(path: str, by_id: dict[str, Record], field: str) -> None:
+    """No chain of ``field`` links comes back to where it started: each record is walked once."""
+    done: set[str] = set()
+    for start in by_id.values():
+        trail: list[str] = []
+        on_trail: set[str] = set()
+        current: Record | None = start
+        while current is not None and current.id not in done:
+            if current.id in on_trail:
+                raise DataFileError(path, f"{field} forms a cycle", record=current.id, field=field)
+            trail.append(current.id)
+            on_trail.add(current.id)
+            target = getattr(current, field)
+            current = by_id.get(target) if target is not None else None
+        done.update(trail)
+
+
+def _check_revisions(path: str, by_id: dict[str, Record]) -> None:
+    revised_by: dict[str, str] = {}
+    for record in by_id.values():
+        if record.revises is None:
+            continue
+        fail = _Document(path, record.id, {}).fail
+        old = by_id.get(record.revises)
+        if old is None:
+            raise fail("revises", f"no record {record.revises!r}")
+        for field in ("pairing", "category", "measure", "unit"):
+            if getattr(old, field) != getattr(record, field):
+                raise fail(
+                    "revises",
+                    f"{old.id} has another {field} ({getattr(old, field)}); a revision gives a "
+                    "new value for the same thing",
+                )
+        if old.known_by > record.known_by:
+            raise fail("revises", f"{old.id} was published after this record")
+        if old.id in revised_by:
+            raise fail("revises", f"{old.id} is already revised by {revised_by[old.id]}")
+        revised_by[old.id] = record.id
+    _check_acyclic(path, by_id, "revises")
+
+
+def _linked(a: Record, b: Record, by_id: dict[str, Record]) -> bool:
+    """Whether one record holds the other through part_of, or both are in one revision chain."""
+    for field in ("part_of", "revises"):
+        for first, second in ((a, b), (b, a)):
+            current: Record | None = first
+            while current is not None:
+                target = getattr(current, field)
+                if target == second.id:
+                    return True
+                current = by_id.get(target) if target is not None else None
+    return False
+
+
+def _check_running_totals(path: str, by_id: dict[str, Record]) -> None:
+    """Two running totals of one thing that overlap in time would be added twice: link them."""
+    groups: dict[tuple[str, str, str, str], list[Record]] = {}
+    for record in by_id.values():
+        if record.scope == "running_total":
+            key = (record.pairing, record.category, record.measure, record.stage)
+            groups.setdefault(key, []).append(record)
+    for members in groups.values():
+        spans = sorted(
+            (
+                _first_day(r.period_start) if r.period_start else "0000-00-00",
+                _last_day(r.period_end) if r.period_end else "9999-99-99",
+                r.id,
+            )
+            for r in members
+        )
+        for index, (_start, end, record_id) in enumerate(spans):
+            for other_start, _other_end, other_id in spans[index + 1 :]:
+                if other_start > end:
+                    break
+                if not _linked(by_id[record_id], by_id[other_id], by_id):
+                    raise DataFileError(
+                        path,
+                        f"overlaps the running total {other_id} of the same pairing, category, "
+                        "measure and stage; link them (part_of or revises) or they add up twice",
+                        record=record_id,
+                        field="scope",
+                    )
 
 
 def build(
     path: str, tables: dict[str, list[dict[str, Any]]]
-) -> tuple[dict[str, Pairing], dict[str, Source], tuple[Record, ...]]:
-    """Validate the raw tables and return pairings, sources and records by id."""
+) -> tuple[dict[str, Place], dict[str, Pairing], dict[str, Source], tuple[Record, ...]]:
+    """Validate the raw tables and return places, pairings, sources and records by id."""
     _schema_version(path, tables["meta"])
-    pairing_list = [_pairing(path, raw) for raw in tables["pairing"]]
+    place_list = [_place(path, raw) for raw in tables["place"]]
+    _unique(path, "place", [place.id for place in place_list])
+    places = {place.id: place for place in place_list}
+    ancestry = _Places(path, places)
     source_list = [_source(path, raw) for raw in tables["source"]]
-    records = [_record(path, raw) for raw in tables["record"]]
-    _unique(path, "pairing", [pairing.id for pairing in pairing_list])
     _unique(path, "source", [source.id for source in source_list])
-    _unique(path, "record", [record.id for record in records])
-    pairings = {pairing.id: pairing for pairing in pairing_list}
     sources = {source.id: source for source in source_list}
-    _check_references(path, pairings, sources, records)
-    return pairings, sources, tuple(sorted(records, key=lambda record: record.id))
+    pairing_list = [_pairing(path, raw, places) for raw in tables["pairing"]]
+    _unique(path, "pairing", [pairing.id for pairing in pairing_list])
+    pairings = {pairing.id: pairing for pairing in pairing_list}
+    for pairing in pairing_list:
+        if pairing.source is not None and pairing.source not in sources:
+            raise DataFileError(
+                path,
+                f"no source {pairing.source!r}",
+                record=f"pairing {pairing.id}",
+                field="source",
+            )
+    records = [_record(path, raw, pairings, sources) for raw in tables["record"]]
+    _unique(path, "record", [record.id for record in records])
+    by_id = {record.id: record for record in records}
+    _check_part_of(path, pairings, ancestry, by_id)
+    _check_revisions(path, by_id)
+    _check_running_totals(path, by_id)
+    return places, pairings, sources, tuple(sorted(records, key=lambda record: record.id))

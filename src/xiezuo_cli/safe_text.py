@@ -1,0 +1,57 @@
+"""Text from the data made safe to show: control characters become visible escapes.
+
+A record's item or note, a user-typed name in an error message, or a path may hold terminal
+escape codes (``\\x1b[2J`` clears the screen, ``\\x1b]52;c;…\\x07`` writes the clipboard) or
+characters that reorder or hide text (bidi overrides, zero-width spaces). Whatever reaches a
+person goes through ``escape_controls`` first:
+
+- always: C0 controls U+0000–U+001F, DEL U+007F, C1 controls U+0080–U+009F, and the Unicode
+  line and paragraph separators U+2028/U+2029, shown as ``\\xNN`` or ``\\uNNNN``;
+- with ``table=True`` (tables, Markdown, error messages: text laid out for the eye) also the
+  bidi marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F, U+202A–U+202E,
+  U+2066–U+2069) and the zero-width characters (U+200B–U+200D, U+2060, U+FEFF).
+
+Printable text, Chinese included, and backslashes are left exactly as they are. ``keep`` names
+controls a format handles itself (a table cell may keep ``"\\n"``, which Rich lays out as a line
+break inside the cell). Only ``re`` is imported: the error edge uses this on every run.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Shown as escapes everywhere text reaches a person.
+CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029"
+# Shown as escapes where text is laid out for the eye: they reorder or hide what is shown.
+BIDI_AND_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+
+_PLAIN = re.compile(f"[{CONTROLS}]")
+_TABLE = re.compile(f"[{CONTROLS}{BIDI_AND_INVISIBLE}]")
+
+
+def escape_char(char: str) -> str:
+    """One character as an escape: ``\\x1b``, ``\\x85``, ``\\u202e``."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    return escape_char(match.group())
+
+
+def escape_controls(text: str, *, table: bool = False, keep: str = "") -> str:
+    """``text`` with every control character (and, for ``table``, every bidi control and
+    zero-width character) shown as ``\\xNN``/``\\uNNNN``; characters in ``keep`` stay as they
+    are. ``escape_controls("a\\x1b[2Jb")`` is ``"a\\\\x1b[2Jb"``."""
+    pattern = _TABLE if table else _PLAIN
+    if keep:
+        return pattern.sub(
+            lambda match: match.group() if match.group() in keep else escape_char(match.group()),
+            text,
+        )
+    return pattern.sub(_escape_match, text)
+
+
+def has_controls(text: str, *, table: bool = False) -> bool:
+    """True if ``escape_controls`` would change ``text`` (with no ``keep``)."""
+    return (_TABLE if table else _PLAIN).search(text) is not None
