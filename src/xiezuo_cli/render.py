@@ -22,32 +22,46 @@ from xiezuo_cli.amounts import format_amount, format_value
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import ReaderGone
 from xiezuo_cli.funds import AID_TOTAL_LABEL, Decision, Total, aid_totals
-from xiezuo_cli.model import Pairing, Record, Source
+from xiezuo_cli.model import ACTOR_NAMES, LEVEL_NAMES, STAGE_NAMES, Pairing, Record, Source
 from xiezuo_cli.options import OutputOptions
 
 FIELD_HEADINGS = {
     "id": "编号",
     "pairing": "结对",
     "kind": "类型",
+    "level": "层级",
     "provider": "支援方",
+    "provider_code": "支援方代码",
     "receiver": "受援方",
+    "receiver_code": "受援方代码",
     "category": "类别",
     "item": "事项",
-    "metric": "指标",
+    "measure": "口径",
     "value": "数值",
     "unit": "单位",
     "amount_yuan": "金额（元）",
     "approx": "精度",
+    "period_start": "起",
+    "period_end": "止",
     "year": "年份",
-    "as_of": "截至",
+    "span": "跨年",
     "cumulative": "累计",
+    "as_of": "截至",
     "stage": "阶段",
+    "actor": "出资方",
+    "scope": "范围",
     "part_of": "含于",
+    "revises": "修订",
     "source": "来源",
     "quote": "原文",
+    "citations": "引用数",
     "note": "说明",
     "figure": "原文数字",
+    "basis": "依据",
 }
+# Values shown in Chinese in tables; machine formats keep the English codes.
+VALUE_NAMES = {"level": LEVEL_NAMES, "stage": STAGE_NAMES, "actor": ACTOR_NAMES}
+BASIS_NAMES = {"reported": "本级报道", "rolled_up": "下级合计（已报道部分）"}
 NUMERIC_FIELDS = ("value", "amount_yuan", "year")
 APPROX_MARKS = {"at_least": "≥", "about": "约", "exact": ""}
 NO_YEAR = "跨年累计"
@@ -138,10 +152,14 @@ def remarks(record: Record) -> str:
     notes = []
     if record.part_of:
         notes.append(f"含于 {record.part_of}")
-    if record.stage == "planned":
-        notes.append("预计")
-    if record.cumulative:
-        notes.append("累计")
+    if record.revises:
+        notes.append(f"修订 {record.revises}")
+    if record.stage != "actual":
+        notes.append(STAGE_NAMES[record.stage])
+    if record.span:
+        notes.append(f"{record.span}累计" if record.cumulative else record.span)
+    if record.level != "county":
+        notes.append(LEVEL_NAMES[record.level])
     return "；".join(notes)
 
 
@@ -215,6 +233,10 @@ def _field_cell(record: Record, name: str) -> Text:
         return safe(f"{value:,}")
     if name == "value":
         return safe(format_value(value))
+    if name == "citations":
+        return safe(len(value))
+    if name in VALUE_NAMES:
+        return safe(VALUE_NAMES[name].get(value, value))
     return safe(value)
 
 
@@ -251,8 +273,8 @@ def pairs_table(rows: Sequence[dict[str, object]], options: OutputOptions) -> No
 # ─── funds ────────────────────────────────────────────────────────────────────────────────
 
 FUNDS_CAPTION = (
-    "只计实际投入的资金流（财政援助、社会帮扶、消费帮扶、产业合作），不同类别不相加；"
-    "含于他项的、预计的、成效类金额与比率不计入。≥ 表示含“余、超、多”等下限数字。"
+    "只计资金流（财政援助、社会帮扶、消费帮扶、产业合作）；不同类别、口径、层级、阶段各列一行，从不相加；"
+    "含于他项的、已被修订的、成效类金额与比率不计入。≥ 表示含“余、超、多”等下限数字，约 表示约数。"
 )
 
 
@@ -260,14 +282,38 @@ def _group_cell(data: Dataset, name: str, value: object) -> Text:
     if name == "pairing":
         return safe(pairing_label(data, str(value)))
     if name == "year" and value is None:
-        return safe(NO_YEAR)
+        return safe("")
+    if name in VALUE_NAMES:
+        return safe(VALUE_NAMES[name].get(str(value), value))
+    if name == "basis":
+        return safe(BASIS_NAMES.get(str(value), value))
     return safe(value)
+
+
+def _skipped_line(decisions: Sequence[Decision]) -> str | None:
+    """One line on what matched but was not added, so an empty or small table has its reason."""
+    reasons = {
+        "part_of": "含于他项（未重复计入）",
+        "revised": "已被修订",
+        "stage": "其他阶段（另计）",
+        "outcome": "成效类",
+        "rate": "比率",
+    }
+    counts: dict[str, int] = {}
+    for decision in decisions:
+        if not decision.counted:
+            counts[decision.reason] = counts.get(decision.reason, 0) + 1
+    if not counts:
+        return None
+    parts = [f"{reasons[r]} {n} 条" for r, n in counts.items() if r in reasons]
+    return "另有匹配记录未计入：" + "，".join(parts) + "；见 --explain。"
 
 
 def funds_table(
     data: Dataset,
     rows: Sequence[Total],
     fields: Sequence[str],
+    decisions: Sequence[Decision],
     options: OutputOptions,
     chart: bool = False,
 ) -> None:
@@ -276,44 +322,68 @@ def funds_table(
         _column(table, FIELD_HEADINGS[name], numeric=name == "year")
     _column(table, f"金额（{options.unit}）", numeric=True)
     _column(table, "笔数", numeric=True)
-    combined = {t.key[:-1] if t.key[-1][0] == "category" else t.key: t for t in aid_totals(rows)}
-    for index, total in enumerate(rows):
+    for total in rows:
         table.add_row(
             *(_group_cell(data, name, value) for name, value in total.key),
             safe(total_text(total, options.unit)),
             safe(total.records),
         )
-        rest = tuple(item for item in total.key if item[0] != "category")
-        following = rows[index + 1] if index + 1 < len(rows) else None
-        ends_group = following is None or rest != tuple(
-            item for item in following.key if item[0] != "category"
+    aids = aid_totals(rows)
+    for aid in aids:
+        table.add_row(
+            *(
+                _group_cell(data, name, value)
+                if name not in ("category", "measure")
+                else safe(value)
+                for name, value in aid.key
+            ),
+            safe(total_text(aid, options.unit)),
+            safe(aid.records),
+            style="bold",
         )
-        aid = combined.get(rest)
-        if ends_group and aid is not None:
-            label = f"{AID_TOTAL_LABEL}（{'＋'.join(('财政援助', '社会帮扶'))}）"
-            cells = [
-                _group_cell(data, name, value) if name != "category" else safe(label)
-                for name, value in total.key
-            ]
-            table.add_row(
-                *cells,
-                safe(total_text(aid, options.unit)),
-                safe(aid.records),
-                style="bold",
-                end_section=True,
-            )
     console = make_console(options)
-    _print(console, table, FUNDS_CAPTION)
+    lines = [FUNDS_CAPTION]
+    if aids:
+        lines.append(f"{AID_TOTAL_LABEL}＝财政援助（财政资金）＋社会帮扶（捐款捐物），只在两者都在结果中时列出。")
+    skipped = _skipped_line(decisions)
+    if skipped:
+        lines.append(skipped)
+    _print(console, table, "\n".join(lines))
     if chart:
         bars = [
             (
-                " ".join(str(_group_cell(data, n, v)) for n, v in t.key),
+                " ".join(str(_group_cell(data, n, v)) for n, v in t.key if n in fields[:2]),
                 t,
                 total_text(t, options.unit),
             )
             for t in rows
         ]
         console.print(bar_chart(bars, options.unit))
+
+
+def roll_up_table(rows: Sequence[Total], level: str, options: OutputOptions) -> None:
+    table = _table()
+    for name in ("provider", "receiver", "category", "measure", "stage", "basis"):
+        _column(table, FIELD_HEADINGS[name])
+    _column(table, f"金额（{options.unit}）", numeric=True)
+    _column(table, "笔数", numeric=True)
+    for total in rows:
+        values = dict(total.key)
+        table.add_row(
+            safe(values["provider"]),
+            safe(values["receiver"]),
+            safe(values["category"]),
+            safe(values["measure"]),
+            safe(STAGE_NAMES.get(str(values["stage"]), values["stage"])),
+            safe(BASIS_NAMES[str(values["basis"])]),
+            safe(total_text(total, options.unit)),
+            safe(total.records),
+        )
+    caption = (
+        f"上卷到{LEVEL_NAMES[level]}：“下级合计”是所辖各结对已报道数字之和（不一定齐全），"
+        "与本级报道的数字并列，从不相加（本级数字可能已包含下级）。"
+    )
+    _print(make_console(options), table, caption)
 
 
 def explain_table(data: Dataset, decisions: Sequence[Decision], options: OutputOptions) -> None:
@@ -324,6 +394,7 @@ def explain_table(data: Dataset, decisions: Sequence[Decision], options: OutputO
             ("编号", False),
             ("结对", False),
             ("类别", False),
+            ("口径", False),
             ("事项", False),
             (f"金额（{options.unit}）", True),
             ("计入", False),
@@ -337,6 +408,7 @@ def explain_table(data: Dataset, decisions: Sequence[Decision], options: OutputO
             safe(record.id),
             safe(pairing_label(data, record.pairing)),
             safe(record.category),
+            safe(record.family),
             safe(record.item),
             safe(number or f"{format_value(record.value)} {record.unit}"),
             safe("✓" if decision.counted else "—"),
@@ -377,6 +449,17 @@ def bar_chart(rows: Iterable[tuple[str, Total, str]], unit: str) -> Table:
 # ─── report ───────────────────────────────────────────────────────────────────────────────
 
 
+def _subtotal_label(total: Total) -> str:
+    """小计（协作资金，实际）: the measure, and the level and stage where they are not the usual."""
+    values = dict(total.key)
+    parts = [str(values["measure"])]
+    if values.get("stage") != "actual":
+        parts.append(STAGE_NAMES.get(str(values.get("stage")), str(values.get("stage"))))
+    if values.get("level") != "county":
+        parts.append(LEVEL_NAMES.get(str(values.get("level")), str(values.get("level"))))
+    return f"小计（{'，'.join(parts)}；不重复计算）"
+
+
 def report_tables(
     data: Dataset,
     groups: Sequence[tuple[str, Sequence[Record], Sequence[Total], Sequence[Source]]],
@@ -388,31 +471,32 @@ def report_tables(
         console.print(safe("没有符合条件的记录。"))
     for title, records, subtotals, sources in groups:
         caption = "来源：" + "；".join(
-            f"{s.title}（{s.publisher}，{s.published}）" for s in sources
+            f"{s.title or '（无标题）'}（{s.publisher}，{s.published}）" for s in sources
         )
         columns = ("category", "item", "number", "unit", "year", "id", "remarks")
         table = _record_table(columns)
-        by_category = {t.value("category"): t for t in subtotals}
+        by_category: dict[object, list[Total]] = {}
+        for subtotal in subtotals:
+            by_category.setdefault(subtotal.value("category"), []).append(subtotal)
         for index, record in enumerate(records):
             table.add_row(*_record_cells(data, record, columns, options.unit))
             last_of_category = (
                 index + 1 == len(records) or records[index + 1].category != record.category
             )
-            subtotal = by_category.get(record.category)
-            if last_of_category and subtotal is not None:
+            if not last_of_category:
+                continue
+            for subtotal in by_category.get(record.category, []):
                 table.add_row(
                     safe(record.category),
-                    safe("小计（不重复计算）"),
+                    safe(_subtotal_label(subtotal)),
                     safe(total_text(subtotal, options.unit)),
                     safe(options.unit),
                     "",
                     "",
                     safe(f"{subtotal.records} 笔"),
                     style="bold",
-                    end_section=True,
                 )
-            elif last_of_category:
-                table.rows[-1].end_section = True
+            table.rows[-1].end_section = True
         _print(console, table, caption, title)
         if chart and subtotals:
             bars = [(str(t.value("category")), t, total_text(t, options.unit)) for t in subtotals]
@@ -441,16 +525,20 @@ def dossier(
 
     money = _table()
     _column(money, "类别")
+    _column(money, "口径")
+    _column(money, "阶段")
     _column(money, f"金额（{options.unit}）", numeric=True)
     _column(money, "笔数", numeric=True)
     for total in [*funds_rows, *aid_totals(funds_rows)]:
         money.add_row(
             safe(total.value("category")),
+            safe(total.value("measure")),
+            safe(STAGE_NAMES.get(str(total.value("stage")), total.value("stage"))),
             safe(total_text(total, options.unit)),
             safe(total.records),
         )
     if not funds_rows:
-        money.add_row(safe("（文章未报道金额）"), "", "")
+        money.add_row(safe("（未报道计入的金额）"), "", "", "", "")
     _print(console, money, title="资金（按类别，不重复计算）")
     console.print()
 
@@ -479,7 +567,10 @@ def dossier(
         _column(sources_table, heading)
     for source in sources:
         sources_table.add_row(
-            safe(source.title), safe(source.publisher), safe(source.published), safe(source.url)
+            safe(source.title or "（无标题）"),
+            safe(source.publisher),
+            safe(source.published),
+            safe(source.url),
         )
     _print(console, sources_table, title="来源")
 
@@ -487,7 +578,7 @@ def dossier(
 # ─── cite ─────────────────────────────────────────────────────────────────────────────────
 
 
-def citation(data: Dataset, record: Record, source: Source, options: OutputOptions) -> None:
+def citation(data: Dataset, record: Record, history: Sequence[Record], options: OutputOptions) -> None:
     console = make_console(options)
     number, unit = figure_cells(record, options.unit)
     console.print(
@@ -495,13 +586,54 @@ def citation(data: Dataset, record: Record, source: Source, options: OutputOptio
         style="bold",
     )
     console.print(safe(f"{record.item}：{number} {unit}（原文：{record.figure}）"))
-    console.print()
-    console.print(safe(record.quote))
-    console.print()
-    author = f"，{source.author}" if source.author else ""
-    console.print(safe(f"—— {source.title}，{source.publisher}{author}，{source.published}"))
-    if source.url:
-        console.print(safe(source.url))
+    facts = [
+        f"口径 {record.measure}",
+        f"阶段 {STAGE_NAMES[record.stage]}",
+        f"出资方 {ACTOR_NAMES[record.actor]}",
+        f"层级 {LEVEL_NAMES[record.level]}",
+    ]
+    period = _period_text(record)
+    if period:
+        facts.append(f"期间 {period}")
+    facts.append(f"截至 {record.as_of}")
+    if record.part_of:
+        facts.append(f"含于 {record.part_of}")
+    console.print(safe("，".join(facts)))
+    for index, cited in enumerate(record.citations, start=1):
+        source = data.sources[cited.source]
+        console.print()
+        if len(record.citations) > 1:
+            console.print(safe(f"［{index}］"), style="bold")
+        if cited.quote:
+            console.print(safe(cited.quote))
+            console.print()
+        else:
+            console.print(safe("（未存原文，仅有出处）"))
+        author = f"，{source.author}" if source.author else ""
+        inferred = "（日期为推断）" if source.published_inferred else ""
+        console.print(
+            safe(
+                f"—— {source.title or '（无标题）'}，{source.publisher}{author}，"
+                f"{source.published}{inferred}"
+            )
+        )
+        if source.url:
+            console.print(safe(source.url))
+        if cited.note:
+            console.print(safe(f"注：{cited.note}"))
     if record.note:
         console.print()
         console.print(safe(f"说明：{record.note}"))
+    if len(history) > 1:
+        console.print()
+        console.print(safe("修订记录（旧→新，汇总取 --as-of 时已发表的最新值）"), style="bold")
+        for old in history:
+            shown, shown_unit = figure_cells(old, options.unit)
+            mark = "  ← 本条" if old.id == record.id else ""
+            console.print(safe(f"{old.known_by}  {old.id}  {shown} {shown_unit}{mark}"))
+
+
+def _period_text(record: Record) -> str:
+    if record.period_start is None and record.period_end is None:
+        return ""
+    return f"{record.period_start or '…'} 至 {record.period_end or '…'}"
