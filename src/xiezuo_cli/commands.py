@@ -38,6 +38,8 @@ PAIRS_FIELDS = (
     "records",
     "fiscal_aid_yuan",
     "fiscal_aid_at_least",
+    "fiscal_aid_about",
+    "fiscal_aid_measure",
 )
 CITE_FIELDS = (
     *RECORD_FIELDS,
@@ -149,6 +151,8 @@ def pairs(raw: Raw) -> None:
                 "records": len(records),
                 "fiscal_aid_yuan": fiscal.amount_yuan if fiscal else None,
                 "fiscal_aid_at_least": fiscal.at_least if fiscal else False,
+                "fiscal_aid_about": fiscal.about if fiscal else False,
+                "fiscal_aid_measure": fiscal.value("measure") if fiscal else None,
             }
         )
 

@@ -90,9 +90,7 @@ def _output_encoding_problem(error: UnicodeEncodeError) -> str | None:
         sys.stdout.flush()
     except (OSError, ValueError, UnicodeError):
         _silence_stdout()
-    return (
-        f"cannot write the output: its encoding {stdout_encoding} has no {shown}; {UTF8_HINT}"
-    )
+    return f"cannot write the output: its encoding {stdout_encoding} has no {shown}; {UTF8_HINT}"
 
 
 def _output_problem(error: OSError) -> str | None:

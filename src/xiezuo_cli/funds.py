@@ -305,17 +305,22 @@ def _reorder(
 
 
 def fiscal_total(decisions: Iterable[Decision]) -> Total | None:
-    """The 财政援助 total of one pairing's decisions, for `pairs` and `show`: the 财政资金
-    family at the actual stage (各类帮扶资金 mixes in social money and is shown apart)."""
-    members = [
-        d.record
-        for d in decisions
-        if d.counted
-        and d.record.category == "财政援助"
-        and d.record.family == "财政资金"
-        and d.record.stage == DEFAULT_STAGE
-    ]
-    return _total((("category", "财政援助"),), members) if members else None
+    """The 财政援助 total of one pairing's decisions, for `pairs` and `show`, at the actual stage:
+    the 财政资金 family when there is one; else the one other family there is (各类帮扶资金,
+    which mixes in social money); None when there is none, or several that must not be added.
+    The total's key names the family."""
+    by_family: dict[str, list[Record]] = {}
+    for decision in decisions:
+        record = decision.record
+        if decision.counted and record.category == "财政援助" and record.stage == DEFAULT_STAGE:
+            by_family.setdefault(record.family, []).append(record)
+    if "财政资金" in by_family:
+        family = "财政资金"
+    elif len(by_family) == 1:
+        (family,) = by_family
+    else:
+        return None
+    return _total((("category", "财政援助"), ("measure", family)), by_family[family])
 
 
 # ─── roll-up ────────────────────────────────────────────────────────────────────────────────

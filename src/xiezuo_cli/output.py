@@ -60,9 +60,7 @@ def is_terminal(stream: TextIO) -> bool:
 
 def excel_guard(text: str) -> str:
     """``text`` with ``'`` in front if a spreadsheet would run it as a formula."""
-    if text.startswith(_FORMULA_STARTS) or text.lstrip(_LEADING_BLANKS).startswith(
-        _FORMULA_CHARS
-    ):
+    if text.startswith(_FORMULA_STARTS) or text.lstrip(_LEADING_BLANKS).startswith(_FORMULA_CHARS):
         return "'" + text
     return text
 

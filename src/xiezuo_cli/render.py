@@ -258,16 +258,30 @@ def pairs_table(rows: Sequence[dict[str, object]], options: OutputOptions) -> No
     )
     for row in rows:
         fiscal = cast("int | None", row["fiscal_aid_yuan"])
-        approx = "at_least" if row["fiscal_aid_at_least"] else "exact"
+        approx = (
+            "at_least"
+            if row["fiscal_aid_at_least"]
+            else "about"
+            if row["fiscal_aid_about"]
+            else "exact"
+        )
+        shown = "—" if fiscal is None else amount_text(fiscal, options.unit, approx)
+        if fiscal is not None and row["fiscal_aid_measure"] != "财政资金":
+            shown += f"（{row['fiscal_aid_measure']}）"
         table.add_row(
             safe(row["id"]),
             safe(row["kind"]),
             safe(f"{row['provider']} → {row['receiver']}"),
             safe(row["since"] or "—"),
             safe(row["records"]),
-            safe("—" if fiscal is None else amount_text(fiscal, options.unit, approx)),
+            safe(shown),
         )
-    _print(make_console(options), table, "财政援助：实际投入，含于他项的不重复计算；≥ 表示下限。")
+    _print(
+        make_console(options),
+        table,
+        "财政援助：实际投入的财政资金（无则注明口径，如各类帮扶资金含社会资金），"
+        "含于他项的不重复计算；≥ 表示下限，约 表示约数。",
+    )
 
 
 # ─── funds ────────────────────────────────────────────────────────────────────────────────

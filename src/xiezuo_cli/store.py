@@ -51,6 +51,7 @@ MAX_INT_DIGITS = 20
 # How much of a hostile key, id or number an error message shows.
 _SHOWN_CHARS = 60
 _INFINITY = float("inf")
+_CONTAINERS = frozenset((dict, list))
 _UTF8_BOM = b"\xef\xbb\xbf"
 # Not every platform has these (Windows has neither): 0 leaves the flags as they are.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -82,8 +83,6 @@ def read_tables(path: str | os.PathLike[str]) -> dict[str, list[dict[str, object
         db.close()
     if raw is None:
         raise DataFileError(path, "the file is empty")
-    if not isinstance(raw, dict):
-        raise DataFileError(path, "not a TinyDB database (the top level is not a JSON object)")
     tables: dict[str, list[dict[str, object]]] = {}
     for name in TABLES:
         table = raw.get(name)
@@ -103,7 +102,7 @@ def read_tables(path: str | os.PathLike[str]) -> dict[str, list[dict[str, object
     return tables
 
 
-def read_json(path: str | os.PathLike[str]) -> object:
+def read_json(path: str | os.PathLike[str]) -> dict[str, dict[str, object]] | None:
     """The whole file, parsed and checked as described above; None for an empty file."""
     storage = CheckedStorage(path)
     return storage.read()
@@ -117,6 +116,7 @@ class CheckedStorage(Storage):
         self.path = os.fspath(path)
 
     def read(self) -> dict[str, dict[str, object]] | None:  # type: ignore[override]
+        """The top-level object, or None for an empty file (TinyDB's word for a new database)."""
         data = _read_bounded(self.path, max_bytes(self.path))
         if data.startswith(_UTF8_BOM):  # TinyDB never writes one; an editor on Windows might
             data = data[len(_UTF8_BOM) :]
@@ -125,12 +125,20 @@ class CheckedStorage(Storage):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
+            if error.reason == "unexpected end of data":
+                # Cut short inside a character: the JSON is cut short too, and says where.
+                _parse(self.path, data[: error.start].decode("utf-8"))
             line = data.count(b"\n", 0, error.start) + 1
             byte = data[error.start]
             raise DataFileError(
                 self.path, f"not UTF-8 text (line {line}: byte 0x{byte:02x})"
             ) from None
-        return _parse(self.path, text)  # type: ignore[return-value]
+        raw = _parse(self.path, text)
+        if not isinstance(raw, dict):
+            raise DataFileError(
+                self.path, "not a TinyDB database (the top level is not a JSON object)"
+            )
+        return raw
 
     def write(self, data: dict[str, dict[str, object]]) -> None:
         raise OSError(f"{self.path}: opened read-only, cannot write (see write_tables)")
@@ -208,6 +216,9 @@ def _is_doc_id(key: str) -> bool:
 # ─── parsing ──────────────────────────────────────────────────────────────────────────────
 
 
+_DUPLICATE = "duplicate key"
+
+
 class _Suspect(Exception):
     """Raised by the fast decoder's hooks: something is wrong, and _locate will find where."""
 
@@ -215,7 +226,7 @@ class _Suspect(Exception):
 def _strict_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     document = dict(pairs)
     if len(document) != len(pairs):
-        raise _Suspect("duplicate key")
+        raise _Suspect(_DUPLICATE)
     return document
 
 
@@ -289,7 +300,9 @@ def _too_deep(root: object) -> bool:
         inner: list[object] = []
         for container in level:
             values = container.values() if type(container) is dict else container
-            inner += [value for value in values if type(value) is dict or type(value) is list]
+            # Most documents hold no container at all: the C-level test skips them quickly.
+            if not _CONTAINERS.isdisjoint(map(type, values)):
+                inner += [value for value in values if type(value) is dict or type(value) is list]
         if not inner:
             return False
         level = inner
@@ -359,7 +372,7 @@ def _find_problem(
                 return where, f"nested more than {MAX_DEPTH} levels deep"
             if type(value) is dict:
                 if id(value) in duplicates:
-                    return (*where, duplicates[id(value)]), "duplicate key"
+                    return (*where, duplicates[id(value)]), _DUPLICATE
                 for key in value:
                     if _lone_surrogate(key):
                         return (*where, key), "lone surrogate in the key (not valid Unicode)"
@@ -390,9 +403,14 @@ def _located(path: str, root: object, where: tuple[str | int, ...], problem: str
         return DataFileError(path, f"{problem} at {_field_path(where)}")
     table = _quoted(str(where[0]))
     if len(where) == 1:
+        if problem == _DUPLICATE:
+            return DataFileError(path, f"table {table} is there twice ({problem})")
         return DataFileError(path, f"table {table}: {problem}")
+    document = _quoted(str(where[1]))
     if len(where) == 2:
-        return DataFileError(path, f"table {table}: document {_quoted(str(where[1]))}: {problem}")
+        if problem == _DUPLICATE:
+            return DataFileError(path, f"table {table}: document id {document} twice ({problem})")
+        return DataFileError(path, f"table {table}: document {document}: {problem}")
     label = _record_label(root, where[0], where[1])
     return DataFileError(path, problem, record=label, field=_field_path(where[2:]))
 
