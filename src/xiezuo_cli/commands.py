@@ -6,7 +6,6 @@ dict of raw option values, so the two cannot drift apart.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -22,7 +21,7 @@ from xiezuo_cli.options import (
     check_choice,
     parse_limit,
 )
-from xiezuo_cli.output import write_rows
+from xiezuo_cli.output import write_json_document, write_rows
 
 Raw = Mapping[str, object]
 
@@ -326,8 +325,7 @@ def show(raw: Raw) -> None:
             "records": [record.as_dict() for record in records],
             "sources": [_source_dict(source) for source in sources],
         }
-        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        write_json_document(document, sys.stdout)
         return
 
     def table() -> None:
@@ -361,9 +359,7 @@ def cite(raw: Raw) -> None:
         source = data.sources[citation.source]
         row = record.as_dict(flat=flat)
         row["source"], row["quote"] = citation.source, citation.quote
-        row.update(
-            {f"source_{key}": getattr(source, key) for key in CITE_FIELDS_SOURCE}
-        )
+        row.update({f"source_{key}": getattr(source, key) for key in CITE_FIELDS_SOURCE})
         rows.append(row)
     if output.format == "json":
         document = {
@@ -371,8 +367,7 @@ def cite(raw: Raw) -> None:
             "sources": [_source_dict(data.sources[c.source]) for c in record.citations],
             "history": [r.as_dict() for r in history],
         }
-        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        write_json_document(document, sys.stdout)
         return
 
     def table() -> None:

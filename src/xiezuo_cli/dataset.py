@@ -76,6 +76,4 @@ def load(path: PathLike) -> Dataset:
     """Read and validate the database at ``path``. Raises DataFileError."""
     path = os.fspath(path)
     places, pairings, sources, records = validate.build(path, store.read_tables(path))
-    return Dataset(
-        path=path, places=places, pairings=pairings, sources=sources, records=records
-    )
+    return Dataset(path=path, places=places, pairings=pairings, sources=sources, records=records)

@@ -134,9 +134,7 @@ def decide_all(
             first.append(Decision(record, False, "stage", f"{_stage_name(record.stage)}，另计"))
         elif record.id in revised:
             later = revised[record.id]
-            first.append(
-                Decision(record, False, "revised", f"已被 {later} 修订", revised_by=later)
-            )
+            first.append(Decision(record, False, "revised", f"已被 {later} 修订", revised_by=later))
         else:
             first.append(Decision(record, True, "summed", "计入"))
     counted = {d.record.id: d.record for d in first if d.counted}

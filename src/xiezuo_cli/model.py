@@ -238,9 +238,7 @@ class Record(NamedTuple):
         row: dict[str, object] = {}
         for name in fields:
             if name == "citations":
-                row[name] = (
-                    len(self.citations) if flat else [c.as_dict() for c in self.citations]
-                )
+                row[name] = len(self.citations) if flat else [c.as_dict() for c in self.citations]
             else:
                 row[name] = getattr(self, name)
         return row

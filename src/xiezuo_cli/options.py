@@ -161,7 +161,8 @@ FILTERS = (
     Opt(
         "since",
         ("--since",),
-        "Figures as of (截至) this date or later: 2021, 2021-06, 2021-06-15, 'June 2021', 2021年6月.",
+        "Figures as of (截至) this date or later: 2021, 2021-06, 2021-06-15, 'June 2021', "
+        "2021年6月.",
         metavar="DATE",
     ),
     Opt("until", ("--until",), "Figures as of this date or earlier (same forms).", metavar="DATE"),

@@ -8,7 +8,6 @@ is ever cut to "…".
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import cast
@@ -24,6 +23,7 @@ from xiezuo_cli.errors import ReaderGone
 from xiezuo_cli.funds import AID_TOTAL_LABEL, Decision, Total, aid_totals
 from xiezuo_cli.model import ACTOR_NAMES, LEVEL_NAMES, STAGE_NAMES, Pairing, Record, Source
 from xiezuo_cli.options import OutputOptions
+from xiezuo_cli.safe_text import escape_controls
 
 FIELD_HEADINGS = {
     "id": "编号",
@@ -66,8 +66,6 @@ NUMERIC_FIELDS = ("value", "amount_yuan", "year")
 APPROX_MARKS = {"at_least": "≥", "about": "约", "exact": ""}
 NO_YEAR = "跨年累计"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def safe(value: object) -> Text:
     """Data as literal text: no markup, control characters made visible."""
@@ -75,7 +73,7 @@ def safe(value: object) -> Text:
         return Text("")
     if isinstance(value, bool):
         value = "是" if value else "否"
-    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
+    return Text(escape_controls(str(value), table=True, keep="\n"))
 
 
 class _Console(Console):
@@ -358,7 +356,9 @@ def funds_table(
     console = make_console(options)
     lines = [FUNDS_CAPTION]
     if aids:
-        lines.append(f"{AID_TOTAL_LABEL}＝财政援助（财政资金）＋社会帮扶（捐款捐物），只在两者都在结果中时列出。")
+        lines.append(
+            f"{AID_TOTAL_LABEL}＝财政援助（财政资金）＋社会帮扶（捐款捐物），只在两者都在结果中时列出。"
+        )
     skipped = _skipped_line(decisions)
     if skipped:
         lines.append(skipped)
@@ -532,7 +532,9 @@ def dossier(
     console = make_console(options)
     since = f"，自 {pairing.since} 起" if pairing.since else ""
     console.print(safe(f"{pairing.label}（{pairing.id}）"), style="bold")
-    console.print(safe(f"{pairing.kind}：{pairing.provider.full_name} → {pairing.receiver.full_name}{since}"))
+    console.print(
+        safe(f"{pairing.kind}：{pairing.provider.full_name} → {pairing.receiver.full_name}{since}")
+    )
     if pairing.note:
         console.print(safe(pairing.note))
     console.print()
@@ -592,7 +594,9 @@ def dossier(
 # ─── cite ─────────────────────────────────────────────────────────────────────────────────
 
 
-def citation(data: Dataset, record: Record, history: Sequence[Record], options: OutputOptions) -> None:
+def citation(
+    data: Dataset, record: Record, history: Sequence[Record], options: OutputOptions
+) -> None:
     console = make_console(options)
     number, unit = figure_cells(record, options.unit)
     console.print(

@@ -115,10 +115,12 @@ class _Document:
         """Text a user types or copies: no control, bidi or zero-width characters."""
         return self.get(
             field,
-            lambda v: isinstance(v, str)
-            and v.strip() != ""
-            and len(v) <= MAX_ID_LENGTH
-            and _UNSAFE_IN_NAMES.search(v) is None,
+            lambda v: (
+                isinstance(v, str)
+                and v.strip() != ""
+                and len(v) <= MAX_ID_LENGTH
+                and _UNSAFE_IN_NAMES.search(v) is None
+            ),
             "a name without control characters",
         )
 
@@ -129,9 +131,7 @@ class _Document:
         def check(v: object) -> bool:
             if v is None:
                 return optional
-            return (
-                isinstance(v, str) and len(v) <= MAX_ID_LENGTH and _SLUG.fullmatch(v) is not None
-            )
+            return isinstance(v, str) and len(v) <= MAX_ID_LENGTH and _SLUG.fullmatch(v) is not None
 
         return self.get(field, check, "an ASCII slug like yuhang-cangxi" + (" or null" * optional))
 
