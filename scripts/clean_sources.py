@@ -13,9 +13,11 @@ What cleaning does, in order, and why:
    filter, so many characters carry a gloss such as ``協(xié)作``. Glosses are pure Latin
    letters with tone marks inside ASCII brackets right after a Han character; real brackets in
    the article always hold Chinese text, so they survive.
-3. Repair the few runs the converter garbled beyond decoding (``當?shù)貏趧泳蜆I``). These are
-   editorial restorations from the evident reading, listed in REPAIRS so a reviewer can see
-   every one of them.
+3. Decode the two runs the converter garbled (``當?shù)貏趧泳蜆I``): after 當 it lost the first
+   byte of 地 (GBK b5 d8) to a ``?`` and an orphan gloss ``shù)``, then read the rest of the GBK
+   bytes one byte out of step. Putting the lost byte back and decoding again gives the text
+   exactly (地勞動就業, 地脫貧增收，并獲得): no reading is guessed. Each run is listed in the
+   source's repairs with the text it decodes to, so a reviewer can check it.
 4. Convert traditional characters to simplified (OpenCC ``t2s``), for the article that was
    published traditional-looking.
 5. Turn the half-width punctuation the scraper left (``,`` ``;`` ``:`` ``!``) into the full-width
@@ -58,6 +60,29 @@ class SourceCleaning:
     repairs: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
 
 
+# The converter lost this byte (the first of 地, GBK b5 d8) before each garbled run.
+LOST_LEAD_BYTE = 0xB5
+
+
+def shifted_gbk(before: str, garbled: str, after: str, *, decodes_to: str) -> tuple[str, str, str]:
+    """A repair for a run that was read one byte out of step: (garbled text, restored, why).
+
+    ``garbled`` is what follows ``before`` + ``?shù)`` on the page. Its GB18030 bytes, with the
+    lost lead byte put back in front, decode to the original text; a pinyin gloss the converter
+    added inside the run is dropped like every other gloss. ``decodes_to`` states the result for
+    review and is checked, so the decoding can never silently change.
+    """
+    decoded = (bytes([LOST_LEAD_BYTE]) + garbled.encode("gb18030")).decode("gb18030")
+    decoded = PINYIN_GLOSS.sub("", decoded)
+    if decoded != decodes_to:
+        raise SystemExit(f"repair of {garbled!r} decodes to {decoded!r}, not {decodes_to!r}")
+    return (
+        f"{before}?shù){garbled}{after}",
+        f"{before}{decoded}{after}",
+        "GBK bytes one byte out of step; the lost lead byte b5 restored",
+    )
+
+
 SOURCES = (
     SourceCleaning(
         source_id="xiaoshan-2022-02-10",
@@ -67,17 +92,8 @@ SOURCES = (
         last_line="繼續加強與吉林省長春市綠園區",
         to_simplified=True,
         repairs=(
-            # (garbled run, restored text, why)
-            (
-                "帶動當?shù)貏趧泳蜆I(yè),",
-                "帶動當地勞動就業,",
-                "mojibake for 地勞動就; the phrase is 带动当地劳动就业",
-            ),
-            (
-                "帶動當?shù)孛撠氃鍪眨\ue0cd\ue766@得",
-                "帶動當地脫貧增收,獲得",
-                "mojibake for 地脫貧增收,獲; the phrase is 带动当地脱贫增收，获得",
-            ),
+            shifted_gbk("帶動當", "貏趧泳蜆I(yè)", ",", decodes_to="地勞動就業"),
+            shifted_gbk("帶動當", "孛撠氃鍪眨\ue0cd\ue766@得", "", decodes_to="地脫貧增收，并獲得"),
         ),
     ),
     SourceCleaning(
