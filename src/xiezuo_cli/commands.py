@@ -79,7 +79,9 @@ def _flat(output: OutputOptions) -> bool:
     return output.format not in ("json", "jsonl")
 
 
-def _decisions(data: Dataset, filters: query.Filters, stages: Sequence[str] = ()) -> list:
+def _decisions(
+    data: Dataset, filters: query.Filters, stages: Sequence[str] = (), *, roll_up: bool = False
+) -> list:
     """The funds decisions for the records the filters select (every stage: funds itself says
     which stage it counts and which it skips), with revisions known at --as-of."""
     from xiezuo_cli import funds
@@ -87,7 +89,9 @@ def _decisions(data: Dataset, filters: query.Filters, stages: Sequence[str] = ()
     known = [r for r in data.records if filters.known_by is None or r.known_by <= filters.known_by]
     selected = query.select(data, filters, stage=False)
     wanted = funds.check_stages(stages or filters.stages)
-    return funds.decide_all(selected, wanted, funds.superseded(known))
+    return funds.decide_all(
+        selected, wanted, funds.superseded(known), same_level_parts=roll_up
+    )
 
 
 def _emit(
@@ -206,7 +210,7 @@ def funds_totals(raw: Raw) -> None:
         check_choice(roll, funds.ROLL_UP_LEVELS, "--roll-up")
     data = _load(raw)
     filters = _filters(data, raw)
-    decisions = _decisions(data, filters)
+    decisions = _decisions(data, filters, roll_up=roll is not None)
     explain = bool(raw.get("explain"))
 
     if roll is not None:

@@ -25,7 +25,7 @@ Predicate = Callable[[Record], bool]
 _EXPRESSION = re.compile(r"\s*([A-Za-z_]+)\s*(>=|<=|!=|==|=|>|<|~)\s*(.*?)\s*", re.DOTALL)
 _ORDER = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 NUMBER_FIELDS = ("amount_yuan", "value", "year")
-DATE_FIELDS = ("as_of",)
+DATE_FIELDS = ("as_of", "period_start", "period_end")
 BOOL_FIELDS = ("cumulative",)
 _TRUE = ("true", "yes", "1", "是")
 _FALSE = ("false", "no", "0", "否")
@@ -59,7 +59,24 @@ def _date_predicate(field: str, op: str, text: str, expression: str) -> Predicat
     if op not in tests:
         raise UsageProblem(f"{expression!r}: {op} does not apply to dates")
     test = tests[op]
-    return lambda record: test(date.fromisoformat(getattr(record, field)))
+    # A period end of 2021-06 means the last day of June; a start, the first.
+    edge = _last_day if field == "period_end" else _first_day
+
+    def check(record: Record) -> bool:
+        value = getattr(record, field)
+        return value is not None and test(date.fromisoformat(edge(value)))
+
+    return check
+
+
+def _first_day(text: str) -> str:
+    return text + "-01-01"[len(text) - 4 :] if len(text) < 10 else text
+
+
+def _last_day(text: str) -> str:
+    from xiezuo_cli.model import _last_day as last
+
+    return last(text)
 
 
 def _typed_value(field: str, text: str, expression: str) -> object:

@@ -110,13 +110,17 @@ def decide_all(
     records: Sequence[Record],
     stages: Collection[str] = (DEFAULT_STAGE,),
     revised: dict[str, str] | None = None,
+    *,
+    same_level_parts: bool = False,
 ) -> list[Decision]:
     """Whether each money record counts in a total, and why; records that are not money (and not
     a money rate) are left out.
 
     ``records`` is the selection; ``revised`` maps a figure to the later one that replaces it,
     computed over every figure known at --as-of (not only the selection: a revision found by
-    another filter still replaces the old value).
+    another filter still replaces the old value). ``same_level_parts`` (for the roll-up) skips a
+    part only for a whole at its own level: a county's money inside its province's figure is
+    still summed into the county rows that are rolled up beside that figure.
     """
     revised = revised if revised is not None else superseded(records)
     stages = frozenset(stages)
@@ -141,9 +145,10 @@ def decide_all(
     by_id = {record.id: record for record in records}
     final = []
     for decision in first:
-        whole = (
-            _counted_whole(decision.record, counted, by_id, revised) if decision.counted else None
-        )
+        whole = None
+        if decision.counted:
+            level = decision.record.level if same_level_parts else None
+            whole = _counted_whole(decision.record, counted, by_id, revised, level)
         if whole is not None:
             decision = Decision(
                 decision.record, False, "part_of", f"含于 {whole}，已计入其总额", whole=whole
@@ -153,10 +158,15 @@ def decide_all(
 
 
 def _counted_whole(
-    record: Record, counted: dict[str, Record], by_id: dict[str, Record], revised: dict[str, str]
+    record: Record,
+    counted: dict[str, Record],
+    by_id: dict[str, Record],
+    revised: dict[str, str],
+    level: str | None = None,
 ) -> str | None:
-    """The nearest record up the part_of chain that is itself counted, if any. A whole that a
-    later figure revises stands for that later figure: the revision still holds the part."""
+    """The nearest record up the part_of chain that is itself counted (at ``level``, if given),
+    if any. A whole that a later figure revises stands for that later figure: the revision still
+    holds the part."""
     current = record
     while current.part_of is not None:
         whole = current.part_of
@@ -164,7 +174,7 @@ def _counted_whole(
         while whole in revised and revised[whole] not in seen:
             whole = revised[whole]
             seen.add(whole)
-        if whole in counted:
+        if whole in counted and (level is None or counted[whole].level == level):
             return whole
         parent = by_id.get(current.part_of)
         if parent is None:  # the whole is outside the selection: walk no further
