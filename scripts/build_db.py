@@ -106,9 +106,7 @@ def build_record(
         if source is None:
             raise BuildError(f"record {record_id}: no source {citation['source']!r}")
         quote = find_quote(raw, citation, texts[source["id"]]) if source["text_held"] else None
-        citations.append(
-            {"source": source["id"], "quote": quote, "note": citation.get("note")}
-        )
+        citations.append({"source": source["id"], "quote": quote, "note": citation.get("note")})
     first_source = sources[citations[0]["source"]]
     provider, receiver = places[pairing["provider"]], places[pairing["receiver"]]
     built = {
