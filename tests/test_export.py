@@ -7,22 +7,70 @@ import io
 import json
 
 import pytest
-from conftest import one_error_line
+import yaml
+from conftest import DATA, one_error_line
 
-from xiezuo_cli.model import RECORD_FIELDS
+# The record contract, in order (docs/model-v2.md; README "Data model").
+CONTRACT = (
+    "id",
+    "pairing",
+    "kind",
+    "level",
+    "provider",
+    "provider_code",
+    "receiver",
+    "receiver_code",
+    "category",
+    "item",
+    "measure",
+    "value",
+    "unit",
+    "amount_yuan",
+    "approx",
+    "period_start",
+    "period_end",
+    "year",
+    "cumulative",
+    "as_of",
+    "stage",
+    "actor",
+    "scope",
+    "part_of",
+    "revises",
+    "source",
+    "quote",
+    "citations",
+    "note",
+)
+
+
+def written_ids() -> list[str]:
+    """The record ids the curators wrote, in records.yaml and records-facts.yaml."""
+    ids = []
+    for name in ("records.yaml", "records-facts.yaml"):
+        with open(DATA / name, encoding="utf-8") as file:
+            ids += [raw["id"] for raw in yaml.safe_load(file)]
+    return ids
 
 
 def test_json_is_one_array_of_contract_records(cli) -> None:
     result = cli("export", "--format", "json")
     assert result.exit_code == 0
     records = json.loads(result.stdout)
-    assert len(records) == 72
-    assert all(tuple(record) == RECORD_FIELDS for record in records)
+    assert len(records) == 191
+    assert all(tuple(record) == CONTRACT for record in records)
     ids = [record["id"] for record in records]
-    assert ids == sorted(ids)
+    assert ids == sorted(written_ids())
     special = next(r for r in records if r["id"] == "cangxi-special-fund")
     assert special["amount_yuan"] == 39000000 and isinstance(special["amount_yuan"], int)
     assert special["quote"].startswith("截至目前，余杭区向苍溪县投入东西部协作专项资金3900万元")
+    # source and quote are the first citation's; the facts-only article adds a second, unquoted
+    assert special["source"] == "yuhang-cangxi-2021-11-17"
+    assert [(c["source"], c["quote"]) for c in special["citations"]] == [
+        ("yuhang-cangxi-2021-11-17", special["quote"]),
+        ("yuhang-cangxi-chinanews-2021-11-17", None),
+    ]
+    assert all(set(c) == {"source", "quote", "note"} for r in records for c in r["citations"])
 
 
 def test_default_format_is_json(cli) -> None:
@@ -34,7 +82,10 @@ def test_fiscal_total_from_export(cli) -> None:
     total = sum(
         r["amount_yuan"]
         for r in records
-        if r["pairing"] == "yuhang-cangxi" and r["category"] == "财政援助" and not r["part_of"]
+        if r["pairing"] == "yuhang-cangxi"
+        and r["category"] == "财政援助"
+        and r["stage"] == "actual"
+        and not r["part_of"]
     )
     assert total == 41_000_000
 
@@ -53,12 +104,13 @@ def test_csv_matches_json(cli) -> None:
             else ("true" if value is True else "false" if value is False else str(value))
             for key, value in record.items()
         }
+        expected["citations"] = str(len(record["citations"]))  # CSV carries the count
         assert row == expected
 
 
 def test_jsonl_is_one_record_per_line(cli) -> None:
     lines = cli("export", "--format", "jsonl").stdout.splitlines()
-    assert len(lines) == 72
+    assert len(lines) == 191
     assert json.loads(lines[0])["id"] == "cangxi-agriculture-investment"
 
 

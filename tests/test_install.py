@@ -24,4 +24,4 @@ def test_validate_runs_from_another_folder_without_env(tmp_path: Path) -> None:
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: ") and "72 records" in result.stdout
+    assert result.stdout.startswith("ok: ") and "191 records" in result.stdout

@@ -34,10 +34,17 @@ def test_funds_json_agrees_with_jq_over_export(pairing: str) -> None:
     assert funds.returncode == 0, funds.stderr
     rows = json.loads(funds.stdout)
     pairing_id = rows[0]["pairing"]
+    assert {row["stage"] for row in rows} == {"actual"}
     for row in rows:
+        # A row adds one measure family (协作资金 and 财政捐赠 are both 财政资金) at one level and
+        # stage; it leaves out parts (each whole here is in the same pairing) and revised figures.
         jq_filter = (
+            "[.[] | .revises | select(. != null)] as $revised | "
             f'[.[] | select(.pairing=="{pairing_id}" and .category=="{row["category"]}" '
-            'and .amount_yuan != null and .part_of == null and .stage == "actual") '
+            f'and .level=="{row["level"]}" and .stage=="{row["stage"]}" '
+            'and (if .measure=="协作资金" or .measure=="财政捐赠" then "财政资金" '
+            f'else .measure end)=="{row["measure"]}" '
+            "and .amount_yuan != null and .part_of == null and (.id | IN($revised[]) | not)) "
             "| .amount_yuan] | add"
         )
         summed = shell(f"xiezuo export --format json | jq '{jq_filter}'")
@@ -49,7 +56,7 @@ def test_funds_json_agrees_with_jq_over_export(pairing: str) -> None:
 def test_csv_loads_into_sqlite() -> None:
     query = (
         "select sum(amount_yuan) from records where pairing = 'yuhang-cangxi' "
-        "and category = '财政援助' and part_of = ''"
+        "and category = '财政援助' and stage = 'actual' and part_of = ''"
     )
     done = shell(
         "xiezuo list --money --csv | sqlite3 -csv :memory: "
@@ -60,9 +67,14 @@ def test_csv_loads_into_sqlite() -> None:
 
 
 def test_sort_pipeline_puts_the_largest_total_first() -> None:
-    done = shell("xiezuo funds --by pairing --csv | tail -n +2 | sort -t, -k3 -nr | head -1")
+    # pairing,category,measure,level,stage,amount_yuan,...: the amount is the sixth column
+    done = shell("xiezuo funds --by pairing --csv | tail -n +2 | sort -t, -k6 -nr | head -1")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "yuhang-cangxi,产业合作,318000000,false,false,1"
+    # 丽水's feidi investments that arrived: 233.17亿 (industry) + 25.51亿 (science)
+    assert (
+        done.stdout.strip()
+        == "lishui-partners,产业合作,到位资金,city,actual,25868000000,false,false,2"
+    )
 
 
 def test_install_completion_writes_only_under_home(tmp_path: Path) -> None:

@@ -201,18 +201,25 @@ def test_short_output_read_in_full_is_exit_0() -> None:
     assert b'"amount_yuan": 41000000' in head
 
 
+FUNDS_HEADER = b"pairing,category,measure,level,stage,amount_yuan,at_least,about,records\r\n"
+
+
 @pytest.mark.parametrize("start", sorted(STARTS))
 def test_funds_in_a_pipe_prints_csv(start: str) -> None:
     done = run(["funds", "--pair", "苍溪"], start=start)
     assert done.returncode == 0
     assert_quiet(done.stderr)
-    assert done.stdout.startswith(b"pairing,category,amount_yuan,at_least,about,records\r\n")
+    assert done.stdout.startswith(FUNDS_HEADER)
     rows = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8"))))
-    assert [(r["category"], r["amount_yuan"]) for r in rows] == [
-        ("财政援助", "41000000"),
-        ("社会帮扶", "2510000"),
-        ("消费帮扶", "90850000"),
-        ("产业合作", "318000000"),
+    assert [
+        (r["category"], r["measure"], r["level"], r["stage"], r["amount_yuan"], r["at_least"])
+        for r in rows
+    ] == [
+        ("财政援助", "财政资金", "county", "actual", "41000000", "false"),  # 3900万 + 200万
+        ("社会帮扶", "捐款捐物", "county", "actual", "2510000", "false"),
+        ("消费帮扶", "帮助销售额", "county", "actual", "82800000", "true"),  # 8000万 + 280余万
+        ("消费帮扶", "采购额", "county", "actual", "10850000", "false"),  # never added to sales
+        ("产业合作", "投资额", "county", "actual", "318000000", "false"),
     ]
 
 
@@ -277,8 +284,11 @@ def test_funds_on_a_terminal_prints_a_table() -> None:
     plain = ANY_ESCAPE.sub("", text)
     assert "财政援助" in plain and "万元" in plain
     rows = [line.split() for line in plain.splitlines()]
-    assert ["余杭→苍溪", "财政援助", "4,100", "2"] in rows
-    assert ["余杭→苍溪", "帮扶资金合计（财政援助＋社会帮扶）", "4,351", "3"] in rows
+    assert ["余杭→苍溪", "财政援助", "财政资金", "县级", "实际", "4,100", "2"] in rows
+    assert ["余杭→苍溪", "消费帮扶", "帮助销售额", "县级", "实际", "≥8,280", "2"] in rows
+    assert ["余杭→苍溪", "消费帮扶", "采购额", "县级", "实际", "1,085", "1"] in rows
+    # 帮扶资金合计 = 财政援助 (财政资金) 4100万 + 社会帮扶 (捐款捐物) 251万
+    assert ["余杭→苍溪", "帮扶资金合计", "财政资金＋捐款捐物", "县级", "实际", "4,351", "3"] in rows
     assert not COLOUR_SGR.search(text)  # NO_COLOR=1
     assert all(cell_len(line) <= 120 for line in plain.splitlines())  # COLUMNS=120
 
@@ -286,7 +296,7 @@ def test_funds_on_a_terminal_prints_a_table() -> None:
 def test_csv_forced_on_a_terminal() -> None:
     text, status = run_in_terminal(["funds", "--pair", "苍溪", "--csv"])
     assert status == 0
-    assert text.startswith("pairing,category,amount_yuan,at_least,about,records\r\n")
+    assert text.encode("utf-8").startswith(FUNDS_HEADER)
 
 
 def test_colour_on_a_terminal_and_every_way_to_turn_it_off() -> None:
@@ -457,8 +467,12 @@ def test_pair_completes_from_chinese(command: str) -> None:
 
 def test_pair_completion_offers_every_pairing_when_empty() -> None:
     names = complete("xiezuo funds --pair ", 3)
-    for name in ("苍溪", "旺苍", "康定", "龙泉", "绿园", "公主岭"):
+    # the receiver of each of the 16 pairings in data/pairings.yaml, by its short name
+    receivers = ("苍溪", "旺苍", "康定", "龙泉", "绿园", "公主岭", "朝天", "石渠", "广安", "庆元")
+    receivers += ("广元", "长春", "甘孜", "丽水", "四川", "吉林")
+    for name in receivers:
         assert name in names
+    assert complete("xiezuo funds --pair 朝", 3) == ["朝天"]
 
 
 def test_pair_completion_uses_the_database_in_use(
