@@ -55,8 +55,8 @@ def _inject(members: str, table: str = "record") -> tuple[str, str]:
 
 
 def _label(table: str, ident: str) -> str:
-    """How errors name a document: a record by its id, any other as '<table> <id>'."""
-    return ident if table == "record" else f"{table} {ident}"
+    """How errors name a document: 'record <id>' for a record, '<table> <id>' for any other."""
+    return f"record {ident}" if table == "record" else f"{table} {ident}"
 
 
 def _write(tmp_path: Path, content: str | bytes, name: str = "bad.json") -> Path:
@@ -118,7 +118,7 @@ def test_duplicate_key_in_every_table(cli, tmp_path: Path, table: str) -> None:
     if _first_document(table) is None:
         pytest.skip(f"no document with an id in table {table!r}")
     text, ident = _inject('"zz_extra": 1, "zz_extra": 2', table)
-    expected = f"record {_label(table, ident)}: field zz_extra: duplicate key"
+    expected = f"{_label(table, ident)}: field zz_extra: duplicate key"
     _rejected(cli, _write(tmp_path, text), expected)
 
 

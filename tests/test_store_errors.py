@@ -160,14 +160,13 @@ def _too_many_parts(data: dict) -> None:
         (_set("cangxi-cadres", "cumulative", "no"), "field cumulative: expected true or false"),
         (_set("cangxi-cadres", "as_of", "yesterday"), "field as_of: expected a real date like"),
         (_set("cangxi-cadres", "unit", "元"), "field amount_yuan: missing for a record in 元"),
-        pytest.param(
+        (
             _uncite("cangxi-cadres", "quote"),
             "record cangxi-cadres: field citations[0].quote: missing",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: a citation without a quote key is reported as 'field quote', "
-                "not 'field citations[0].quote'",
-            ),
+        ),
+        (
+            _set("cangxi-cadres", "citations", []),
+            "record cangxi-cadres: field citations: empty: a figure needs at least one citation",
         ),
         (
             _cite("cangxi-cadres", "quote", None),
@@ -179,7 +178,7 @@ def _too_many_parts(data: dict) -> None:
             "record cangxi-hall-sales: field citations[0].quote: must be null: "
             "the text of cangxi-zhanxiaoguan-2022-01-19 is not held",
         ),
-        (_duplicate, "record record cangxi-professionals: the id is used twice"),
+        (_duplicate, "record cangxi-professionals: the id is used twice"),
     ],
     ids=[
         "schema-3",
@@ -199,6 +198,7 @@ def _too_many_parts(data: dict) -> None:
         "bad-date",
         "money-unit-without-amount",
         "missing-quote",
+        "empty-citations",
         "null-quote",
         "quote-of-facts-only-source",
         "duplicate-id",

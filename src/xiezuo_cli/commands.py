@@ -89,9 +89,7 @@ def _decisions(
     known = [r for r in data.records if filters.known_by is None or r.known_by <= filters.known_by]
     selected = query.select(data, filters, stage=False)
     wanted = funds.check_stages(stages or filters.stages)
-    return funds.decide_all(
-        selected, wanted, funds.superseded(known), same_level_parts=roll_up
-    )
+    return funds.decide_all(selected, wanted, funds.superseded(known), same_level_parts=roll_up)
 
 
 def _emit(

@@ -54,7 +54,8 @@ class DataFileError(XiezuoError):
         self.field = field
         where = [self.path]
         if record is not None:
-            where.append(f"record {record}")
+            # "pairing yuhang-cangxi", "place 510824" name their kind; a bare id is a record's.
+            where.append(record if " " in record else f"record {record}")
         if field is not None:
             where.append(f"field {field}")
         super().__init__(": ".join([*where, problem]))

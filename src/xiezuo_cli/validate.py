@@ -89,13 +89,17 @@ def _is_int(value: object) -> bool:
 class _Document:
     """Typed access to one document's fields, failing with file, id and field named."""
 
-    def __init__(self, path: str, label: str, document: Mapping[str, Any]) -> None:
+    def __init__(
+        self, path: str, label: str, document: Mapping[str, Any], prefix: str = ""
+    ) -> None:
         self.path = path
         self.label = label
         self.document = document
+        self.prefix = prefix  # citations[0]. for a citation inside a record
 
     def fail(self, field: str | None, problem: str) -> DataFileError:
-        return DataFileError(self.path, problem, record=self.label, field=field)
+        named = None if field is None else self.prefix + field
+        return DataFileError(self.path, problem, record=self.label, field=named)
 
     def get(self, field: str, check: Callable[[Any], bool], expected: str) -> Any:
         if field not in self.document:
@@ -268,29 +272,29 @@ def _source(path: str, raw: dict[str, Any]) -> Source:
 
 def _citations(doc: _Document, sources: dict[str, Source]) -> tuple[Citation, ...]:
     raw = doc.get(
-        "citations",
-        lambda v: isinstance(v, list) and 0 < len(v) <= 100,
-        "a list of one or more citations",
+        "citations", lambda v: isinstance(v, list) and len(v) <= 100, "a list of citations"
     )
+    if not raw:
+        raise doc.fail("citations", "empty: a figure needs at least one citation")
     citations = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
         field = f"citations[{index}]"
         if not isinstance(item, dict):
             raise doc.fail(field, f"expected a citation object, got {_type_name(item)}")
-        cited = _Document(doc.path, doc.label, item)
+        cited = _Document(doc.path, doc.label, item, prefix=f"{field}.")
         source_id = cited.slug("source")
         source = sources.get(source_id)
         if source is None:
-            raise doc.fail(f"{field}.source", f"no source {source_id!r}")
+            raise cited.fail("source", f"no source {source_id!r}")
         if source_id in seen:
-            raise doc.fail(f"{field}.source", f"{source_id} is cited twice")
+            raise cited.fail("source", f"{source_id} is cited twice")
         seen.add(source_id)
         quote = cited.optional_text("quote")
         if source.text_held and not (quote and quote.strip()):
-            raise doc.fail(f"{field}.quote", f"missing: the text of {source_id} is held")
+            raise cited.fail("quote", f"missing: the text of {source_id} is held")
         if not source.text_held and quote is not None:
-            raise doc.fail(f"{field}.quote", f"must be null: the text of {source_id} is not held")
+            raise cited.fail("quote", f"must be null: the text of {source_id} is not held")
         citations.append(Citation(source_id, quote, cited.optional_text("note")))
     return tuple(citations)
 
@@ -375,7 +379,8 @@ def _unique(path: str, kind: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for identifier in ids:
         if identifier in seen:
-            raise DataFileError(path, "the id is used twice", record=f"{kind} {identifier}")
+            label = identifier if kind == "record" else f"{kind} {identifier}"
+            raise DataFileError(path, "the id is used twice", record=label)
         seen.add(identifier)
 
 
