@@ -35,7 +35,13 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from name_forms import pair_keys, place_keys  # noqa: E402
 from xiezuo_cli import dataset, store  # noqa: E402
 from xiezuo_cli.amounts import parse_quantity  # noqa: E402
-from xiezuo_cli.model import MONEY_UNIT, RECORD_FIELDS, SCHEMA_VERSION, _last_day  # noqa: E402
+from xiezuo_cli.model import (  # noqa: E402
+    MONEY_UNIT,
+    RECORD_FIELDS,
+    SCHEMA_VERSION,
+    last_day,
+    period_year,
+)
 
 DATA = ROOT / "data"
 DATABASE = DATA / "xiezuo.json"
@@ -73,12 +79,6 @@ def _date(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _period_year(start: str | None, end: str | None) -> int | None:
-    if start is None or end is None or start[:4] != end[:4]:
-        return None
-    return int(start[:4])
-
-
 def build_record(
     raw: dict[str, Any],
     pairing: dict[str, Any],
@@ -99,7 +99,7 @@ def build_record(
         if value != quantity.value and not raw.get("derived"):
             raise BuildError(f"record {record_id}: value {value} but figure says {quantity}")
     start, end = (_date(d) for d in (raw.get("period") or [None, None]))
-    year = _period_year(start, end)
+    year = period_year(start, end)
     citations = []
     for citation in raw["citations"]:
         source = sources.get(citation["source"])
@@ -129,7 +129,7 @@ def build_record(
         "period_end": end,
         "year": year,
         "cumulative": bool(start or end) and year is None,
-        "as_of": _last_day(_date(raw.get("as_of")) or str(first_source["published"])),
+        "as_of": last_day(_date(raw.get("as_of")) or str(first_source["published"])),
         "stage": raw.get("stage", "actual"),
         "actor": raw["actor"],
         "scope": raw.get("scope", "item"),

@@ -141,14 +141,7 @@ def pairs(raw: Raw) -> None:
         fiscal = funds.fiscal_total(d for d in decisions if d.record.pairing == pairing.id)
         rows.append(
             {
-                "id": pairing.id,
-                "kind": pairing.kind,
-                "level": pairing.level,
-                "provider": pairing.provider.full_name,
-                "provider_code": pairing.provider.code,
-                "receiver": pairing.receiver.full_name,
-                "receiver_code": pairing.receiver.code,
-                "since": pairing.since,
+                **pairing.summary(),
                 "records": len(records),
                 "fiscal_aid_yuan": fiscal.amount_yuan if fiscal else None,
                 "fiscal_aid_at_least": fiscal.at_least if fiscal else False,
@@ -310,16 +303,7 @@ def show(raw: Raw) -> None:
 
     if output.format == "json":
         document = {
-            "pairing": {
-                "id": pairing.id,
-                "kind": pairing.kind,
-                "level": pairing.level,
-                "provider": pairing.provider.full_name,
-                "provider_code": pairing.provider.code,
-                "receiver": pairing.receiver.full_name,
-                "receiver_code": pairing.receiver.code,
-                "since": pairing.since,
-            },
+            "pairing": pairing.summary(),
             "funds": [row.as_row() for row in rows],
             "aid_totals": [
                 {**row.as_row(), "ids": list(row.ids)} for row in funds.aid_totals(rows)

@@ -17,7 +17,7 @@ from typing import Any
 from xiezuo_cli.amounts import AmountError, parse_quantity
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model import Record
+from xiezuo_cli.model import Record, first_day, last_day
 from xiezuo_cli.query import QUERY_FIELDS
 
 Predicate = Callable[[Record], bool]
@@ -60,23 +60,13 @@ def _date_predicate(field: str, op: str, text: str, expression: str) -> Predicat
         raise UsageProblem(f"{expression!r}: {op} does not apply to dates")
     test = tests[op]
     # A period end of 2021-06 means the last day of June; a start, the first.
-    edge = _last_day if field == "period_end" else _first_day
+    edge = last_day if field == "period_end" else first_day
 
     def check(record: Record) -> bool:
         value = getattr(record, field)
         return value is not None and test(date.fromisoformat(edge(value)))
 
     return check
-
-
-def _first_day(text: str) -> str:
-    return text + "-01-01"[len(text) - 4 :] if len(text) < 10 else text
-
-
-def _last_day(text: str) -> str:
-    from xiezuo_cli.model import _last_day as last
-
-    return last(text)
 
 
 def _typed_value(field: str, text: str, expression: str) -> object:

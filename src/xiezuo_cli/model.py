@@ -134,6 +134,19 @@ class Pairing(NamedTuple):
     def level(self) -> str:
         return self.receiver.level
 
+    def summary(self) -> dict[str, object]:
+        """The pairing's contract fields shared by `pairs` rows and `show --json`."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "level": self.level,
+            "provider": self.provider.full_name,
+            "provider_code": self.provider.code,
+            "receiver": self.receiver.full_name,
+            "receiver_code": self.receiver.code,
+            "since": self.since,
+        }
+
     @property
     def label(self) -> str:
         return f"{self.provider.short}→{self.receiver.short}"
@@ -157,7 +170,7 @@ class Source(NamedTuple):
     def known_by(self) -> str:
         """The last day the publication date allows, as an ISO date: a figure counts as known on
         a date only when its source was surely out by then."""
-        return _last_day(self.published)
+        return last_day(self.published)
 
 
 class Citation(NamedTuple):
@@ -244,7 +257,19 @@ class Record(NamedTuple):
         return row
 
 
-def _last_day(date_text: str) -> str:
+def first_day(date_text: str) -> str:
+    """'2022' -> '2022-01-01', '2022-02' -> '2022-02-01', '2022-02-10' unchanged."""
+    return date_text + "-01-01"[len(date_text) - 4 :] if len(date_text) < 10 else date_text
+
+
+def period_year(start: str | None, end: str | None) -> int | None:
+    """The year a period lies within, when both ends are known and in one calendar year."""
+    if start is None or end is None or start[:4] != end[:4]:
+        return None
+    return int(start[:4])
+
+
+def last_day(date_text: str) -> str:
     """'2022' -> '2022-12-31', '2022-02' -> '2022-02-28', '2022-02-10' unchanged."""
     if len(date_text) == 4:
         return f"{date_text}-12-31"

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from xiezuo_cli.amounts import AmountError, parse_yuan
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record
+from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, last_day
 from xiezuo_cli.options import check_choice
 
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.|to|至|到)\s*(\d{4}))?\s*")
@@ -186,14 +186,8 @@ def _overlaps(record: Record, window: tuple[str, str]) -> bool:
     if record.period_start is None and record.period_end is None:
         return False
     start = record.period_start or "0000"
-    end = _last_day(record.period_end) if record.period_end else "9999"
+    end = last_day(record.period_end) if record.period_end else "9999"
     return start <= window[1] and end >= window[0]
-
-
-def _last_day(text: str) -> str:
-    from xiezuo_cli.model import _last_day as last
-
-    return last(text)
 
 
 def _pairings(

@@ -30,6 +30,9 @@ from xiezuo_cli.model import (
     Place,
     Record,
     Source,
+    first_day,
+    last_day,
+    period_year,
 )
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -207,7 +210,9 @@ def _schema_version(path: str, meta: list[dict[str, Any]]) -> None:
 def _place(path: str, raw: dict[str, Any]) -> Place:
     doc = _Document(path, f"place {raw.get('id', '?')}", raw)
     code = doc.get(
-        "code", lambda v: v is None or (isinstance(v, str) and _CODE.fullmatch(v)), "a code"
+        "code",
+        lambda v: v is None or (isinstance(v, str) and _CODE.fullmatch(v) is not None),
+        "a six-digit code or null",
     )
     place_id = doc.place_id("id")
     if code is not None and place_id != code:
@@ -299,12 +304,6 @@ def _citations(doc: _Document, sources: dict[str, Source]) -> tuple[Citation, ..
     return tuple(citations)
 
 
-def _period_year(start: str | None, end: str | None) -> int | None:
-    if start is None or end is None or start[:4] != end[:4]:
-        return None
-    return int(start[:4])
-
-
 def _record(
     path: str, raw: dict[str, Any], pairings: dict[str, Pairing], sources: dict[str, Source]
 ) -> Record:
@@ -318,7 +317,7 @@ def _record(
     citations = _citations(doc, sources)
     start = doc.date("period_start", optional=True)
     end = doc.date("period_end", optional=True)
-    if start and end and _first_day(start) > _last_day(end):
+    if start and end and first_day(start) > last_day(end):
         raise doc.fail("period_end", f"the period ends ({end}) before it starts ({start})")
     amount = doc.integer("amount_yuan", 0, MAX_YUAN, optional=True)
     record = Record(
@@ -359,8 +358,8 @@ def _record(
         "provider_code": pairing.provider.code,
         "receiver": pairing.receiver.full_name,
         "receiver_code": pairing.receiver.code,
-        "year": _period_year(start, end),
-        "cumulative": bool(start or end) and _period_year(start, end) is None,
+        "year": period_year(start, end),
+        "cumulative": bool(start or end) and period_year(start, end) is None,
     }
     for field, value in expected.items():
         if getattr(record, field) != value:
@@ -382,16 +381,6 @@ def _unique(path: str, kind: str, ids: list[str]) -> None:
             label = identifier if kind == "record" else f"{kind} {identifier}"
             raise DataFileError(path, "the id is used twice", record=label)
         seen.add(identifier)
-
-
-def _first_day(date_text: str) -> str:
-    return date_text + "-01-01"[len(date_text) - 4 :] if len(date_text) < 10 else date_text
-
-
-def _last_day(date_text: str) -> str:
-    from xiezuo_cli.model import _last_day as last
-
-    return last(date_text)
 
 
 class _Places:
@@ -544,8 +533,8 @@ def _check_running_totals(path: str, by_id: dict[str, Record]) -> None:
     for members in groups.values():
         spans = sorted(
             (
-                _first_day(r.period_start) if r.period_start else "0000-00-00",
-                _last_day(r.period_end) if r.period_end else "9999-99-99",
+                first_day(r.period_start) if r.period_start else "0000-00-00",
+                last_day(r.period_end) if r.period_end else "9999-99-99",
                 r.id,
             )
             for r in members
