@@ -1,20 +1,31 @@
 """`xiezuo funds`: exact totals that count nothing twice and never add unlike things.
 
-Every expectation is computed twice: hard-coded from the articles, and summed independently
-(like a `jq` sum) over `xiezuo export --format json`.
+Every expectation is computed twice: written out as literals checked by hand against
+data/records.yaml and data/records-facts.yaml, and summed independently from those YAML files
+(figures parsed here, pairings and places from pairings.yaml and places.yaml) by the rules of
+docs/model-v2.md, without xiezuo's own loader.
+
+The rules, as the tests read them: only money (yuan) of the four flows is added; only one stage
+(actual unless --stage says); a figure that a later one revises gives way to it; a part is
+skipped only when its whole is counted in the same run; category, measure family, level and
+stage are always in the key (协作资金 and 财政捐赠 are both the family 财政资金).
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import one_error_line, record_doc
+import yaml
+from conftest import DATA, one_error_line, record_doc
 from rich.cells import cell_len
 from typer.testing import Result
 
@@ -22,8 +33,185 @@ Invoke = Callable[..., Result]
 Row = dict[str, Any]
 
 FLOWS = ("财政援助", "社会帮扶", "消费帮扶", "产业合作")
-FUNDS_HEADER = "pairing,category,amount_yuan,at_least,about,records"
+ALWAYS = ("category", "measure", "level", "stage")
+TOTAL_FIELDS = ("amount_yuan", "at_least", "about", "records")
+FUNDS_HEADER = "pairing,category,measure,level,stage,amount_yuan,at_least,about,records"
+EXPLAIN_COLUMNS = [
+    "id",
+    "pairing",
+    "level",
+    "category",
+    "measure",
+    "stage",
+    "item",
+    "amount_yuan",
+    "approx",
+    "counted",
+    "reason",
+    "part_of",
+    "revised_by",
+]
 BAR_CHARS = "█▏▎▍▌▋▊▉"
+AID_LABEL = "帮扶资金合计"
+AID_MEASURE = "财政资金＋捐款捐物"
+
+
+# ─── the raw data, read without xiezuo ─────────────────────────────────────────────────────
+
+
+def _load_yaml(name: str) -> Any:
+    with open(DATA / name, encoding="utf-8") as file:
+        return yaml.safe_load(file)
+
+
+RAW_RECORDS: list[dict[str, Any]] = [
+    *_load_yaml("records.yaml"),
+    *_load_yaml("records-facts.yaml"),
+]
+PAIRINGS = {p["id"]: p for p in _load_yaml("pairings.yaml")}
+PLACES = {p["id"]: p for p in _load_yaml("places.yaml")}
+# docs/model-v2.md: the money measures that sum under one family; any other is its own.
+FAMILY = {"协作资金": "财政资金", "财政捐赠": "财政资金"}
+_MONEY = re.compile(r"(约|近|超过|超)?(\d+(?:\.\d+)?)(余|多)?(万|亿)?(余|多)?元")
+_SCALE = {None: 1, "万": 10**4, "亿": 10**8}
+
+
+def money(figure: str) -> tuple[int, str]:
+    """A money figure as the article writes it (约5004万元, 2780万余元) in exact yuan."""
+    match = _MONEY.fullmatch(figure)
+    assert match, figure
+    prefix, number, more, scale, more_after = match.groups()
+    amount = Decimal(number) * _SCALE[scale]
+    assert amount == int(amount), figure
+    if prefix in ("约", "近"):
+        approx = "about"
+    elif prefix in ("超", "超过") or more or more_after:
+        approx = "at_least"
+    else:
+        approx = "exact"
+    return int(amount), approx
+
+
+def _period(raw: dict[str, Any]) -> tuple[str | None, str | None]:
+    period = raw.get("period")
+    if not period:
+        return None, None
+    start, end = period
+    return (None if start is None else str(start)), (None if end is None else str(end))
+
+
+def raw_view(raw: dict[str, Any]) -> Row:
+    """One YAML record with the fields a total groups on, derived here from the YAML."""
+    pairing = PAIRINGS[raw["pairing"]]
+    provider, receiver = PLACES[pairing["provider"]], PLACES[pairing["receiver"]]
+    if "unit" in raw:  # value + unit: not money (a count, a rate, a foreign currency)
+        amount, approx = None, raw.get("approx", "exact")
+    else:
+        amount, approx = money(raw["figure"])
+    start, end = _period(raw)
+    year = int(start[:4]) if start and end and start[:4] == end[:4] else None
+    span = None
+    if year is None and (start or end):
+        span = f"{start[:4] if start else '…'}–{end[:4] if end else '…'}"
+    return {
+        "id": raw["id"],
+        "pairing": raw["pairing"],
+        "kind": pairing["kind"],
+        "level": receiver["level"],
+        "provider": provider["full_name"],
+        "receiver": receiver["full_name"],
+        "category": raw["category"],
+        "measure": FAMILY.get(raw["measure"], raw["measure"]),
+        "stage": raw["stage"],
+        "actor": raw["actor"],
+        "part_of": raw.get("part_of"),
+        "revises": raw.get("revises"),
+        "amount_yuan": amount,
+        "approx": approx,
+        "year": year,
+        "span": span,
+    }
+
+
+RAW = {raw["id"]: raw for raw in RAW_RECORDS}
+VIEWS = [raw_view(raw) for raw in RAW_RECORDS]
+VIEW = {row["id"]: row for row in VIEWS}
+
+
+def summed(
+    selection: Iterable[Row],
+    stages: Collection[str] = ("actual",),
+    every: Iterable[Row] | None = None,
+) -> list[Row]:
+    """The records a total adds, by the documented rules; ``every`` is where revisions are
+    looked for (all records, not only the selection)."""
+    selection = list(selection)
+    by_id = {row["id"]: row for row in selection}
+    revised_by = {row["revises"]: row["id"] for row in (every or VIEWS) if row["revises"]}
+    candidates = {
+        row["id"]
+        for row in selection
+        if row["amount_yuan"] is not None
+        and row["category"] in FLOWS
+        and row["stage"] in stages
+        and row["id"] not in revised_by
+    }
+
+    def whole_counted(row: Row) -> bool:
+        current = row
+        while current["part_of"]:
+            whole = current["part_of"]
+            if whole in candidates or revised_by.get(whole) in candidates:
+                return True
+            if whole not in by_id:
+                return False
+            current = by_id[whole]
+        return False
+
+    return [row for row in selection if row["id"] in candidates and not whole_counted(row)]
+
+
+def columns(*by: str) -> tuple[str, ...]:
+    """The grouping columns of `funds --by …`: as given (year brings span), then the four
+    never added together."""
+    fields: list[str] = []
+    for name in by or ("pairing", "category"):
+        if name not in fields:
+            fields.append(name)
+        if name == "year" and "span" not in fields:
+            fields.append("span")
+    return (*fields, *(name for name in ALWAYS if name not in fields))
+
+
+def expected_totals(
+    fields: Sequence[str],
+    selection: Iterable[Row] | None = None,
+    stages: Collection[str] = ("actual",),
+    every: Iterable[Row] | None = None,
+) -> dict[tuple, Row]:
+    """Totals keyed by the grouping values, from the YAML alone."""
+    out: dict[tuple, Row] = {}
+    for row in summed(VIEWS if selection is None else selection, stages, every):
+        key = tuple(row[field] for field in fields)
+        total = out.setdefault(
+            key,
+            {
+                **dict(zip(fields, key, strict=True)),
+                "amount_yuan": 0,
+                "at_least": False,
+                "about": False,
+                "records": 0,
+            },
+        )
+        total["amount_yuan"] += row["amount_yuan"]
+        total["at_least"] = total["at_least"] or row["approx"] == "at_least"
+        total["about"] = total["about"] or row["approx"] == "about"
+        total["records"] += 1
+    return out
+
+
+def of_pairing(pairing: str, rows: Iterable[Row] = VIEWS) -> list[Row]:
+    return [row for row in rows if row["pairing"] == pairing]
 
 
 # ─── helpers ──────────────────────────────────────────────────────────────────────────────
@@ -37,40 +225,6 @@ def json_out(cli: Invoke, *args: str) -> Any:
 
 def export(cli: Invoke, *args: str) -> list[Row]:
     return json_out(cli, "export", "--format", "json", *args)
-
-
-def summed(records: Iterable[Row]) -> list[Row]:
-    """The records a total may include, chosen as a reader of the README would with jq."""
-    return [
-        r
-        for r in records
-        if r["amount_yuan"] is not None
-        and r["category"] in FLOWS
-        and r["stage"] == "actual"
-        and not r["part_of"]
-    ]
-
-
-def expected_totals(records: Iterable[Row], fields: Sequence[str]) -> dict[tuple, Row]:
-    """Totals keyed by the grouping values, from the export alone."""
-    out: dict[tuple, Row] = {}
-    for record in summed(records):
-        key = tuple(record[field] for field in fields)
-        row = out.setdefault(
-            key,
-            {
-                **dict(zip(fields, key, strict=True)),
-                "amount_yuan": 0,
-                "at_least": False,
-                "about": False,
-                "records": 0,
-            },
-        )
-        row["amount_yuan"] += record["amount_yuan"]
-        row["at_least"] = row["at_least"] or record["approx"] == "at_least"
-        row["about"] = row["about"] or record["approx"] == "about"
-        row["records"] += 1
-    return out
 
 
 def keyed(rows: Iterable[Row], fields: Sequence[str]) -> dict[tuple, Row]:
@@ -98,42 +252,90 @@ def table_row(text: str, *first: str) -> list[str]:
     return rows[0]
 
 
+def bar_lines(text: str) -> list[str]:
+    return [
+        line
+        for line in text.splitlines()
+        if any(ch in line for ch in BAR_CHARS) and "│" not in line
+    ]
+
+
+def total(pairing: str | None, category: str, measure: str, level: str, amount: int, **kw) -> Row:
+    """One funds row as `funds --json` prints it (pairing None: not grouped by pairing)."""
+    row: Row = {} if pairing is None else {"pairing": pairing}
+    row.update(
+        {
+            "category": category,
+            "measure": measure,
+            "level": level,
+            "stage": kw.get("stage", "actual"),
+            "amount_yuan": amount,
+            "at_least": kw.get("at_least", False),
+            "about": kw.get("about", False),
+            "records": kw.get("records", 1),
+        }
+    )
+    return row
+
+
 # ─── 苍溪: the user's main line ─────────────────────────────────────────────────────────────
 
-
+# By hand from records.yaml and records-facts.yaml:
+# 财政援助 财政资金: cangxi-special-fund 3900万 (协作资金) + cangxi-fiscal-donation 200万
+#   (财政捐赠);
+#   the factory 2360万, agriculture 800万, 陵江 200万 and aids 79.7万 are part_of the special
+#   fund; cangxi-allocation-2021 (3900万) is allocated.
+# 社会帮扶 捐款捐物: cangxi-social-funds 251万 (the medical equipment 100余万 is part of it; the
+#   orphan grants are 元/人·年 rates).
+# 消费帮扶 帮助销售额: cangxi-online-sales 8000万 + cangxi-hall-sales 280余万 (its four parts are
+#   skipped) = ≥8280万; 采购额: cangxi-homestay-purchase 1085万 (cangxi-hall-group-purchase
+#   150余万 is part_of the hall's sales). The two measures are never one 9085万 or 9365万.
+# 产业合作 投资额: cangxi-enterprise-investment 3.18亿.
 CANGXI_ROWS = [
-    {
-        "pairing": "yuhang-cangxi",
-        "category": "财政援助",
-        "amount_yuan": 41_000_000,
-        "at_least": False,
-        "about": False,
-        "records": 2,
-    },
-    {
-        "pairing": "yuhang-cangxi",
-        "category": "社会帮扶",
-        "amount_yuan": 2_510_000,
-        "at_least": False,
-        "about": False,
-        "records": 1,
-    },
-    {
-        "pairing": "yuhang-cangxi",
-        "category": "消费帮扶",
-        "amount_yuan": 90_850_000,
-        "at_least": False,
-        "about": False,
-        "records": 2,
-    },
-    {
-        "pairing": "yuhang-cangxi",
-        "category": "产业合作",
-        "amount_yuan": 318_000_000,
-        "at_least": False,
-        "about": False,
-        "records": 1,
-    },
+    total("yuhang-cangxi", "财政援助", "财政资金", "county", 41_000_000, records=2),
+    total("yuhang-cangxi", "社会帮扶", "捐款捐物", "county", 2_510_000),
+    total(
+        "yuhang-cangxi", "消费帮扶", "帮助销售额", "county", 82_800_000, at_least=True, records=2
+    ),
+    total("yuhang-cangxi", "消费帮扶", "采购额", "county", 10_850_000),
+    total("yuhang-cangxi", "产业合作", "投资额", "county", 318_000_000),
+]
+
+# Every pairing, by hand (the order funds prints: pairing id, then category, measure, level).
+ALL_ROWS = [
+    total("binjiang-chaotian", "财政援助", "财政资金", "county", 155_000_000),  # 1.55亿
+    total("binjiang-chaotian", "社会帮扶", "捐款捐物", "county", 27_800_000, at_least=True),
+    total("hangzhou-changchun", "产业合作", "投资额", "city", 1_000_000_000),  # 10亿
+    # shiqu-support-2024 (1660万) is allocated: only the 96万 donations are actual money
+    total("linping-shiqu", "社会帮扶", "捐款捐物", "county", 960_000),
+    # 233.17亿 + 25.51亿
+    total("lishui-partners", "产业合作", "到位资金", "city", 25_868_000_000, records=2),
+    total("nantaihu-qingyuan", "产业合作", "投资额", "county", 12_619_000_000),
+    # 近1.8亿 holds the 5939万 and the three social donations; the tea investment is pledged
+    total("xiaoshan-kangding", "财政援助", "各类帮扶资金", "county", 180_000_000, about=True),
+    total("xiaoshan-longquan", "财政援助", "财政资金", "county", 9_600_000),
+    total(
+        "xiaoshan-longquan",
+        "消费帮扶",
+        "采购额（全部结对地区）",
+        "county",
+        10_000_000,
+        at_least=True,
+    ),
+    total("xiaoshan-longquan", "产业合作", "到位资金", "county", 3_910_000_000),  # 39.1亿
+    # 约5004万 (derived whole of 2021) + 200万 (the 2025 government donation)
+    total("xiaoshan-wangcang", "财政援助", "财政资金", "county", 52_040_000, about=True, records=2),
+    # 860余万 + 27.5万 (the 20万 and 7.5万 are its parts)
+    total(
+        "xiaoshan-wangcang", "社会帮扶", "捐款捐物", "county", 8_875_000, at_least=True, records=2
+    ),
+    total("xiaoshan-wangcang", "消费帮扶", "帮助销售额", "county", 380_000),
+    *CANGXI_ROWS,
+    total("zhejiang-jilin", "产业合作", "投资额", "province", 3_844_000_000),  # 38.44亿
+    # 52.788亿 (2016–2021) + 33亿 (2021): the data says the two do not overlap
+    total("zhejiang-sichuan", "财政援助", "财政资金", "province", 8_578_800_000, records=2),
+    # 52.31亿; the parks' 17亿 is part of it
+    total("zhejiang-sichuan", "产业合作", "到位资金", "province", 5_231_000_000),
 ]
 
 
@@ -141,42 +343,49 @@ def test_cangxi_json_rows_are_exact(cli: Invoke) -> None:
     rows = json_out(cli, "funds", "--pair", "苍溪", "--json")
     assert rows == CANGXI_ROWS
     for row in rows:
-        assert list(row) == ["pairing", "category", "amount_yuan", "at_least", "about", "records"]
+        assert list(row) == [*columns(), *TOTAL_FIELDS]
         assert type(row["amount_yuan"]) is int
         assert type(row["records"]) is int
         assert type(row["at_least"]) is bool
+        assert type(row["about"]) is bool
 
 
-def test_cangxi_json_sum_agrees_with_a_sum_over_export(cli: Invoke) -> None:
-    records = [r for r in export(cli) if r["pairing"] == "yuhang-cangxi"]
-    expected = expected_totals(records, ("pairing", "category"))
-    assert keyed(json_out(cli, "funds", "--pair", "苍溪", "--json"), ("pairing", "category")) == (
-        expected
-    )
-    fiscal = [r for r in summed(records) if r["category"] == "财政援助"]
+def test_cangxi_json_sum_agrees_with_a_sum_over_the_yaml(cli: Invoke) -> None:
+    expected = expected_totals(columns(), of_pairing("yuhang-cangxi"))
+    rows = json_out(cli, "funds", "--pair", "苍溪", "--json")
+    assert keyed(rows, columns()) == expected
+    fiscal = [r for r in summed(of_pairing("yuhang-cangxi")) if r["category"] == "财政援助"]
     assert sorted(r["id"] for r in fiscal) == ["cangxi-fiscal-donation", "cangxi-special-fund"]
     assert sum(r["amount_yuan"] for r in fiscal) == 41_000_000
 
 
-def test_every_pairing_agrees_with_a_sum_over_export(cli: Invoke) -> None:
-    fields = ("pairing", "category")
+def test_every_pairing_agrees_with_a_sum_over_the_yaml(cli: Invoke) -> None:
     rows = json_out(cli, "funds", "--json")
-    assert keyed(rows, fields) == expected_totals(export(cli), fields)
-    got = keyed(rows, fields)
-    assert got["xiaoshan-wangcang", "财政援助"]["amount_yuan"] == 39_780_000
-    assert got["xiaoshan-wangcang", "社会帮扶"]["amount_yuan"] == 8_600_000
-    assert got["xiaoshan-wangcang", "社会帮扶"]["at_least"] is True
-    assert got["xiaoshan-longquan", "消费帮扶"]["amount_yuan"] == 10_000_000
-    assert got["xiaoshan-longquan", "消费帮扶"]["at_least"] is True
-    assert got["xiaoshan-kangding", "财政援助"]["amount_yuan"] == 59_390_000
-    assert got["xiaoshan-kangding", "社会帮扶"] == {
-        "pairing": "xiaoshan-kangding",
-        "category": "社会帮扶",
-        "amount_yuan": 2_340_000,
-        "at_least": False,
-        "about": False,
-        "records": 3,
-    }
+    assert rows == ALL_ROWS
+    assert keyed(rows, columns()) == expected_totals(columns())
+
+
+def test_wangcang_fiscal_is_the_derived_2021_whole_plus_the_2025_donation(cli: Invoke) -> None:
+    project, donation = RAW["wangcang-project-funds-2021"], RAW["wangcang-gov-donation-2025"]
+    assert (project["figure"], project["measure"], project["derived"]) == (
+        "约5004万元",
+        "协作资金",
+        True,
+    )
+    assert (donation["figure"], donation["measure"]) == ("200万元", "财政捐赠")
+    assert money(project["figure"]) == (50_040_000, "about")
+    (row,) = json_out(cli, "funds", "--pair", "旺苍", "--category", "财政援助", "--json")
+    assert row == total(
+        "xiaoshan-wangcang", "财政援助", "财政资金", "county", 50_040_000 + 2_000_000,
+        about=True, records=2,
+    )  # fmt: skip
+    explained = json_out(
+        cli, "funds", "--pair", "旺苍", "--category", "财政援助", "--explain", "--json"
+    )
+    counted = sorted(r["id"] for r in explained if r["counted"])
+    assert counted == ["wangcang-gov-donation-2025", "wangcang-project-funds-2021"]
+    # the donation is 财政捐赠, the project funds 协作资金: one family, 财政资金
+    assert {r["measure"] for r in explained if r["counted"]} == {"财政资金"}
 
 
 def test_pipe_default_is_csv_with_the_documented_header(cli: Invoke) -> None:
@@ -184,14 +393,17 @@ def test_pipe_default_is_csv_with_the_documented_header(cli: Invoke) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes.startswith(FUNDS_HEADER.encode() + b"\r\n")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [(r["category"], int(r["amount_yuan"]), r["records"]) for r in rows] == [
-        ("财政援助", 41_000_000, "2"),
-        ("社会帮扶", 2_510_000, "1"),
-        ("消费帮扶", 90_850_000, "2"),
-        ("产业合作", 318_000_000, "1"),
+    assert [(r["category"], r["measure"], int(r["amount_yuan"]), r["records"]) for r in rows] == [
+        ("财政援助", "财政资金", 41_000_000, "2"),
+        ("社会帮扶", "捐款捐物", 2_510_000, "1"),
+        ("消费帮扶", "帮助销售额", 82_800_000, "2"),
+        ("消费帮扶", "采购额", 10_850_000, "1"),
+        ("产业合作", "投资额", 318_000_000, "1"),
     ]
-    assert {r["at_least"] for r in rows} == {"false"}
+    assert [r["at_least"] for r in rows] == ["false", "false", "true", "false", "false"]
+    assert {r["about"] for r in rows} == {"false"}
     assert {r["pairing"] for r in rows} == {"yuhang-cangxi"}
+    assert {(r["level"], r["stage"]) for r in rows} == {("county", "actual")}
 
 
 def test_csv_and_json_agree(cli: Invoke) -> None:
@@ -214,18 +426,17 @@ def test_csv_and_json_agree(cli: Invoke) -> None:
 
 def test_part_of_is_not_added_to_its_whole(cli: Invoke) -> None:
     by_id = {r["id"]: r for r in export(cli)}
+    # a chain: 2000万 furniture city ⊂ 3978万 park funds ⊂ 约5004万 project funds of 2021
     assert by_id["wangcang-furniture-city"]["part_of"] == "wangcang-park-funds"
     assert by_id["wangcang-furniture-city"]["amount_yuan"] == 20_000_000
+    assert by_id["wangcang-park-funds"]["part_of"] == "wangcang-project-funds-2021"
+    assert by_id["wangcang-park-funds"]["amount_yuan"] == 39_780_000
+    assert by_id["wangcang-project-funds-2021"]["part_of"] is None
     rows = json_out(cli, "funds", "--pair", "旺苍", "--category", "财政援助", "--json")
     assert rows == [
-        {
-            "pairing": "xiaoshan-wangcang",
-            "category": "财政援助",
-            "amount_yuan": 39_780_000,
-            "at_least": False,
-            "about": False,
-            "records": 1,
-        }
+        total(
+            "xiaoshan-wangcang", "财政援助", "财政资金", "county", 52_040_000, about=True, records=2
+        )
     ]
 
 
@@ -239,7 +450,8 @@ def _clear_part_of(record_id: str) -> Callable[[dict[str, Any]], None]:
 @pytest.mark.parametrize(
     ("record_id", "pair", "before", "added"),
     [
-        ("wangcang-furniture-city", "旺苍", 39_780_000, 20_000_000),
+        ("wangcang-furniture-city", "旺苍", 52_040_000, 20_000_000),
+        ("wangcang-park-funds", "旺苍", 52_040_000, 39_780_000),  # the furniture city stays in it
         ("cangxi-agriculture-investment", "苍溪", 41_000_000, 8_000_000),
     ],
 )
@@ -258,45 +470,96 @@ def test_clearing_part_of_grows_the_total_by_exactly_that_amount(
     assert old["amount_yuan"] == before
     assert new["amount_yuan"] == before + added
     assert new["records"] == old["records"] + 1
-    # and the independent sum over the changed export agrees
-    changed = export(cli, "--db", str(db))
-    pairing = next(r["pairing"] for r in changed if r["id"] == record_id)
+    # and the independent sum over the changed YAML agrees
+    changed = copy.deepcopy(VIEWS)
+    next(row for row in changed if row["id"] == record_id)["part_of"] = None
+    pairing = VIEW[record_id]["pairing"]
     assert new["pairing"] == pairing
-    fiscal = [r for r in summed(changed) if r["pairing"] == pairing and r["category"] == "财政援助"]
+    fiscal = [r for r in summed(of_pairing(pairing, changed)) if r["category"] == "财政援助"]
     assert sum(r["amount_yuan"] for r in fiscal) == before + added
 
 
-def test_an_at_least_figure_inside_a_whole_does_not_make_the_total_a_lower_bound(
+def test_a_part_counts_when_its_whole_is_not_in_the_result(cli: Invoke) -> None:
+    # 康定's three donations (25万 + 130万 + 79万) are part of the 近1.8亿 各类帮扶资金 (财政援助):
+    # skipped while it is counted, counted when it is filtered out.
+    assert {
+        VIEW[i]["part_of"]
+        for i in (
+            "kangding-jiaren-donation",
+            "kangding-uniforms-donation",
+            "kangding-paper-plane-donation",
+            "kangding-support-funds",
+        )
+    } == {"kangding-funds-total"}
+    rows = json_out(cli, "funds", "--pair", "康定", "--json")
+    assert [row["category"] for row in rows] == ["财政援助"]
+    donations = total("xiaoshan-kangding", "社会帮扶", "捐款捐物", "county", 2_340_000, records=3)
+    assert json_out(cli, "funds", "--pair", "康定", "--category", "社会帮扶", "--json") == [
+        donations
+    ]
+    # before the 2024 article (甘孜日报 2024-05-28) there is no 1.8亿: the 5939万 is the best figure
+    assert json_out(cli, "funds", "--pair", "康定", "--as-of", "2022-12-31", "--json") == [
+        total("xiaoshan-kangding", "财政援助", "各类帮扶资金", "county", 59_390_000),
+        donations,
+    ]
+    # 旺苍 without the 约5004万 (over --max): the 3978万 it held counts, and still holds the 2000万
+    rows = json_out(
+        cli, "funds", "--pair", "旺苍", "--category", "财政援助", "--max", "4000万", "--json"
+    )
+    assert rows == [
+        total("xiaoshan-wangcang", "财政援助", "财政资金", "county", 41_780_000, records=2)
+    ]
+    selection = [
+        r
+        for r in of_pairing("xiaoshan-wangcang")
+        if r["category"] == "财政援助" and r["amount_yuan"] and r["amount_yuan"] <= 40_000_000
+    ]
+    assert sorted(r["id"] for r in summed(selection)) == [
+        "wangcang-gov-donation-2025",
+        "wangcang-park-funds",
+    ]
+
+
+def test_an_approximate_figure_inside_a_whole_does_not_make_the_total_approximate(
     cli: Invoke,
 ) -> None:
     by_id = {r["id"]: r for r in export(cli)}
     medical = by_id["cangxi-medical-equipment"]
     assert (medical["approx"], medical["part_of"]) == ("at_least", "cangxi-social-funds")
-    (row,) = json_out(cli, "funds", "--pair", "苍溪", "--category", "社会帮扶", "--json")
-    assert (row["amount_yuan"], row["at_least"], row["records"]) == (2_510_000, False, 1)
+    platform = by_id["cangxi-hall-platform-sales"]
+    assert (platform["approx"], platform["part_of"]) == ("about", "cangxi-hall-sales")
+    rows = keyed(json_out(cli, "funds", "--pair", "苍溪", "--json"), ("category", "measure"))
+    social = rows["社会帮扶", "捐款捐物"]
+    assert (social["amount_yuan"], social["at_least"], social["records"]) == (2_510_000, False, 1)
+    sales = rows["消费帮扶", "帮助销售额"]
+    assert (sales["amount_yuan"], sales["about"], sales["at_least"]) == (82_800_000, False, True)
 
 
-# ─── ≥ ────────────────────────────────────────────────────────────────────────────────────
+# ─── ≥ and 约 ──────────────────────────────────────────────────────────────────────────────
 
 
-def test_at_least_in_json_and_table(cli: Invoke) -> None:
-    rows = keyed(json_out(cli, "funds", "--json"), ("pairing", "category"))
-    assert rows["xiaoshan-wangcang", "社会帮扶"]["at_least"] is True
-    assert rows["yuhang-cangxi", "财政援助"]["at_least"] is False
-    assert rows["xiaoshan-longquan", "消费帮扶"]["at_least"] is True
+def test_at_least_and_about_in_json_and_table(cli: Invoke) -> None:
+    rows = keyed(json_out(cli, "funds", "--json"), ("pairing", "category", "measure"))
+    assert rows["xiaoshan-wangcang", "社会帮扶", "捐款捐物"]["at_least"] is True
+    assert rows["xiaoshan-wangcang", "财政援助", "财政资金"]["about"] is True
+    assert rows["xiaoshan-wangcang", "财政援助", "财政资金"]["at_least"] is False
+    assert rows["yuhang-cangxi", "财政援助", "财政资金"]["at_least"] is False
+    assert rows["xiaoshan-longquan", "消费帮扶", "采购额（全部结对地区）"]["at_least"] is True
+    assert rows["xiaoshan-kangding", "财政援助", "各类帮扶资金"]["about"] is True
 
     table = cli("funds", "--pair", "旺苍", "--format", "table").stdout
-    assert table_row(table, "萧山→旺苍", "社会帮扶") == ["萧山→旺苍", "社会帮扶", "≥860", "1"]
-    assert table_row(table, "萧山→旺苍", "财政援助") == ["萧山→旺苍", "财政援助", "3,978", "1"]
-    assert table_row(table, "萧山→旺苍", "帮扶资金合计（财政援助＋社会帮扶）") == [
-        "萧山→旺苍",
-        "帮扶资金合计（财政援助＋社会帮扶）",
-        "≥4,838",
-        "2",
-    ]
+    assert table_row(table, "萧山→旺苍", "社会帮扶") == [
+        "萧山→旺苍", "社会帮扶", "捐款捐物", "县级", "实际", "≥887.5", "2",
+    ]  # fmt: skip
+    assert table_row(table, "萧山→旺苍", "财政援助") == [
+        "萧山→旺苍", "财政援助", "财政资金", "县级", "实际", "约5,204", "2",
+    ]  # fmt: skip
 
     table = cli("funds", "--pair", "苍溪", "--format", "table").stdout
-    assert table_row(table, "余杭→苍溪", "财政援助") == ["余杭→苍溪", "财政援助", "4,100", "2"]
+    assert table_row(table, "余杭→苍溪", "财政援助") == [
+        "余杭→苍溪", "财政援助", "财政资金", "县级", "实际", "4,100", "2",
+    ]  # fmt: skip
+    assert table_row(table, "余杭→苍溪", "消费帮扶", "帮助销售额")[-2:] == ["≥8,280", "2"]
 
 
 def test_an_at_least_record_makes_its_total_a_lower_bound(
@@ -309,52 +572,134 @@ def test_an_at_least_record_makes_its_total_a_lower_bound(
     (row,) = json_out(
         cli, "funds", "--pair", "苍溪", "--category", "财政援助", "--json", "--db", str(db)
     )
-    assert (row["amount_yuan"], row["at_least"]) == (41_000_000, True)
+    assert (row["amount_yuan"], row["at_least"], row["about"]) == (41_000_000, True, False)
     table = cli("funds", "--pair", "苍溪", "--format", "table", "--db", str(db)).stdout
     assert table_row(table, "余杭→苍溪", "财政援助") == [
-        "余杭→苍溪",
-        "财政援助",
-        "≥4,100",
-        "2",
-    ]
+        "余杭→苍溪", "财政援助", "财政资金", "县级", "实际", "≥4,100", "2",
+    ]  # fmt: skip
 
 
-# ─── outcomes, plans and rates ────────────────────────────────────────────────────────────
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a total both ≥ (a lower bound) and 约 (approximate) shows only ≥ in tables",
+)
+def test_a_total_both_at_least_and_about_shows_both_marks(cli: Invoke) -> None:
+    # 旺苍's 帮扶资金合计 = 约5004万 + 200万 + 860余万 + 27.5万: the 约 part may be 5003.8万, so
+    # "≥6,091.5" claims a lower bound the figures do not give.
+    (aid,) = json_out(cli, "show", "旺苍", "--json")["aid_totals"]
+    assert (aid["amount_yuan"], aid["at_least"], aid["about"]) == (60_915_000, True, True)
+    table = cli("funds", "--pair", "旺苍", "--format", "table").stdout
+    amount = table_row(table, "萧山→旺苍", AID_LABEL)[-2]
+    assert "≥" in amount and "约" in amount, amount
+
+
+# ─── outcomes, other stages, revisions and rates ─────────────────────────────────────────
 
 
 def test_outcomes_are_never_summed(cli: Invoke) -> None:
     by_id = {r["id"]: r for r in export(cli)}
     taxes = by_id["kangding-tea-taxes"]
-    assert (taxes["category"], taxes["stage"], taxes["amount_yuan"]) == (
+    assert (taxes["category"], taxes["stage"], taxes["amount_yuan"], taxes["year"]) == (
         "成效",
-        "planned",
+        "forecast",
         19_550_000,
+        None,
     )
     assert by_id["longquan-village-income"]["category"] == "成效"
-    for pair in ("康定", "龙泉", "苍溪"):
+    assert (
+        by_id["lishui-xiaobo-rebates"]["category"],
+        by_id["lishui-xiaobo-rebates"]["stage"],
+    ) == (
+        "成效",
+        "actual",
+    )
+    for pair in ("康定", "龙泉", "苍溪", "丽水"):
         rows = json_out(cli, "funds", "--pair", pair, "--json")
         assert {row["category"] for row in rows} <= set(FLOWS)
-    assert json_out(cli, "funds", "--category", "成效", "--json") == []
-    kangding = keyed(json_out(cli, "funds", "--pair", "康定", "--json"), ("category",))
-    assert sorted(kangding) == [("产业合作",), ("社会帮扶",), ("财政援助",)]
-    assert kangding["产业合作",]["amount_yuan"] == 222_000_000
-    longquan = keyed(json_out(cli, "funds", "--pair", "龙泉", "--json"), ("category",))
+    for stage in ("actual", "forecast"):
+        assert json_out(cli, "funds", "--category", "成效", "--stage", stage, "--json") == []
+    kangding = json_out(cli, "funds", "--pair", "康定", "--json")
+    assert kangding == [
+        total("xiaoshan-kangding", "财政援助", "各类帮扶资金", "county", 180_000_000, about=True)
+    ]
+    longquan = keyed(json_out(cli, "funds", "--pair", "龙泉", "--json"), ("category", "measure"))
     assert {k: v["amount_yuan"] for k, v in longquan.items()} == {
-        ("财政援助",): 9_600_000,
-        ("消费帮扶",): 10_000_000,
-    }
+        ("财政援助", "财政资金"): 9_600_000,
+        ("消费帮扶", "采购额（全部结对地区）"): 10_000_000,
+        ("产业合作", "到位资金"): 3_910_000_000,
+    }  # never the 1000万 village income, the 23万 collective income or the 20亿 forecast output
 
 
 def test_planned_flows_are_never_summed(cli: Invoke, db_copy: Callable[..., Path]) -> None:
     def change(data: dict[str, Any]) -> None:
-        record_doc(data, "kangding-tea-investment")["stage"] = "planned"
+        record_doc(data, "cangxi-enterprise-investment")["stage"] = "planned"
 
     db = db_copy(change)
-    rows = json_out(cli, "funds", "--pair", "康定", "--json", "--db", str(db))
-    assert [row["category"] for row in rows] == ["财政援助", "社会帮扶"]
-    explained = json_out(cli, "funds", "--pair", "康定", "--explain", "--json", "--db", str(db))
-    row = next(r for r in explained if r["id"] == "kangding-tea-investment")
-    assert (row["counted"], row["reason"]) == (False, "planned")
+    rows = json_out(cli, "funds", "--pair", "苍溪", "--json", "--db", str(db))
+    assert [row["category"] for row in rows] == ["财政援助", "社会帮扶", "消费帮扶", "消费帮扶"]
+    explained = json_out(cli, "funds", "--pair", "苍溪", "--explain", "--json", "--db", str(db))
+    row = next(r for r in explained if r["id"] == "cangxi-enterprise-investment")
+    assert (row["counted"], row["reason"], row["stage"]) == (False, "stage", "planned")
+    planned = json_out(
+        cli, "funds", "--pair", "苍溪", "--stage", "planned", "--json", "--db", str(db)
+    )
+    assert planned == [
+        total("yuhang-cangxi", "产业合作", "投资额", "county", 318_000_000, stage="planned")
+    ]
+
+
+def test_stages_are_counted_apart_and_never_added(cli: Invoke) -> None:
+    # the tea base's investment is pledged (签约), the 松茸 purchase pledged (意向书)
+    assert (
+        VIEW["kangding-tea-investment"]["stage"],
+        VIEW["kangding-songrong-purchase"]["stage"],
+    ) == (
+        "pledged",
+        "pledged",
+    )
+    explained = json_out(cli, "funds", "--pair", "康定", "--explain", "--json")
+    reasons = {r["id"]: (r["counted"], r["reason"]) for r in explained}
+    assert reasons["kangding-tea-investment-2023"] == (False, "stage")
+    assert reasons["kangding-allocation-2021"] == (False, "stage")
+    rows = json_out(
+        cli, "funds", "--pair", "康定", "--stage", "actual", "--stage", "pledged", "--json"
+    )
+    assert rows == [
+        total("xiaoshan-kangding", "财政援助", "各类帮扶资金", "county", 180_000_000, about=True),
+        total("xiaoshan-kangding", "消费帮扶", "采购额", "county", 5_000_000, stage="pledged"),
+        total("xiaoshan-kangding", "产业合作", "投资额", "county", 320_000_000, stage="pledged"),
+    ]
+    assert keyed(rows, columns()) == expected_totals(
+        columns(), of_pairing("xiaoshan-kangding"), stages=("actual", "pledged")
+    )
+    # allocations: 康定's 5000万 (derived 档) is its own stage, apart from the actual 近1.8亿
+    allocated = json_out(cli, "funds", "--pair", "康定", "--stage", "allocated", "--json")
+    assert allocated == [
+        total("xiaoshan-kangding", "财政援助", "财政资金", "county", 50_000_000, stage="allocated")
+    ]
+
+
+def test_a_revised_figure_gives_way_to_its_revision(cli: Invoke) -> None:
+    assert VIEW["kangding-tea-investment-2023"]["revises"] == "kangding-tea-investment"
+    args = ("funds", "--pair", "康定", "--category", "产业合作", "--stage", "pledged")
+    assert json_out(cli, *args, "--json") == [
+        total("xiaoshan-kangding", "产业合作", "投资额", "county", 320_000_000, stage="pledged")
+    ]  # 3.2亿, never 2.22亿 + 3.2亿
+    explained = {r["id"]: r for r in json_out(cli, *args, "--explain", "--json")}
+    old = explained["kangding-tea-investment"]
+    assert (old["counted"], old["reason"], old["revised_by"]) == (
+        False,
+        "revised",
+        "kangding-tea-investment-2023",
+    )
+    new = explained["kangding-tea-investment-2023"]
+    assert (new["counted"], new["reason"], new["revised_by"]) == (True, "summed", None)
+    # as known in mid-2022 (before the 2023-01-16 article): 2.22亿
+    assert json_out(cli, *args, "--as-of", "2022-06-30", "--json") == [
+        total("xiaoshan-kangding", "产业合作", "投资额", "county", 222_000_000, stage="pledged")
+    ]
+    # before the 萧山日报 of 2022-02-10 nothing was published
+    assert json_out(cli, *args, "--as-of", "2021-12-31", "--json") == []
 
 
 def test_rates_are_never_summed(cli: Invoke) -> None:
@@ -363,42 +708,111 @@ def test_rates_are_never_summed(cli: Invoke) -> None:
         "cangxi-orphan-grant-high",
         "cangxi-orphan-grant-middle",
         "cangxi-orphan-grant-primary",
+        "longquan-park-tax-per-mu",
+        "shiqu-charity-sale-yearly",
+        "sichuan-rate-5000",
+        "sichuan-rate-liangshan",
+        "sichuan-rate-other",
     ]
+    assert sorted(r["id"] for r in rates) == sorted(
+        raw["id"] for raw in RAW_RECORDS if str(raw.get("unit", "")).startswith("元/")
+    )
     assert all(r["amount_yuan"] is None for r in rates)
     assert json_out(cli, "funds", "--pair", "苍溪", "--category", "成效", "--json") == []
+    (social,) = json_out(cli, "funds", "--pair", "苍溪", "--category", "社会帮扶", "--json")
+    assert (social["measure"], social["amount_yuan"]) == ("捐款捐物", 2_510_000)
+    # 浙川's per-county standards (6000万, 5000万, 3900万 元/县) are never a 1.49亿 total
+    assert json_out(cli, "funds", "--pair", "浙江→四川", "--stage", "allocated", "--json") == []
+
+
+def test_measures_are_never_added(cli: Invoke) -> None:
+    rows = keyed(json_out(cli, "funds", "--pair", "苍溪", "--json"), ("category", "measure"))
+    assert rows["消费帮扶", "帮助销售额"]["amount_yuan"] == 82_800_000
+    assert rows["消费帮扶", "采购额"]["amount_yuan"] == 10_850_000
+    assert [r["amount_yuan"] for r in rows.values() if r["category"] == "消费帮扶"] == [
+        82_800_000,
+        10_850_000,
+    ]
+    # 各类帮扶资金 (government and social money together) is never added to 财政资金
+    rows = json_out(
+        cli, "funds", "--pair", "萧山", "--category", "财政援助", "--by", "category", "--json"
+    )
+    assert rows == [
+        total(None, "财政援助", "各类帮扶资金", "county", 180_000_000, about=True),
+        total(None, "财政援助", "财政资金", "county", 61_640_000, about=True, records=3),
+    ]  # 约5004万 + 200万 (旺苍) + 960万 (龙泉)
+
+
+def test_levels_are_never_added(cli: Invoke) -> None:
+    rows = json_out(
+        cli, "funds", "--in", "四川", "--by", "category", "--category", "财政援助", "--json"
+    )
+    assert rows == [
+        total(None, "财政援助", "各类帮扶资金", "county", 180_000_000, about=True),
+        total(None, "财政援助", "财政资金", "province", 8_578_800_000, records=2),
+        # 苍溪 4100万 + 旺苍 约5204万 + 朝天 1.55亿
+        total(None, "财政援助", "财政资金", "county", 248_040_000, about=True, records=5),
+    ]
+    in_sichuan = [r for r in VIEWS if PLACES[PAIRINGS[r["pairing"]]["receiver"]]["id"][:2] == "51"]
+    fiscal = [r for r in in_sichuan if r["category"] == "财政援助"]
+    assert keyed(rows, columns("category")) == expected_totals(columns("category"), fiscal)
 
 
 def test_categories_are_never_added_together_in_machine_output(cli: Invoke) -> None:
-    for by in ([], ["--by", "pairing"], ["--by", "year"], ["--by", "kind"], ["--by", "provider"]):
+    for by in (
+        [],
+        ["--by", "pairing"],
+        ["--by", "year"],
+        ["--by", "kind"],
+        ["--by", "provider"],
+        ["--by", "measure"],
+        ["--by", "level"],
+        ["--by", "stage"],
+        ["--by", "actor"],
+    ):
         rows = json_out(cli, "funds", *by, "--json")
         assert rows
         assert all(row["category"] in FLOWS for row in rows), by
-        assert all("帮扶资金合计" not in json.dumps(row, ensure_ascii=False) for row in rows)
-        fields = [key for key in rows[0] if key not in ("amount_yuan", "at_least", "about")]
-        fields.remove("records")
-        assert "category" in fields
+        assert all(AID_LABEL not in json.dumps(row, ensure_ascii=False) for row in rows)
+        fields = [key for key in rows[0] if key not in TOTAL_FIELDS]
+        assert set(ALWAYS) <= set(fields)
         keyed(rows, fields)  # one row per group: no category-less grand total
     csv_text = cli("funds", "--by", "year", "--csv").stdout
-    assert "帮扶资金合计" not in csv_text
+    assert AID_LABEL not in csv_text
 
 
 def test_aid_total_line_is_fiscal_plus_social(cli: Invoke) -> None:
     table = cli("funds", "--format", "table").stdout
-    expected = {
-        "余杭→苍溪": ("4,351", "3"),
-        "萧山→旺苍": ("≥4,838", "2"),
-        "萧山→康定": ("6,173", "4"),
-        "萧山→龙泉": ("960", "1"),
-    }
-    for label, (amount, count) in expected.items():
-        label_cell = "帮扶资金合计（财政援助＋社会帮扶）"
-        assert table_row(table, label, label_cell) == [label, label_cell, amount, count]
-    rows = keyed(json_out(cli, "funds", "--json"), ("pairing", "category"))
+    aid_rows = [cells(line) for line in table.splitlines() if AID_LABEL in line.split()]
+    labels = [row[0] for row in aid_rows]
+    # only where both 财政援助 (财政资金) and 社会帮扶 (捐款捐物) are in the result: not 康定
+    # (各类帮扶资金, its donations inside it), 龙泉 (no donations), 临平→石渠 (its 1660万 is
+    # allocated)
+    assert sorted(labels) == sorted(["余杭→苍溪", "萧山→旺苍", "滨江→朝天"])
+    assert table_row(table, "余杭→苍溪", AID_LABEL) == [
+        "余杭→苍溪", AID_LABEL, AID_MEASURE, "县级", "实际", "4,351", "3",
+    ]  # fmt: skip
+    assert table_row(table, "滨江→朝天", AID_LABEL) == [
+        "滨江→朝天", AID_LABEL, AID_MEASURE, "县级", "实际", "≥18,280", "2",
+    ]  # fmt: skip
+    wangcang = table_row(table, "萧山→旺苍", AID_LABEL)
+    assert wangcang[:5] + wangcang[6:] == ["萧山→旺苍", AID_LABEL, AID_MEASURE, "县级", "实际", "4"]
+    assert wangcang[5].endswith("6,091.5") and "≥" in wangcang[5]
+    assert "帮扶资金合计＝财政援助（财政资金）＋社会帮扶（捐款捐物）" in table
+    rows = keyed(json_out(cli, "funds", "--json"), ("pairing", "category", "measure"))
     assert (
-        rows["yuhang-cangxi", "财政援助"]["amount_yuan"]
-        + rows["yuhang-cangxi", "社会帮扶"]["amount_yuan"]
+        rows["yuhang-cangxi", "财政援助", "财政资金"]["amount_yuan"]
+        + rows["yuhang-cangxi", "社会帮扶", "捐款捐物"]["amount_yuan"]
         == 43_510_000
     )
+    # one part alone makes no 合计
+    for args in (
+        ("--pair", "苍溪", "--category", "财政援助"),
+        ("--pair", "龙泉"),
+        ("--pair", "康定"),
+    ):
+        text = cli("funds", *args, "--format", "table").stdout
+        assert AID_LABEL not in text, args
 
 
 # ─── --by ─────────────────────────────────────────────────────────────────────────────────
@@ -409,178 +823,343 @@ def _rows(cli: Invoke, *by: str) -> list[Row]:
     return json_out(cli, "funds", *args, "--json")
 
 
-def _short(rows: Iterable[Row], first: str) -> list[tuple]:
-    return [(r[first], r["category"], r["amount_yuan"], r["at_least"], r["records"]) for r in rows]
+def _short(rows: Iterable[Row], *first: str) -> list[tuple]:
+    return [
+        (
+            *(r[name] for name in first),
+            r["category"],
+            r["measure"],
+            r["level"],
+            r["amount_yuan"],
+            r["at_least"],
+            r["about"],
+            r["records"],
+        )
+        for r in rows
+    ]
 
 
+# By hand: the single years first, then the multi-year spans (text order, … last), then the
+# one figure with no period at all (长春传化公路港's 10亿).
 YEAR_ROWS = [
-    (2021, "财政援助", 140_170_000, False, 4),
-    (2021, "社会帮扶", 13_450_000, True, 5),
-    (2021, "消费帮扶", 101_230_000, True, 4),
-    (2021, "产业合作", 540_000_000, False, 2),
-    (None, "财政援助", 9_600_000, False, 1),
+    (2021, None, "财政援助", "财政资金", "province", 3_300_000_000, False, False, 1),
+    # 苍溪 3900万 + 200万, 旺苍 约5004万
+    (2021, None, "财政援助", "财政资金", "county", 91_040_000, False, True, 3),
+    # 苍溪 251万 + 旺苍 860余万
+    (2021, None, "社会帮扶", "捐款捐物", "county", 11_110_000, True, False, 2),
+    # 苍溪 8000万 + 旺苍 38万
+    (2021, None, "消费帮扶", "帮助销售额", "county", 80_380_000, False, False, 2),
+    (2021, None, "消费帮扶", "采购额", "county", 10_850_000, False, False, 1),
+    (2021, None, "消费帮扶", "采购额（全部结对地区）", "county", 10_000_000, True, False, 1),
+    (2021, None, "产业合作", "到位资金", "province", 5_231_000_000, False, False, 1),
+    (2021, None, "产业合作", "投资额", "county", 318_000_000, False, False, 1),
+    # 浦阳镇商会 27.5万 + 临平→石渠 96万
+    (2024, None, "社会帮扶", "捐款捐物", "county", 1_235_000, False, False, 2),
+    (2025, None, "财政援助", "财政资金", "county", 2_000_000, False, False, 1),
+    (None, "2012–2017", "产业合作", "到位资金", "county", 3_910_000_000, False, False, 1),
+    (None, "2016–2021", "财政援助", "财政资金", "province", 5_278_800_000, False, False, 1),
+    (None, "2021–2022", "消费帮扶", "帮助销售额", "county", 2_800_000, True, False, 1),
+    (None, "2021–2024", "财政援助", "各类帮扶资金", "county", 180_000_000, False, True, 1),
+    (None, "2021–2024", "财政援助", "财政资金", "county", 155_000_000, False, False, 1),
+    (None, "2021–2024", "社会帮扶", "捐款捐物", "county", 27_800_000, True, False, 1),
+    (None, "…–2022", "财政援助", "财政资金", "county", 9_600_000, False, False, 1),
+    (None, "…–2024", "产业合作", "到位资金", "city", 25_868_000_000, False, False, 2),
+    (None, "…–2024", "产业合作", "投资额", "county", 12_619_000_000, False, False, 1),
+    (None, "…–2026", "产业合作", "投资额", "province", 3_844_000_000, False, False, 1),
+    (None, None, "产业合作", "投资额", "city", 1_000_000_000, False, False, 1),
 ]
 
 
 def test_by_year(cli: Invoke) -> None:
     rows = _rows(cli, "year")
-    assert [list(r) for r in rows] == [
-        ["year", "category", "amount_yuan", "at_least", "about", "records"]
-    ] * 5
-    assert _short(rows, "year") == YEAR_ROWS
-    assert keyed(rows, ("year", "category")) == expected_totals(export(cli), ("year", "category"))
+    assert [list(r) for r in rows] == [[*columns("year"), *TOTAL_FIELDS]] * len(YEAR_ROWS)
+    assert columns("year") == ("year", "span", "category", "measure", "level", "stage")
+    assert _short(rows, "year", "span") == YEAR_ROWS
+    assert {r["stage"] for r in rows} == {"actual"}
+    assert keyed(rows, columns("year")) == expected_totals(columns("year"))
 
 
 def test_by_year_and_category_is_the_same_as_by_year(cli: Invoke) -> None:
     rows = _rows(cli, "year", "category")
-    assert _short(rows, "year") == YEAR_ROWS
+    assert _short(rows, "year", "span") == YEAR_ROWS
     assert rows == _rows(cli, "year")
     assert rows == _rows(cli, "year", "year")
 
 
-def test_by_year_table_names_the_cumulative_row(cli: Invoke) -> None:
+def test_by_year_table_names_the_span_of_a_multi_year_row(cli: Invoke) -> None:
     table = cli("funds", "--by", "year", "--format", "table").stdout
-    assert table_row(table, "跨年累计", "财政援助") == ["跨年累计", "财政援助", "960", "1"]
-    assert table_row(table, "2021", "产业合作") == ["2021", "产业合作", "54,000", "2"]
+    assert cells(table.splitlines()[0])[:2] == ["年份", "跨年"]
+    assert table_row(table, "2021–2024", "财政援助", "各类帮扶资金") == [
+        "2021–2024", "财政援助", "各类帮扶资金", "县级", "实际", "约18,000", "1",
+    ]  # fmt: skip
+    assert table_row(table, "…–2022", "财政援助") == [
+        "…–2022", "财政援助", "财政资金", "县级", "实际", "960", "1",
+    ]  # fmt: skip
+    assert table_row(table, "2021", "产业合作", "投资额") == [
+        "2021", "产业合作", "投资额", "县级", "实际", "31,800", "1",
+    ]  # fmt: skip
 
 
 def test_by_kind(cli: Invoke) -> None:
     rows = _rows(cli, "kind")
-    assert sorted(_short(rows, "kind")) == sorted(
-        [
-            ("东西部协作", "财政援助", 80_780_000, False, 3),
-            ("东西部协作", "社会帮扶", 11_110_000, True, 2),
-            ("东西部协作", "消费帮扶", 91_230_000, False, 3),
-            ("东西部协作", "产业合作", 318_000_000, False, 1),
-            ("对口支援", "财政援助", 59_390_000, False, 1),
-            ("对口支援", "社会帮扶", 2_340_000, False, 3),
-            ("对口支援", "产业合作", 222_000_000, False, 1),
-            ("山海协作", "财政援助", 9_600_000, False, 1),
-            ("山海协作", "消费帮扶", 10_000_000, True, 1),
-        ]
-    )
-    assert keyed(rows, ("kind", "category")) == expected_totals(export(cli), ("kind", "category"))
+    assert _short(rows, "kind") == [
+        ("东西部协作", "财政援助", "财政资金", "province", 8_578_800_000, False, False, 2),
+        # 苍溪 4100万 + 旺苍 约5204万 + 朝天 1.55亿
+        ("东西部协作", "财政援助", "财政资金", "county", 248_040_000, False, True, 5),
+        # 苍溪 251万 + 旺苍 ≥887.5万 + 朝天 2780万余
+        ("东西部协作", "社会帮扶", "捐款捐物", "county", 39_185_000, True, False, 4),
+        ("东西部协作", "消费帮扶", "帮助销售额", "county", 83_180_000, True, False, 3),
+        ("东西部协作", "消费帮扶", "采购额", "county", 10_850_000, False, False, 1),
+        ("东西部协作", "产业合作", "到位资金", "province", 5_231_000_000, False, False, 1),
+        ("东西部协作", "产业合作", "投资额", "county", 318_000_000, False, False, 1),
+        ("对口合作", "产业合作", "投资额", "province", 3_844_000_000, False, False, 1),
+        ("对口合作", "产业合作", "投资额", "city", 1_000_000_000, False, False, 1),
+        ("对口支援", "财政援助", "各类帮扶资金", "county", 180_000_000, False, True, 1),
+        ("对口支援", "社会帮扶", "捐款捐物", "county", 960_000, False, False, 1),
+        ("山海协作", "财政援助", "财政资金", "county", 9_600_000, False, False, 1),
+        ("山海协作", "消费帮扶", "采购额（全部结对地区）", "county", 10_000_000, True, False, 1),
+        ("山海协作", "产业合作", "到位资金", "city", 25_868_000_000, False, False, 2),
+        ("山海协作", "产业合作", "到位资金", "county", 3_910_000_000, False, False, 1),
+        ("山海协作", "产业合作", "投资额", "county", 12_619_000_000, False, False, 1),
+    ]
+    assert keyed(rows, columns("kind")) == expected_totals(columns("kind"))
 
 
 def test_by_provider(cli: Invoke) -> None:
     rows = _rows(cli, "provider")
     assert sorted(_short(rows, "provider")) == sorted(
         [
-            ("杭州市余杭区", "财政援助", 41_000_000, False, 2),
-            ("杭州市余杭区", "社会帮扶", 2_510_000, False, 1),
-            ("杭州市余杭区", "消费帮扶", 90_850_000, False, 2),
-            ("杭州市余杭区", "产业合作", 318_000_000, False, 1),
-            ("杭州市萧山区", "财政援助", 108_770_000, False, 3),
-            ("杭州市萧山区", "社会帮扶", 10_940_000, True, 4),
-            ("杭州市萧山区", "消费帮扶", 10_380_000, True, 2),
-            ("杭州市萧山区", "产业合作", 222_000_000, False, 1),
+            (
+                "丽水市山海协作结对各方",
+                "产业合作",
+                "到位资金",
+                "city",
+                25_868_000_000,
+                False,
+                False,
+                2,
+            ),
+            ("杭州市", "产业合作", "投资额", "city", 1_000_000_000, False, False, 1),
+            ("杭州市临平区", "社会帮扶", "捐款捐物", "county", 960_000, False, False, 1),
+            ("杭州市余杭区", "财政援助", "财政资金", "county", 41_000_000, False, False, 2),
+            ("杭州市余杭区", "社会帮扶", "捐款捐物", "county", 2_510_000, False, False, 1),
+            ("杭州市余杭区", "消费帮扶", "帮助销售额", "county", 82_800_000, True, False, 2),
+            ("杭州市余杭区", "消费帮扶", "采购额", "county", 10_850_000, False, False, 1),
+            ("杭州市余杭区", "产业合作", "投资额", "county", 318_000_000, False, False, 1),
+            ("杭州市滨江区", "财政援助", "财政资金", "county", 155_000_000, False, False, 1),
+            ("杭州市滨江区", "社会帮扶", "捐款捐物", "county", 27_800_000, True, False, 1),
+            ("杭州市萧山区", "财政援助", "各类帮扶资金", "county", 180_000_000, False, True, 1),
+            # 旺苍 约5204万 + 龙泉 960万
+            ("杭州市萧山区", "财政援助", "财政资金", "county", 61_640_000, False, True, 3),
+            ("杭州市萧山区", "社会帮扶", "捐款捐物", "county", 8_875_000, True, False, 2),
+            ("杭州市萧山区", "消费帮扶", "帮助销售额", "county", 380_000, False, False, 1),
+            (
+                "杭州市萧山区",
+                "消费帮扶",
+                "采购额（全部结对地区）",
+                "county",
+                10_000_000,
+                True,
+                False,
+                1,
+            ),
+            ("杭州市萧山区", "产业合作", "到位资金", "county", 3_910_000_000, False, False, 1),
+            ("浙江省", "财政援助", "财政资金", "province", 8_578_800_000, False, False, 2),
+            ("浙江省", "产业合作", "到位资金", "province", 5_231_000_000, False, False, 1),
+            ("浙江省", "产业合作", "投资额", "province", 3_844_000_000, False, False, 1),
+            ("湖州市南太湖新区", "产业合作", "投资额", "county", 12_619_000_000, False, False, 1),
         ]
     )
-    assert keyed(rows, ("provider", "category")) == expected_totals(
-        export(cli), ("provider", "category")
-    )
+    assert keyed(rows, columns("provider")) == expected_totals(columns("provider"))
 
 
-def test_by_receiver_and_pairing_with_year(cli: Invoke) -> None:
-    records = export(cli)
-    for by in (("receiver",), ("pairing", "year")):
+def test_by_receiver_actor_and_pairing_with_year(cli: Invoke) -> None:
+    for by in (("receiver",), ("actor",), ("pairing", "year"), ("stage", "measure")):
         rows = _rows(cli, *by)
-        fields = (*by, "category")
-        assert keyed(rows, fields) == expected_totals(records, fields)
-        assert [list(r)[: len(fields)] for r in rows] == [list(fields)] * len(rows)
+        fields = columns(*by)
+        assert keyed(rows, fields) == expected_totals(fields), by
+        assert [list(r) for r in rows] == [[*fields, *TOTAL_FIELDS]] * len(rows)
 
 
 def test_csv_header_follows_by(cli: Invoke) -> None:
     result = cli("funds", "--by", "year", "--by", "kind", "--csv")
-    assert result.stdout.splitlines()[0] == "year,kind,category,amount_yuan,at_least,about,records"
+    assert result.stdout.splitlines()[0] == (
+        "year,span,kind,category,measure,level,stage,amount_yuan,at_least,about,records"
+    )
+    result = cli("funds", "--by", "stage", "--by", "pairing", "--csv")
+    assert result.stdout.splitlines()[0] == (
+        "stage,pairing,category,measure,level,amount_yuan,at_least,about,records"
+    )
 
 
-@pytest.mark.parametrize("value", ["bogus", "amount_yuan", ""])
+@pytest.mark.parametrize("value", ["bogus", "amount_yuan", "", "span"])
 def test_by_bogus_is_a_usage_error(cli: Invoke, value: str) -> None:
     result = cli("funds", "--by", value)
     assert result.exit_code == 2
     assert one_error_line(result) == (
-        f"xiezuo: error: invalid --by {value!r}: "
-        "choose from pairing, year, category, kind, provider, receiver"
+        f"xiezuo: error: invalid --by {value!r}: choose from pairing, year, category, measure, "
+        "kind, level, stage, actor, provider, receiver"
     )
     assert result.stdout == ""
 
 
 # ─── --explain ────────────────────────────────────────────────────────────────────────────
 
-EXPLAIN_FIELDS = {"id", "pairing", "category", "item", "amount_yuan", "approx", "counted", "reason"}
-
 
 def test_explain_json_has_one_row_per_money_or_rate_record(cli: Invoke) -> None:
     rows = json_out(cli, "funds", "--explain", "--json")
-    assert all(set(row) >= EXPLAIN_FIELDS for row in rows)
-    records = export(cli)
-    money_or_rate = sorted(
-        r["id"] for r in records if r["amount_yuan"] is not None or r["unit"].startswith("元/")
-    )
-    assert sorted(row["id"] for row in rows) == money_or_rate
-    assert len(rows) == 28  # 25 money records and 3 rates
+    assert all(list(row) == EXPLAIN_COLUMNS for row in rows)
+    money_or_rate = {r["id"] for r in VIEWS if r["amount_yuan"] is not None} | {
+        raw["id"] for raw in RAW_RECORDS if str(raw.get("unit", "")).startswith("元/")
+    }
+    assert len(money_or_rate) == 68  # 60 figures in yuan and 8 rates in 元/…
+    ids = {row["id"] for row in rows}
+    assert len(ids) == len(rows)
+    assert money_or_rate <= ids
+    # the one other row: 600万美元, a money figure not in yuan (see the xfail below)
+    assert ids - money_or_rate <= {"longquan-kaizun-investment"}
     reasons = {row["id"]: (row["counted"], row["reason"]) for row in rows}
     assert reasons["cangxi-special-fund"] == (True, "summed")
     assert reasons["cangxi-fiscal-donation"] == (True, "summed")
+    assert reasons["wangcang-project-funds-2021"] == (True, "summed")
     assert reasons["wangcang-furniture-city"] == (False, "part_of")
+    assert reasons["wangcang-park-funds"] == (False, "part_of")
     assert reasons["cangxi-agriculture-investment"] == (False, "part_of")
     assert reasons["cangxi-medical-equipment"] == (False, "part_of")
-    assert reasons["kangding-tea-taxes"][0] is False
-    assert reasons["kangding-tea-taxes"][1] in ("outcome", "planned")
+    assert reasons["cangxi-hall-group-purchase"] == (False, "part_of")
+    assert reasons["kangding-support-funds"] == (False, "part_of")
+    assert reasons["sichuan-park-investment-2021"] == (False, "part_of")
+    assert reasons["kangding-tea-taxes"] == (False, "outcome")
     assert reasons["longquan-village-income"] == (False, "outcome")
     assert reasons["longquan-zhangfan-collective-income"] == (False, "outcome")
+    assert reasons["longquan-guojing-output"] == (False, "outcome")
+    assert reasons["kangding-tea-investment"] == (False, "stage")
+    assert reasons["wangcang-allocation-2021"] == (False, "stage")
     assert reasons["cangxi-orphan-grant-primary"] == (False, "rate")
-    assert {row["reason"] for row in rows} <= {"summed", "part_of", "planned", "outcome", "rate"}
+    assert reasons["sichuan-rate-5000"] == (False, "rate")
+    assert {row["reason"] for row in rows} <= {
+        "summed", "part_of", "revised", "stage", "outcome", "rate",
+    }  # fmt: skip
     assert [row["counted"] for row in rows] == [row["reason"] == "summed" for row in rows]
+    wholes = {row["id"]: row["part_of"] for row in rows if row["reason"] == "part_of"}
+    assert wholes["wangcang-furniture-city"] == "wangcang-park-funds"
+    assert wholes["wangcang-park-funds"] == "wangcang-project-funds-2021"
+    assert wholes["kangding-jiaren-donation"] == "kangding-funds-total"
+    assert all(row["part_of"] is None for row in rows if row["reason"] != "part_of")
+    assert {row["id"] for row in rows if row["counted"]} == {r["id"] for r in summed(VIEWS)}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: --explain calls 600万美元 (unit 美元) a rate: '元' in '美元' (funds.decide_all)",
+)
+def test_explain_does_not_call_a_dollar_amount_a_rate(cli: Invoke) -> None:
+    assert (
+        RAW["longquan-kaizun-investment"]["figure"],
+        RAW["longquan-kaizun-investment"]["unit"],
+    ) == (
+        "600万美元",
+        "美元",
+    )
+    rows = json_out(cli, "funds", "--pair", "龙泉", "--explain", "--json")
+    kaizun = [row for row in rows if row["id"] == "longquan-kaizun-investment"]
+    assert all(row["reason"] != "rate" for row in kaizun), kaizun
 
 
 def test_explain_summed_rows_add_up_to_the_totals(cli: Invoke) -> None:
     rows = json_out(cli, "funds", "--explain", "--json")
-    totals = keyed(json_out(cli, "funds", "--json"), ("pairing", "category"))
+    totals = keyed(json_out(cli, "funds", "--json"), columns())
     from_explain: dict[tuple, int] = {}
     for row in rows:
         if row["counted"]:
-            key = (row["pairing"], row["category"])
+            key = tuple(row[field] for field in columns())
             from_explain[key] = from_explain.get(key, 0) + row["amount_yuan"]
     assert from_explain == {key: row["amount_yuan"] for key, row in totals.items()}
 
 
 def test_explain_for_wangcang_exact(cli: Invoke) -> None:
     rows = json_out(cli, "funds", "--pair", "旺苍", "--explain", "--json")
-    assert [(r["id"], r["amount_yuan"], r["approx"], r["counted"], r["reason"]) for r in rows] == [
-        ("wangcang-donations", 8_600_000, "at_least", True, "summed"),
-        ("wangcang-furniture-city", 20_000_000, "exact", False, "part_of"),
-        ("wangcang-park-funds", 39_780_000, "exact", True, "summed"),
-        ("wangcang-shop-sales", 380_000, "exact", True, "summed"),
+    assert [
+        (r["id"], r["amount_yuan"], r["approx"], r["counted"], r["reason"], r["part_of"])
+        for r in rows
+    ] == [
+        ("wangcang-allocation-2021", 50_000_000, "exact", False, "stage", None),
+        ("wangcang-donations", 8_600_000, "at_least", True, "summed", None),
+        ("wangcang-furniture-city", 20_000_000, "exact", False, "part_of", "wangcang-park-funds"),
+        ("wangcang-gov-donation-2025", 2_000_000, "exact", True, "summed", None),
+        (
+            "wangcang-park-funds",
+            39_780_000,
+            "exact",
+            False,
+            "part_of",
+            "wangcang-project-funds-2021",
+        ),
+        ("wangcang-project-funds-2021", 50_040_000, "about", True, "summed", None),
+        ("wangcang-puyang-donation", 275_000, "exact", True, "summed", None),
+        (
+            "wangcang-puyang-donation-kindergarten",
+            75_000,
+            "exact",
+            False,
+            "part_of",
+            "wangcang-puyang-donation",
+        ),
+        (
+            "wangcang-puyang-donation-media",
+            200_000,
+            "exact",
+            False,
+            "part_of",
+            "wangcang-puyang-donation",
+        ),
+        ("wangcang-shop-sales", 380_000, "exact", True, "summed", None),
     ]
-    assert rows[1]["pairing"] == "xiaoshan-wangcang"
-    assert rows[1]["item"] == "共建东西部协作中国西部绿色家居产业城"
+    furniture = rows[2]
+    assert (furniture["pairing"], furniture["level"], furniture["stage"]) == (
+        "xiaoshan-wangcang",
+        "county",
+        "actual",
+    )
+    assert furniture["item"] == "共建东西部协作中国西部绿色家居产业城"
+    assert (furniture["category"], furniture["measure"]) == ("财政援助", "财政资金")
+    assert rows[0]["stage"] == "allocated"
+    # the 79.5% share is a rate of no money: not in the explanation
+    assert "wangcang-park-funds-share" not in {r["id"] for r in rows}
 
 
 def test_explain_csv_header(cli: Invoke) -> None:
     result = cli("funds", "--pair", "苍溪", "--explain", "--csv")
     assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == ",".join(EXPLAIN_COLUMNS)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert set(rows[0]) >= EXPLAIN_FIELDS
-    assert len(rows) == 14
-    assert {r["id"]: r["reason"] for r in rows}["cangxi-orphan-grant-high"] == "rate"
+    # 17 figures in yuan (11 of the held article, 5 of the 展销馆, the 2021 allocation) + 3 rates
+    assert len(rows) == 20
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["cangxi-orphan-grant-high"]["reason"] == "rate"
+    assert by_id["cangxi-orphan-grant-high"]["amount_yuan"] == ""
+    assert by_id["cangxi-special-fund"]["counted"] == "true"
+    assert by_id["cangxi-allocation-2021"]["reason"] == "stage"
 
 
 def test_explain_table_shows_totals_and_details(cli: Invoke) -> None:
     result = cli("funds", "--pair", "旺苍", "--explain", "--format", "table")
     assert result.exit_code == 0, result.stderr
     text = result.stdout
-    assert "帮扶资金合计" in text  # the totals table
+    assert AID_LABEL in text  # the totals table
     assert "明细：计入与跳过的记录" in text  # the details table
-    assert text.index("帮扶资金合计") < text.index("明细")
+    assert text.index(AID_LABEL) < text.index("明细")
     line = table_line(text, "wangcang-furniture-city")
     assert "2,000" in line and "—" in line and "含于 wangcang-park-funds" in line
     line = table_line(text, "wangcang-park-funds ")
-    assert "3,978" in line and "✓" in line
+    assert "3,978" in line and "—" in line and "含于 wangcang-project-funds-2021" in line
+    line = table_line(text, "wangcang-project-funds-2021 ")
+    assert "约5,004" in line and "✓" in line
     assert "✓" in table_line(text, "wangcang-donations") and "≥860" in table_line(
         text, "wangcang-donations"
     )
+    assert "安排/分配" in table_line(text, "wangcang-allocation-2021")
+    assert "另有匹配记录未计入：" in text and "见 --explain" in text
 
 
 # ─── --chart ──────────────────────────────────────────────────────────────────────────────
@@ -591,30 +1170,26 @@ def test_chart_draws_bars_aligned_after_chinese_labels(cli: Invoke) -> None:
     assert result.exit_code == 0, result.stderr
     text = result.stdout
     assert "█" in text
-    bar_lines = [
-        line
-        for line in text.splitlines()
-        if any(ch in line for ch in BAR_CHARS) and "│" not in line
-    ]
+    lines = bar_lines(text)
     labels = [
         "萧山→康定 财政援助",
-        "萧山→康定 社会帮扶",
-        "萧山→康定 产业合作",
         "萧山→龙泉 财政援助",
         "萧山→龙泉 消费帮扶",
+        "萧山→龙泉 产业合作",
         "萧山→旺苍 财政援助",
         "萧山→旺苍 社会帮扶",
         "萧山→旺苍 消费帮扶",
     ]
-    assert sorted(line.split()[0] + " " + line.split()[1] for line in bar_lines) == sorted(labels)
+    assert sorted(line.split()[0] + " " + line.split()[1] for line in lines) == sorted(labels)
     starts = set()
-    for line in bar_lines:
+    for line in lines:
         first = min(line.index(ch) for ch in BAR_CHARS if ch in line)
         starts.add(cell_len(line[:first]))
     assert len(starts) == 1, starts  # every bar starts in the same terminal column
-    longest = table_line(text, "萧山→康定 产业合作")
-    assert longest.count("█") == 40 and longest.split()[-1] == "22,200"
-    assert table_line(text, "萧山→旺苍 社会帮扶").split()[-1] == "≥860"
+    longest = table_line(text, "萧山→龙泉 产业合作")  # 39.1亿
+    assert longest.count("█") == 40 and longest.split()[-1] == "391,000"
+    assert table_line(text, "萧山→旺苍 社会帮扶").split()[-1] == "≥887.5"
+    assert table_line(text, "萧山→康定 财政援助").split()[-1] == "约18,000"
 
 
 def test_chart_for_cangxi(cli: Invoke) -> None:
@@ -625,13 +1200,30 @@ def test_chart_for_cangxi(cli: Invoke) -> None:
             line.startswith(f"余杭→苍溪 {category}") and any(ch in line for ch in BAR_CHARS)
             for line in text.splitlines()
         ), category
+    assert len(bar_lines(text)) == len(CANGXI_ROWS)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: --chart labels use only the first two group fields: bars of one category "
+    "(帮助销售额, 采购额) or of one year share a label",
+)
+@pytest.mark.parametrize("args", [("--pair", "苍溪"), ("--by", "year")], ids=["cangxi", "by-year"])
+def test_chart_labels_tell_every_bar_apart(cli: Invoke, args: tuple[str, ...]) -> None:
+    text = cli("funds", *args, "--chart", "--format", "table").stdout
+    labels = []
+    for line in bar_lines(text):
+        first = min(line.index(ch) for ch in BAR_CHARS if ch in line)
+        labels.append(line[:first].strip())
+    assert len(labels) == len(json_out(cli, "funds", *args, "--json"))
+    assert len(set(labels)) == len(labels), labels
 
 
 def test_chart_does_not_change_machine_output(cli: Invoke) -> None:
     assert cli("funds", "--chart", "--csv").stdout == cli("funds", "--csv").stdout
 
 
-# ─── empty results ────────────────────────────────────────────────────────────────────────
+# ─── empty results and filters ────────────────────────────────────────────────────────────
 
 
 def test_empty_result_is_an_empty_array_and_a_header_only_csv(cli: Invoke) -> None:
@@ -643,15 +1235,35 @@ def test_empty_result_is_an_empty_array_and_a_header_only_csv(cli: Invoke) -> No
     assert result.stdout_bytes == FUNDS_HEADER.encode() + b"\r\n"
     result = cli("funds", "--pair", "绿园", "--format", "table")
     assert result.exit_code == 0
-    assert "帮扶资金合计" not in result.stdout
+    assert AID_LABEL not in result.stdout
     result = cli("funds", "--pair", "绿园", "--explain", "--json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+    result = cli("funds", "--pair", "绿园", "--explain", "--csv")
+    assert (result.exit_code, result.stdout_bytes) == (
+        0,
+        ",".join(EXPLAIN_COLUMNS).encode() + b"\r\n",
+    )
 
 
 def test_filters_narrow_the_totals(cli: Invoke) -> None:
     rows = json_out(cli, "funds", "--pair", "萧山", "--min", "3900万", "--json")
-    assert sorted((r["pairing"], r["category"], r["amount_yuan"]) for r in rows) == [
-        ("xiaoshan-kangding", "产业合作", 222_000_000),
-        ("xiaoshan-kangding", "财政援助", 59_390_000),
-        ("xiaoshan-wangcang", "财政援助", 39_780_000),
+    assert [(r["pairing"], r["category"], r["measure"], r["amount_yuan"]) for r in rows] == [
+        ("xiaoshan-kangding", "财政援助", "各类帮扶资金", 180_000_000),
+        ("xiaoshan-longquan", "产业合作", "到位资金", 3_910_000_000),
+        # the 约5004万; the 3978万 (≥ 3900万 too) is inside it
+        ("xiaoshan-wangcang", "财政援助", "财政资金", 50_040_000),
     ]
+    selection = [
+        r
+        for r in VIEWS
+        if r["provider"] == "杭州市萧山区" and (r["amount_yuan"] or 0) >= 39_000_000
+    ]
+    assert keyed(rows, columns()) == expected_totals(columns(), selection)
+    rows = json_out(cli, "funds", "--pair", "苍溪", "--year", "2021", "--json")
+    # the 展销馆 (2021-12 to 2022-01) lies in no single year
+    assert (
+        keyed(rows, columns())["yuhang-cangxi", "消费帮扶", "帮助销售额", "county", "actual"][
+            "amount_yuan"
+        ]
+        == 80_000_000
+    )
