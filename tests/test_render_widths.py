@@ -55,7 +55,8 @@ def test_list_table_loses_no_character_at_any_width(
 @pytest.mark.parametrize("width", [40, 80])
 def test_report_table_loses_no_character(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
     records = DATA.records_of("yuhang-cangxi")
-    groups = [("余杭→苍溪", records, funds.totals(records, ("category",)), [])]
+    subtotals = funds.totals(funds.decide_all(records), funds.group_fields(["category"]))
+    groups = [("余杭→苍溪", records, subtotals, [])]
     out = _rendered(lambda: render.report_tables(DATA, groups, OPTIONS), width, monkeypatch)
     expected = _characters(text for record in records for text in (record.id, record.item))
     assert not expected - _characters(iter([out]))
