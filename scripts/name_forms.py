@@ -31,11 +31,14 @@ def _chinese_forms(place: dict[str, Any], ancestors: Sequence[dict[str, Any]]) -
     """苍溪, 苍溪县, 广元市苍溪县, 广元苍溪, 广元苍溪县, 四川苍溪, 四川省苍溪县 …"""
     own = {place["name"], place["short"], *place.get("alias", [])}
     forms = set(own) | {place["full_name"]}
-    for ancestor in ancestors:
-        for prefix in (ancestor["name"], _stem(ancestor["name"]), ancestor["short"]):
-            if prefix:
-                forms |= {prefix + form for form in own}
-    return forms
+    # Each ancestor alone (广元苍溪, 四川苍溪) and every chain of them top down (四川省广元市苍溪县,
+    # 四川广元苍溪), each written in full, without its suffix, or short.
+    prefixes = {""}
+    for ancestor in ancestors:  # nearest first: a chain grows by putting the next one in front
+        written = {w for w in (ancestor["name"], _stem(ancestor["name"]), ancestor["short"]) if w}
+        prefixes |= {w + prefix for w in written for prefix in prefixes}
+        prefixes |= written
+    return forms | {prefix + form for prefix in prefixes for form in own}
 
 
 def _pinyin(text: str) -> set[str]:

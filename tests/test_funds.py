@@ -579,10 +579,6 @@ def test_an_at_least_record_makes_its_total_a_lower_bound(
     ]  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a total both ≥ (a lower bound) and 约 (approximate) shows only ≥ in tables",
-)
 def test_a_total_both_at_least_and_about_shows_both_marks(cli: Invoke) -> None:
     # 旺苍's 帮扶资金合计 = 约5004万 + 200万 + 860余万 + 27.5万: the 约 part may be 5003.8万, so
     # "≥6,091.5" claims a lower bound the figures do not give.
@@ -1016,8 +1012,8 @@ def test_explain_json_has_one_row_per_money_or_rate_record(cli: Invoke) -> None:
     ids = {row["id"] for row in rows}
     assert len(ids) == len(rows)
     assert money_or_rate <= ids
-    # the one other row: 600万美元, a money figure not in yuan (see the xfail below)
-    assert ids - money_or_rate <= {"longquan-kaizun-investment"}
+    # the one other row: 600万美元, a money figure not in yuan, never summed
+    assert ids - money_or_rate == {"longquan-kaizun-investment"}
     reasons = {row["id"]: (row["counted"], row["reason"]) for row in rows}
     assert reasons["cangxi-special-fund"] == (True, "summed")
     assert reasons["cangxi-fiscal-donation"] == (True, "summed")
@@ -1038,7 +1034,7 @@ def test_explain_json_has_one_row_per_money_or_rate_record(cli: Invoke) -> None:
     assert reasons["cangxi-orphan-grant-primary"] == (False, "rate")
     assert reasons["sichuan-rate-5000"] == (False, "rate")
     assert {row["reason"] for row in rows} <= {
-        "summed", "part_of", "revised", "stage", "outcome", "rate",
+        "summed", "part_of", "revised", "stage", "outcome", "rate", "currency",
     }  # fmt: skip
     assert [row["counted"] for row in rows] == [row["reason"] == "summed" for row in rows]
     wholes = {row["id"]: row["part_of"] for row in rows if row["reason"] == "part_of"}
@@ -1049,10 +1045,6 @@ def test_explain_json_has_one_row_per_money_or_rate_record(cli: Invoke) -> None:
     assert {row["id"] for row in rows if row["counted"]} == {r["id"] for r in summed(VIEWS)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: --explain calls 600万美元 (unit 美元) a rate: '元' in '美元' (funds.decide_all)",
-)
 def test_explain_does_not_call_a_dollar_amount_a_rate(cli: Invoke) -> None:
     assert (
         RAW["longquan-kaizun-investment"]["figure"],
@@ -1203,11 +1195,6 @@ def test_chart_for_cangxi(cli: Invoke) -> None:
     assert len(bar_lines(text)) == len(CANGXI_ROWS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: --chart labels use only the first two group fields: bars of one category "
-    "(帮助销售额, 采购额) or of one year share a label",
-)
 @pytest.mark.parametrize("args", [("--pair", "苍溪"), ("--by", "year")], ids=["cangxi", "by-year"])
 def test_chart_labels_tell_every_bar_apart(cli: Invoke, args: tuple[str, ...]) -> None:
     text = cli("funds", *args, "--chart", "--format", "table").stdout

@@ -1142,26 +1142,14 @@ def _by_count(test: Callable[[int], bool]) -> set[str]:
         pytest.param(
             "citations>1",
             _by_count(lambda n: n > 1),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: filter 'citations>1' fails with 'unexpected TypeError' (exit 1)",
-            ),
         ),
         pytest.param(
             "citations=2",
             _by_count(lambda n: n == 2),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: filter 'citations=2' silently matches nothing; CSV shows the count",
-            ),
         ),
         pytest.param(
             "citations~Citation(",
             set(),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: filter citations~TEXT reads the Python repr: 'Citation(' matches all",
-            ),
         ),
     ],
 )

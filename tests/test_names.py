@@ -420,10 +420,6 @@ def test_unknown_place_exits_2_with_one_line(cli: Cli, option: str, name: str) -
     assert option in line and name in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the full three-level name 四川省广元市苍溪县 is an unknown place and pairing",
-)
 @pytest.mark.parametrize(
     ("args", "pairing"),
     [

@@ -452,11 +452,6 @@ def test_report_chart(cli: Invoke) -> None:
     assert ok(cli("report", "--chart", "--csv")) == ok(cli("report", "--csv"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: report --chart labels a bar by category only: 苍溪's 帮助销售额 and 采购额 bars "
-    "are both '消费帮扶'",
-)
 def test_report_chart_labels_tell_every_bar_apart(cli: Invoke) -> None:
     text = ok(cli("report", "--pair", "苍溪", "--chart", "--format", "table"))
     labels = []
@@ -714,10 +709,6 @@ def test_show_wangcang_table_sections(cli: Invoke) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a total both ≥ and 约 shows only ≥ (show 旺苍's 帮扶资金合计 holds 约5004万)",
-)
 def test_show_marks_a_total_that_is_both_a_lower_bound_and_approximate(cli: Invoke) -> None:
     text = ok(cli("show", "旺苍", "--format", "table"))
     (aid,) = rows_starting(text, AID_LABEL)

@@ -679,10 +679,6 @@ def test_hostile_data_in_a_table_has_no_escape_codes(hostile_db: Path) -> None:
     assert "\\x1b]52;c;aGVsbG8=\\x07" in text
 
 
-@pytest.mark.xfail(
-    reason="render.safe escapes C0/C1 only until it calls safe_text.escape_controls(table=True)",
-    strict=False,
-)
 def test_hostile_data_in_a_table_has_no_bidi_or_zero_width(hostile_db: Path) -> None:
     text = machine_output(hostile_db, "table").decode("utf-8")
     assert not set(text) & UNSAFE_IN_TABLES - {"\n"}

@@ -24,7 +24,7 @@ Predicate = Callable[[Record], bool]
 
 _EXPRESSION = re.compile(r"\s*([A-Za-z_]+)\s*(>=|<=|!=|==|=|>|<|~)\s*(.*?)\s*", re.DOTALL)
 _ORDER = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
-NUMBER_FIELDS = ("amount_yuan", "value", "year")
+NUMBER_FIELDS = ("amount_yuan", "value", "year", "citations")
 DATE_FIELDS = ("as_of", "period_start", "period_end")
 BOOL_FIELDS = ("cumulative",)
 _TRUE = ("true", "yes", "1", "是")
@@ -94,10 +94,10 @@ def compile_expression(expression: str, data: Dataset) -> Predicate:
         if op not in ("=", "!="):
             raise UsageProblem(f"{expression!r}: only = and != compare with null")
         want_missing = op == "="
-        return lambda record: (getattr(record, field) is None) == want_missing
+        return lambda record: (_value(record, field) is None) == want_missing
     if op == "~":
         needle = text.casefold()
-        return lambda record: needle in str(_shown(getattr(record, field))).casefold()
+        return lambda record: needle in _text(record, field).casefold()
     if field in DATE_FIELDS:
         return _date_predicate(field, op, text, expression)
     if field == "pairing" and op in ("=", "!="):
@@ -109,16 +109,30 @@ def compile_expression(expression: str, data: Dataset) -> Predicate:
     value: Any = _typed_value(field, text, expression)
     if op in ("=", "!="):
         equal = op == "="
-        return lambda record: (getattr(record, field) == value) == equal
+        return lambda record: (_value(record, field) == value) == equal
     compare = _ORDER[op]
     if field not in NUMBER_FIELDS and not isinstance(value, str):
         raise UsageProblem(f"{expression!r}: {op} does not apply to {field}")
 
     def ordered(record: Record) -> bool:
-        actual = getattr(record, field)
+        actual = _value(record, field)
         return actual is not None and compare(actual, value)
 
     return ordered
+
+
+def _value(record: Record, field: str) -> Any:
+    """A field as expressions compare it: citations by their count, as CSV shows them."""
+    if field == "citations":
+        return len(record.citations)
+    return getattr(record, field)
+
+
+def _text(record: Record, field: str) -> str:
+    """A field as ``~`` searches it: citations by their sources, quotes and notes."""
+    if field == "citations":
+        return " ".join(f"{c.source} {c.quote or ''} {c.note or ''}" for c in record.citations)
+    return str(_shown(getattr(record, field)))
 
 
 def _shown(value: object) -> object:

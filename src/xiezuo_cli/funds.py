@@ -8,9 +8,10 @@ The rules, each with the reason it exists:
 - Only one stage: ``actual`` unless asked for another. Money allocated, pledged or planned is not
   money spent, and two stages are never added: stage is part of every grouping key.
 - Never a figure that a later one revises, when the later one is known (published by --as-of).
-- Never a record whose whole is counted in the same total (``part_of``, up the chain): the whole
-  already holds it. A part whose whole is not in the result (filtered out, not yet published) is
-  counted: that is then the best figure there is.
+- Never a record whose whole is counted in the same result (``part_of``, up the chain), even in
+  another row (another measure or category): the whole already holds it, and the money would be
+  counted twice across rows. A part whose whole is not in the result (filtered out, not yet
+  published) is counted: that is then the best figure there is.
 - Never across categories, measure families, levels or stages: all four are always part of the
   grouping key. A county's money is inside its province's; 采购额 is not 帮助销售额. The one
   exception is the labelled line 帮扶资金合计 = 财政援助 (财政资金) + 社会帮扶 (捐款捐物), made
@@ -49,7 +50,7 @@ DEFAULT_STAGE = "actual"
 class Decision(NamedTuple):
     record: Record
     counted: bool
-    reason: str  # machine code: summed | rate | outcome | stage | revised | part_of
+    reason: str  # machine code: summed | rate | currency | outcome | stage | revised | part_of
     detail: str  # for people, in Chinese
     whole: str | None = None  # part_of: the counted record that holds this one
     revised_by: str | None = None  # revised: the later figure that replaces this one
@@ -127,8 +128,11 @@ def decide_all(
     first: list[Decision] = []
     for record in records:
         if record.amount_yuan is None:
-            if "元" in record.unit:
+            if record.unit.startswith("元/"):
                 first.append(Decision(record, False, "rate", f"比率（{record.unit}），不求和"))
+            elif record.unit.endswith("元"):  # 美元, 港元: money, but not in yuan
+                detail = f"外币（{record.unit}），未折算，不求和"
+                first.append(Decision(record, False, "currency", detail))
             continue
         if record.category not in FLOW_CATEGORIES:
             first.append(
@@ -342,6 +346,7 @@ ROLL_UP_FIELDS = (
     "measure",
     "stage",
     "basis",
+    "from_level",
     "amount_yuan",
     "at_least",
     "about",
@@ -352,7 +357,9 @@ ROLL_UP_FIELDS = (
 def roll_up(decisions: Iterable[Decision], level: str, data: object) -> list[Total]:
     """County (and city) figures summed up to their ``level`` ancestors, beside the figures
     reported at that level for the same two places: ``basis`` tells which is which, and the two
-    are never added (the reported figure may already hold the rolled-up ones)."""
+    are never added (the reported figure may already hold the rolled-up ones). Figures rolled up
+    from different levels (a city's and its counties') stay on rows of their own, ``from_level``:
+    the city's figure may hold its counties'."""
     from xiezuo_cli.dataset import Dataset
 
     assert isinstance(data, Dataset)
@@ -379,6 +386,7 @@ def roll_up(decisions: Iterable[Decision], level: str, data: object) -> list[Tot
             ("measure", record.family),
             ("stage", record.stage),
             ("basis", basis),
+            ("from_level", record.level),
         )
         groups.setdefault(key, []).append(record)
     return [

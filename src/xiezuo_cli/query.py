@@ -13,7 +13,7 @@ from typing import NamedTuple
 from xiezuo_cli.amounts import AmountError, parse_yuan
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, last_day
+from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, first_day, last_day
 from xiezuo_cli.options import check_choice
 
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.|to|至|到)\s*(\d{4}))?\s*")
@@ -181,13 +181,26 @@ class Filters(NamedTuple):
 
 
 def _overlaps(record: Record, window: tuple[str, str]) -> bool:
-    """A period overlaps the window; an open end reaches as far as it may. A figure with no
-    period at all has nothing to overlap with."""
-    if record.period_start is None and record.period_end is None:
+    """A period overlaps the window. Only what is known counts: a period with an open end is
+    known to cover its one given end, not everything before or after it (a count "up to 2020-05"
+    says nothing of 1990). A figure with no period at all has nothing to overlap with."""
+    start, end = record.period_start, record.period_end
+    if start is None and end is None:
         return False
-    start = record.period_start or "0000"
-    end = last_day(record.period_end) if record.period_end else "9999"
-    return start <= window[1] and end >= window[0]
+    first = first_day(start or end)  # type: ignore[arg-type]
+    last = last_day(end or start)  # type: ignore[arg-type]
+    return first <= window[1] and last >= window[0]
+
+
+# The Chinese names tables show (省级 市级 县级) and their one-character forms work as well.
+_LEVEL_ALIASES = {"省级": "province", "省": "province", "市级": "city", "市": "city"}
+_LEVEL_ALIASES |= {"地级": "city", "县级": "county", "县": "county"}
+
+
+def _level(text: str) -> str:
+    from xiezuo_cli.model import LEVELS
+
+    return check_choice(_LEVEL_ALIASES.get(text, text), LEVELS, "--level")
 
 
 def _pairings(
@@ -199,7 +212,6 @@ def _pairings(
     kind: str | None,
 ) -> frozenset[str] | None:
     """The pairing ids the place filters leave; None when none of them is given."""
-    from xiezuo_cli.model import LEVELS
     from xiezuo_cli.names import match_pairings, match_places
 
     if not (pair or place_in or place_from or level or kind):
@@ -220,7 +232,7 @@ def _pairings(
                 )
             }
     if level:
-        levels = {check_choice(value.strip(), LEVELS, "--level") for value in level}
+        levels = {_level(value.strip()) for value in level}
         chosen = {p for p in chosen if data.pairings[p].level in levels}
     if kind:
         known = tuple(dict.fromkeys(p.kind for p in data.pairings.values()))

@@ -58,13 +58,14 @@ FIELD_HEADINGS = {
     "note": "说明",
     "figure": "原文数字",
     "basis": "依据",
+    "from_level": "来自层级",
 }
 # Values shown in Chinese in tables; machine formats keep the English codes.
 VALUE_NAMES = {"level": LEVEL_NAMES, "stage": STAGE_NAMES, "actor": ACTOR_NAMES}
 BASIS_NAMES = {"reported": "本级报道", "rolled_up": "下级合计（已报道部分）"}
 NUMERIC_FIELDS = ("value", "amount_yuan", "year")
 APPROX_MARKS = {"at_least": "≥", "about": "约", "exact": ""}
-NO_YEAR = "跨年累计"
+NO_PERIOD = "未注明期间"
 
 
 def safe(value: object) -> Text:
@@ -135,8 +136,15 @@ def amount_text(yuan: int, unit: str, approx: str = "exact") -> str:
 
 
 def total_text(total: Total, unit: str) -> str:
-    approx = "at_least" if total.at_least else "about" if total.about else "exact"
-    return amount_text(total.amount_yuan, unit, approx)
+    """A total as people read it: ≥ for a lower bound, 约 for an estimate, 约≥ for both (a sum of
+    a lower bound and an estimate is an approximate lower bound)."""
+    mark = ("约" if total.about else "") + ("≥" if total.at_least else "")
+    return mark + format_amount(total.amount_yuan, unit)
+
+
+def _varying(rows: Sequence[Total], fields: Sequence[str]) -> list[str]:
+    """The grouping fields whose values differ between rows: what tells one bar from another."""
+    return [name for name in fields if len({t.value(name) for t in rows}) > 1] or ["category"]
 
 
 def figure_cells(record: Record, unit: str) -> tuple[str, str]:
@@ -293,7 +301,7 @@ FUNDS_CAPTION = (
 def _group_cell(data: Dataset, name: str, value: object) -> Text:
     if name == "pairing":
         return safe(pairing_label(data, str(value)))
-    if name == "year" and value is None:
+    if name in ("year", "span") and value is None:
         return safe("")
     if name in VALUE_NAMES:
         return safe(VALUE_NAMES[name].get(str(value), value))
@@ -310,6 +318,7 @@ def _skipped_line(decisions: Sequence[Decision]) -> str | None:
         "stage": "其他阶段（另计）",
         "outcome": "成效类",
         "rate": "比率",
+        "currency": "外币未折算",
     }
     counts: dict[str, int] = {}
     for decision in decisions:
@@ -335,11 +344,10 @@ def funds_table(
     _column(table, f"金额（{options.unit}）", numeric=True)
     _column(table, "笔数", numeric=True)
     for total in rows:
-        table.add_row(
-            *(_group_cell(data, name, value) for name, value in total.key),
-            safe(total_text(total, options.unit)),
-            safe(total.records),
-        )
+        cells = [_group_cell(data, name, value) for name, value in total.key]
+        if "span" in fields and total.value("year") is None and total.value("span") is None:
+            cells[list(fields).index("span")] = safe(NO_PERIOD)
+        table.add_row(*cells, safe(total_text(total, options.unit)), safe(total.records))
     aids = aid_totals(rows)
     for aid in aids:
         table.add_row(
@@ -364,9 +372,10 @@ def funds_table(
         lines.append(skipped)
     _print(console, table, "\n".join(lines))
     if chart:
+        shown = list(dict.fromkeys([fields[0], *_varying(rows, fields)]))
         bars = [
             (
-                " ".join(str(_group_cell(data, n, v)) for n, v in t.key if n in fields[:2]),
+                " ".join(str(_group_cell(data, n, v)) for n, v in t.key if n in shown),
                 t,
                 total_text(t, options.unit),
             )
@@ -377,7 +386,7 @@ def funds_table(
 
 def roll_up_table(rows: Sequence[Total], level: str, options: OutputOptions) -> None:
     table = _table()
-    for name in ("provider", "receiver", "category", "measure", "stage", "basis"):
+    for name in ("provider", "receiver", "category", "measure", "stage", "basis", "from_level"):
         _column(table, FIELD_HEADINGS[name])
     _column(table, f"金额（{options.unit}）", numeric=True)
     _column(table, "笔数", numeric=True)
@@ -390,6 +399,7 @@ def roll_up_table(rows: Sequence[Total], level: str, options: OutputOptions) -> 
             safe(values["measure"]),
             safe(STAGE_NAMES.get(str(values["stage"]), values["stage"])),
             safe(BASIS_NAMES[str(values["basis"])]),
+            safe(LEVEL_NAMES.get(str(values["from_level"]), values["from_level"])),
             safe(total_text(total, options.unit)),
             safe(total.records),
         )
@@ -513,7 +523,15 @@ def report_tables(
             table.rows[-1].end_section = True
         _print(console, table, caption, title)
         if chart and subtotals:
-            bars = [(str(t.value("category")), t, total_text(t, options.unit)) for t in subtotals]
+            shown = _varying(subtotals, ("category", "measure", "level", "stage"))
+            bars = [
+                (
+                    " ".join(str(_group_cell(data, n, t.value(n))) for n in shown),
+                    t,
+                    total_text(t, options.unit),
+                )
+                for t in subtotals
+            ]
             console.print(bar_chart(bars, options.unit))
         console.print()
 
