@@ -10,6 +10,7 @@ command can trip over it later.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -65,6 +66,11 @@ def _shown(value: object) -> str:
     return ""
 
 
+_MISSING = object()
+_NUMBER_EXPECTED = f"a number of at most {MAX_VALUE:.0e} in size"
+
+
+@functools.lru_cache(maxsize=4096)  # a file repeats the same few dates many times
 def _real_date(text: str) -> bool:
     """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar day, in the years data can have."""
     match = _DATE.fullmatch(text)
@@ -104,12 +110,18 @@ class _Document:
         named = None if field is None else self.prefix + field
         return DataFileError(self.path, problem, record=self.label, field=named)
 
-    def get(self, field: str, check: Callable[[Any], bool], expected: str) -> Any:
-        if field not in self.document:
+    def get(
+        self, field: str, check: Callable[[Any], bool], expected: str | Callable[[], str]
+    ) -> Any:
+        """The field's value if ``check`` accepts it. ``expected`` may be a function, so that a
+        message built from data is only built when it is needed (this runs for every field of
+        every record on every command)."""
+        value = self.document.get(field, _MISSING)
+        if value is _MISSING:
             raise self.fail(field, "missing")
-        value = self.document[field]
         if not check(value):
-            raise self.fail(field, f"expected {expected}, got {_type_name(value)}{_shown(value)}")
+            wanted = expected() if callable(expected) else expected
+            raise self.fail(field, f"expected {wanted}, got {_type_name(value)}{_shown(value)}")
         return value
 
     def text(self, field: str) -> str:
@@ -132,7 +144,7 @@ class _Document:
         )
 
     def choice(self, field: str, allowed: tuple[str, ...]) -> str:
-        return self.get(field, lambda v: v in allowed, "one of " + ", ".join(allowed))
+        return self.get(field, lambda v: v in allowed, lambda: "one of " + ", ".join(allowed))
 
     def slug(self, field: str, optional: bool = False) -> Any:
         def check(v: object) -> bool:
@@ -158,7 +170,9 @@ class _Document:
             return (optional and v is None) or (_is_int(v) and low <= v <= high)  # type: ignore[operator]
 
         return self.get(
-            field, check, f"an integer from {low} to {high}" + (" or null" if optional else "")
+            field,
+            check,
+            lambda: f"an integer from {low} to {high}" + (" or null" if optional else ""),
         )
 
     def number(self, field: str) -> int | float:
@@ -167,7 +181,7 @@ class _Document:
                 return False
             return -MAX_VALUE <= v <= MAX_VALUE
 
-        return self.get(field, check, f"a number of at most {MAX_VALUE:.0e} in size")
+        return self.get(field, check, _NUMBER_EXPECTED)
 
     def boolean(self, field: str) -> bool:
         return self.get(field, lambda v: isinstance(v, bool), "true or false")
@@ -181,7 +195,7 @@ class _Document:
             return not day or len(v) == 10
 
         form = "a real date like 2021-11-17" if day else "a real date: 2021, 2021-11 or 2021-11-17"
-        return self.get(field, check, form + (" or null" if optional else ""))
+        return self.get(field, check, lambda: form + (" or null" if optional else ""))
 
     def keys(self, field: str) -> frozenset[str]:
         def check(v: object) -> bool:
