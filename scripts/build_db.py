@@ -20,6 +20,7 @@ and codes from the pairing.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import tempfile
@@ -261,13 +262,32 @@ def build_tables() -> dict[str, list[dict[str, Any]]]:
         build_record(raw, pairing_by_id[raw["pairing"]], places, sources, texts)
         for raw in raw_records
     ]
-    return {
-        "meta": [{"schema_version": SCHEMA_VERSION}],
+    tables = {
         "place": list(places.values()),
         "pairing": pairings,
         "source": list(sources.values()),
         "record": records,
     }
+    meta = {"schema_version": SCHEMA_VERSION, "pinyin": pinyin_table(tables)}
+    return {
+        "meta": [meta],
+        "place": list(places.values()),
+        "pairing": pairings,
+        "source": list(sources.values()),
+        "record": records,
+    }
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def pinyin_table(tables: dict[str, Any]) -> dict[str, str]:
+    """Each Chinese character of the data and its pinyin (no tones), so the CLI can sort
+    Chinese text by pinyin without loading a pinyin library."""
+    from pypinyin import lazy_pinyin
+
+    text = json.dumps(tables, ensure_ascii=False)
+    return {ch: lazy_pinyin(ch)[0] for ch in sorted(set(_HAN.findall(text)))}
 
 
 def main() -> int:

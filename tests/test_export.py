@@ -114,7 +114,7 @@ def test_jsonl_is_one_record_per_line(cli) -> None:
     assert json.loads(lines[0])["id"] == "cangxi-agriculture-investment"
 
 
-@pytest.mark.parametrize("fmt", ["xml", "table", ""])
+@pytest.mark.parametrize("fmt", ["xml", "html", ""])
 def test_unknown_format_is_a_usage_error(cli, fmt: str) -> None:
     result = cli("export", "--format", fmt)
     assert result.exit_code == 2

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DATA, record_doc
+from conftest import DATA, one_error_line, record_doc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
@@ -262,9 +262,12 @@ def test_excel_guards_formula_text_but_not_numbers(cli: Cli, db_copy: DbCopy) ->
     assert rows["cangxi-fiscal-donation"][item] == "=SUM(A1)"
     assert rows["cangxi-special-fund"][item] == "@cmd"
     assert rows["cangxi-lingjiang-investment"][note] == "-5"
-    # JSON keeps the data exact too.
-    records = json.loads(ok(cli(*SELECTION, "--json", "--excel", "--db", db)).stdout)
+    # JSON keeps the data exact too (and --excel, which is for CSV, is refused with it).
+    records = json.loads(ok(cli(*SELECTION, "--json", "--db", db)).stdout)
     assert {r["id"]: r["item"] for r in records}["cangxi-fiscal-donation"] == "=SUM(A1)"
+    refused = cli(*SELECTION, "--json", "--excel", "--db", db)
+    assert refused.exit_code == 2
+    assert "--excel makes CSV for spreadsheets" in one_error_line(refused)
 
 
 def test_excel_without_headers_still_starts_with_the_bom(cli: Cli) -> None:
@@ -431,10 +434,11 @@ def test_colour_switches_on_a_terminal_give_no_escape_bytes(
 @pytest.mark.parametrize(
     ("unit", "special", "lingjiang", "aids"),
     [
-        (None, "3,900", "200", "79.7"),
-        ("万元", "3,900", "200", "79.7"),
+        # one number of decimals per column, the fewest that show every amount exactly
+        (None, "3,900.0", "200.0", "79.7"),
+        ("万元", "3,900.0", "200.0", "79.7"),
         ("元", "39,000,000", "2,000,000", "797,000"),
-        ("亿元", "0.39", "0.02", "0.00797"),
+        ("亿元", "0.39000", "0.02000", "0.00797"),
     ],
 )
 def test_unit_changes_table_amounts(
@@ -453,7 +457,9 @@ def test_unit_changes_table_amounts(
 
 
 @pytest.mark.parametrize(
-    ("unit", "shown"), [("元", "41,000,000"), ("万元", "4,100"), ("亿元", "0.41")]
+    # 亿元: four decimals, as 旺苍's 约5,204万 (0.5204亿) needs
+    ("unit", "shown"),
+    [("元", "41,000,000"), ("万元", "4,100"), ("亿元", "0.4100")],
 )
 def test_unit_in_pairs_table(cli: Cli, unit: str, shown: str) -> None:
     out = ok(cli("pairs", "--format", "table", "--unit", unit)).stdout

@@ -26,7 +26,7 @@ import pytest
 from conftest import BUNDLED
 from rich.cells import cell_len
 
-from xiezuo_cli.entry import BROKEN_PIPE_STATUS
+from xiezuo_cli.edge import BROKEN_PIPE_STATUS
 from xiezuo_cli.options import COMMANDS
 
 SCRIPT = Path(sys.executable).parent / "xiezuo"

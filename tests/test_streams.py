@@ -29,7 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from xiezuo_cli import entry
+from xiezuo_cli import edge
 from xiezuo_cli.errors import ExitStatus
 from xiezuo_cli.output import (
     excel_guard,
@@ -347,7 +347,7 @@ def test_excel_never_touches_numbers() -> None:
 
 def test_error_messages_are_escaped_and_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
-        entry.fail(f"unknown pairing {CLEAR}x\nb\u202ec\u200b\x85", ExitStatus.USAGE)
+        edge.fail(f"unknown pairing {CLEAR}x\nb\u202ec\u200b\x85", ExitStatus.USAGE)
     assert stop.value.code == ExitStatus.USAGE
     assert capsys.readouterr().err == (
         "xiezuo: error: unknown pairing \\x1b[2Jx\\x0ab\\u202ec\\u200b\\x85\n"
@@ -363,7 +363,7 @@ def _raise(error: BaseException) -> Callable[[], None]:
 
 def guarded(run: Callable[[], object], capsys: pytest.CaptureFixture[str]) -> tuple[object, str]:
     with pytest.raises(SystemExit) as stop:
-        entry.guard(run)
+        edge.guard(run)
     return stop.value.code, capsys.readouterr().err
 
 
@@ -395,7 +395,7 @@ def test_an_encoding_without_the_data_is_one_clear_line(
     with monkeypatch.context() as patch:
         patch.setattr(sys, "stdout", ascii_out)
         with pytest.raises(SystemExit) as stop:
-            entry.guard(lambda: sys.stdout.write("ok,苍溪\n"))
+            edge.guard(lambda: sys.stdout.write("ok,苍溪\n"))
         code = stop.value.code
     err = capsys.readouterr().err
     assert code == ExitStatus.ERROR
@@ -435,7 +435,7 @@ def test_xiezuo_debug_values(value: str | None, on: bool, monkeypatch: pytest.Mo
         monkeypatch.delenv("XIEZUO_DEBUG", raising=False)
     else:
         monkeypatch.setenv("XIEZUO_DEBUG", value)
-    assert entry.debug() is on
+    assert edge.debug() is on
 
 
 @pytest.mark.parametrize("value", ["0", ""])
@@ -453,7 +453,7 @@ def test_xiezuo_debug_0_hides_the_traceback(
 def test_xiezuo_debug_1_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XIEZUO_DEBUG", "yes")
     with pytest.raises(RuntimeError, match="disk on fire"):
-        entry.guard(_raise(RuntimeError("disk on fire")))
+        edge.guard(_raise(RuntimeError("disk on fire")))
 
 
 # ─── real processes ───────────────────────────────────────────────────────────────────────

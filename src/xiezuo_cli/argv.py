@@ -21,7 +21,8 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, object]] | None:
     spec = COMMANDS_BY_NAME.get(argv[0])
     if spec is None:
         return None
-    # Typer gives an unset option as None and an unset repeatable one as None too.
+    # As Typer gives them: a flag as a bool, every other option as the list of its values
+    # (params.py says when a single-valued one was given twice), or None when not given.
     raw: dict[str, object] = {
         opt.name: False if opt.kind == "flag" else None for opt in spec.options
     }
@@ -56,10 +57,7 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, object]] | None:
                 return None
             value = argv[index]
             index += 1
-        if opt.kind == "multi":
-            repeated.setdefault(opt.name, []).append(value)
-        else:
-            raw[opt.name] = value
+        repeated.setdefault(opt.name, []).append(value)
     raw.update(repeated)
     if not spec.arguments:
         return (spec.name, raw) if not positionals else None

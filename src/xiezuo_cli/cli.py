@@ -1,8 +1,8 @@
 """The Typer app: the documented interface of every command, built from options.py.
 
-Typer owns help, completion and usage errors. Each query command's callback hands the raw option
-values to commands.py, the same code the pre-parser in argv.py calls. Errors from anywhere become
-one line and an exit code in XiezuoGroup.main, via entry.guard.
+Typer owns help, completion and usage errors. Each command's callback hands the option values,
+as typed, to commands.run, the same code the pre-parser in argv.py calls. Errors from anywhere
+become one line and an exit code in XiezuoGroup.main, via the error edge (edge.py).
 """
 
 from __future__ import annotations
@@ -13,20 +13,17 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
-
-# typer 0.28 vendors click as typer._click; its exceptions are what usage errors raise.
-from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from xiezuo_cli import __version__
-from xiezuo_cli.entry import fail, guard
+from xiezuo_cli.edge import fail, guard
 from xiezuo_cli.errors import ExitStatus, ReaderGone
 from xiezuo_cli.options import COMMANDS, Arg, CommandSpec, Opt
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 ok (also when nothing matches), 1 unexpected error, 2 usage error "
-    "(bad option value, unknown pairing or field), 3 data file error; 130 interrupted, "
-    "141 the reader of a pipe closed it early."
+    "Exit codes: 0 ok (also when nothing matches), 1 unexpected error or output that could not "
+    "be written, 2 usage error (bad option value, unknown pairing, place or field), 3 data file "
+    "error; 130 interrupted, 141 the reader of a pipe closed it early."
 )
 
 
@@ -37,24 +34,23 @@ class XiezuoGroup(TyperGroup):
         self, args: Any = None, prog_name: str | None = None, **kwargs: Any
     ) -> Any:
         standalone_mode = kwargs.pop("standalone_mode", True)
+        stdout = sys.stdout
 
         def run() -> Any:
             try:
                 return TyperGroup.main(self, args, prog_name, standalone_mode=False, **kwargs)
-            except NoArgsIsHelpError as error:
-                # `xiezuo` alone: the help is what the user needs, and that is not a failure.
-                sys.stdout.write(error.format_message() + "\n")
-                return ExitStatus.OK
-            except ClickException as error:
+            except typer.TyperException as error:  # click's usage errors derive from it
+                format_message = getattr(error, "format_message", None)
+                message = format_message() if callable(format_message) else str(error)
                 context = getattr(error, "ctx", None)
                 hint = f" (see '{context.command_path} --help')" if context is not None else ""
-                fail(error.format_message() + hint, error.exit_code)
+                fail(message + hint, getattr(error, "exit_code", ExitStatus.USAGE))
             except typer.Abort:
                 fail("aborted", ExitStatus.ERROR)
             except SystemExit:
-                # Typer answers a broken pipe (help into `| head`) with a bare exit 1, after
-                # swapping stdout for click's PacifyFlushWrapper: report it as the pipe it was.
-                if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+                # On a broken pipe (help into `| head`) click swaps stdout for a wrapper that
+                # hides the error, then exits 1: report it as the pipe it was.
+                if sys.stdout is not stdout:
                     raise ReaderGone() from None
                 raise
 
@@ -73,7 +69,6 @@ app = typer.Typer(
     "\n\nMoney is exact yuan; ≥ marks a lower bound (余, 超, 多). Tables on a terminal, "
     "CSV in a pipe.",
     epilog=EXIT_CODES_HELP,
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: example text like '.[]' is never read as markup
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -99,41 +94,95 @@ def root(
 # ─── completion ───────────────────────────────────────────────────────────────────────────
 
 
-def complete_pairing(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Names of the database in use that start with what was typed: 苍 → 苍溪, cang → cangxi.
-
-    Typer drops any completion that does not start with the typed text, so pinyin completes to
-    pinyin (which --pair accepts as well) rather than to characters.
-    """
+def _data(ctx: typer.Context) -> Any:
+    """The database in use for completion, or None: completion never prints an error."""
     from xiezuo_cli import dataset
-    from xiezuo_cli.names import display_names, normalize
 
+    given = ctx.params.get("db")
+    path = given[-1] if isinstance(given, list | tuple) and given else given
     try:
-        data = dataset.load(dataset.resolve_path(ctx.params.get("db")))
-    except Exception:  # completion must never print an error into the shell
-        return []
-    names = [name for name in display_names(data.pairings.values()) if name.startswith(incomplete)]
+        return dataset.load(dataset.resolve_path(str(path) if path else None))
+    except Exception:
+        return None
+
+
+def _names_for(places: Any, incomplete: str) -> list[str]:
+    """Names of these places that continue what was typed. Typer (and zsh, fish) keep only
+    completions that start with the typed text, so a name typed in characters completes in
+    characters (苍 → 苍溪), in pinyin to pinyin (cang → cangxi) and in traditional characters to
+    traditional (蒼 → 蒼溪): every one of these forms is accepted by --pair, --in and --from."""
+    from xiezuo_cli.names import normalize
+
+    found: list[str] = []
+    for place in places:
+        for name in (place.short, place.full_name):
+            if name.startswith(incomplete):
+                found.append(name)
     typed = normalize(incomplete)
-    for pairing in data.pairings.values():
-        for keys in (pairing.provider.keys, pairing.receiver.keys):
-            romanised = sorted(
-                (key for key in keys if key.isascii() and key.startswith(typed)), key=len
-            )
-            if typed and romanised and incomplete.isascii():
-                names.append(incomplete + romanised[0][len(typed) :])
-    return list(dict.fromkeys(names))
+    if typed and not found:
+        for place in places:
+            forms = sorted((key for key in place.keys if key.startswith(typed)), key=len)
+            if forms:  # what was typed, continued by the shortest form it begins
+                found.append(incomplete + forms[0][len(typed) :])
+    return list(dict.fromkeys(found))
+
+
+def complete_pairing(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Place names of the pairings (and their ids) that continue what was typed."""
+    data = _data(ctx)
+    if data is None:
+        return []
+    places = {
+        p.id: p for pairing in data.pairings.values() for p in (pairing.provider, pairing.receiver)
+    }
+    found = _names_for(places.values(), incomplete)
+    found += [p for p in data.pairings if p.startswith(incomplete) and incomplete]
+    return list(dict.fromkeys(found))
 
 
 def complete_place(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Place names of the database in use (short and full) that start with what was typed."""
-    from xiezuo_cli import dataset
+    """Place names of the database in use that continue what was typed."""
+    data = _data(ctx)
+    return [] if data is None else _names_for(data.places.values(), incomplete)
 
-    try:
-        data = dataset.load(dataset.resolve_path(ctx.params.get("db")))
-    except Exception:  # completion must never print an error into the shell
-        return []
-    names = [name for p in data.places.values() for name in (p.short, p.full_name)]
-    return [name for name in dict.fromkeys(names) if name.startswith(incomplete)]
+
+def complete_record(ctx: typer.Context, incomplete: str) -> list[str]:
+    data = _data(ctx)
+    return [] if data is None else [r.id for r in data.records if r.id.startswith(incomplete)]
+
+
+def complete_field(ctx: typer.Context, incomplete: str) -> list[str]:
+    from xiezuo_cli.query import QUERY_FIELDS
+
+    # --columns a,b,<TAB>: complete the last name of the list
+    done, _, last = incomplete.rpartition(",")
+    prefix = done + "," if done else ""
+    return [prefix + name for name in QUERY_FIELDS if name.startswith(last)]
+
+
+def _choices(values: tuple[str, ...]) -> Callable[[str], list[str]]:
+    def complete(incomplete: str) -> list[str]:
+        done, _, last = incomplete.rpartition(",")
+        prefix = done + "," if done else ""
+        return [prefix + value for value in values if value.startswith(last)]
+
+    return complete
+
+
+COMPLETERS: dict[str, Callable[..., list[str]]] = {
+    "pairing": complete_pairing,
+    "place": complete_place,
+    "record": complete_record,
+    "field": complete_field,
+}
+
+
+def _completer(complete: tuple[str, ...] | str | None) -> Callable[..., list[str]] | None:
+    if complete is None:
+        return None
+    if isinstance(complete, tuple):
+        return _choices(complete)
+    return COMPLETERS[complete]
 
 
 # ─── commands built from their declarations ───────────────────────────────────────────────
@@ -143,18 +192,17 @@ def _option_parameter(opt: Opt) -> inspect.Parameter:
     settings: dict[str, Any] = {"help": opt.help, "show_default": False}
     if opt.metavar:
         settings["metavar"] = opt.metavar
-    if opt.complete == "pairing":
-        settings["autocompletion"] = complete_pairing
-    elif opt.complete == "place":
-        settings["autocompletion"] = complete_place
+    completer = _completer(opt.complete)
+    if completer is not None:
+        settings["autocompletion"] = completer
     annotation: Any
     if opt.kind == "flag":
         annotation, default = Annotated[bool, typer.Option(*opt.flags, **settings)], False
-    elif opt.kind == "multi":
+    else:
+        # Every valued option is taken as a list, single-valued ones too, so that params.py can
+        # say "--format was given 2 times" instead of silently keeping the last.
         annotation = Annotated[list[str] | None, typer.Option(*opt.flags, **settings)]
         default = None
-    else:
-        annotation, default = Annotated[str | None, typer.Option(*opt.flags, **settings)], None
     return inspect.Parameter(
         opt.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
     )
@@ -162,15 +210,19 @@ def _option_parameter(opt: Opt) -> inspect.Parameter:
 
 def _argument_parameter(arg: Arg) -> inspect.Parameter:
     kind: Any = list[str] if arg.multiple else str
-    annotation = Annotated[kind, typer.Argument(help=arg.help, metavar=arg.metavar)]
+    settings: dict[str, Any] = {"help": arg.help, "metavar": arg.metavar}
+    completer = _completer(arg.complete)
+    if completer is not None:
+        settings["autocompletion"] = completer
+    annotation = Annotated[kind, typer.Argument(**settings)]
     return inspect.Parameter(arg.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
 
 
 def _callback(spec: CommandSpec) -> Callable[..., None]:
     def callback(**raw: Any) -> None:
-        from xiezuo_cli.commands import RUNNERS
+        from xiezuo_cli.commands import run
 
-        RUNNERS[spec.name](raw)
+        run(spec.name, raw)
 
     parameters = [_argument_parameter(a) for a in spec.arguments]
     parameters += [_option_parameter(o) for o in spec.options]

@@ -1,29 +1,24 @@
-"""What each query command does: options in (as typed), core calls, rendering out.
+"""What each command does: typed parameters in, core calls, rendering out.
 
-Called by both command-line paths (Typer in cli.py, the pre-parser in argv.py) with the same
-dict of raw option values, so the two cannot drift apart.
+Both command-line paths (Typer in cli.py, the pre-parser in argv.py) turn what was typed into one
+params.Params (params.parse) and call ``run``, so the two cannot drift apart. Nothing here reads
+option text: every value arrives typed and checked.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from xiezuo_cli import dataset, query
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, Source
-from xiezuo_cli.options import (
-    FILTER_NAMES,
-    MULTI_FILTERS,
-    OutputOptions,
-    check_choice,
-    parse_limit,
-)
+from xiezuo_cli.options import OutputOptions
 from xiezuo_cli.output import write_json_document, write_rows
-
-Raw = Mapping[str, object]
+from xiezuo_cli.params import Params
 
 PAIRS_FIELDS = (
     "id",
@@ -42,6 +37,7 @@ PAIRS_FIELDS = (
 )
 CITE_FIELDS = (
     *RECORD_FIELDS,
+    "citation_note",
     "source_title",
     "source_publisher",
     "source_author",
@@ -62,16 +58,12 @@ SOURCE_FIELDS = (
 )
 
 
-def _load(raw: Raw) -> Dataset:
-    return dataset.load(dataset.resolve_path(raw.get("db")))  # type: ignore[arg-type]
+def _load(params: Params) -> Dataset:
+    return dataset.load(params.db if params.db is not None else dataset.bundled_path())
 
 
-def _filters(data: Dataset, raw: Raw) -> query.Filters:
-    values = {name: raw.get(name) for name in FILTER_NAMES if name in raw}
-    for name in MULTI_FILTERS:
-        values[name] = values.get(name) or ()
-    values["money"] = bool(values.get("money"))
-    return query.Filters.parse(data, **values)  # type: ignore[arg-type]
+def _filters(data: Dataset, params: Params) -> query.Filters:
+    return params.filters.resolve(data)
 
 
 def _flat(output: OutputOptions) -> bool:
@@ -80,7 +72,12 @@ def _flat(output: OutputOptions) -> bool:
 
 
 def _decisions(
-    data: Dataset, filters: query.Filters, stages: Sequence[str] = (), *, roll_up: bool = False
+    data: Dataset,
+    filters: query.Filters,
+    stages: Sequence[str] = (),
+    *,
+    roll_up: bool = False,
+    counts: bool = False,
 ) -> list:
     """The funds decisions for the records the filters select (every stage: funds itself says
     which stage it counts and which it skips), with revisions known at --as-of."""
@@ -89,7 +86,13 @@ def _decisions(
     known = [r for r in data.records if filters.known_by is None or r.known_by <= filters.known_by]
     selected = query.select(data, filters, stage=False)
     wanted = funds.check_stages(stages or filters.stages)
-    return funds.decide_all(selected, wanted, funds.superseded(known), same_level_parts=roll_up)
+    return funds.decide_all(
+        selected,
+        wanted,
+        funds.superseded(known),
+        same_level_parts=roll_up,
+        counts=counts,
+    )
 
 
 def _emit(
@@ -116,22 +119,30 @@ def _sources_of(data: Dataset, source_ids: Iterable[str]) -> list[Source]:
     return [data.sources[source_id] for source_id in dict.fromkeys(source_ids)]
 
 
-def _split_columns(raw: Raw) -> tuple[str, ...]:
-    text = raw.get("columns")
-    if not text:
-        return ()
-    return query.check_fields(str(text).split(","), "--columns")
+def _row_value(row: Mapping[str, object], name: str) -> object:
+    return row.get(name)
+
+
+def _sorted_rows(
+    rows: list[dict[str, object]], params: Params, data: Dataset
+) -> list[dict[str, object]]:
+    from xiezuo_cli.sorting import sort_by
+
+    selection = params.selection
+    if selection.sort:
+        rows = sort_by(rows, selection.sort, selection.desc, _row_value, data.pinyin)
+    return rows if selection.limit is None else rows[: selection.limit]
 
 
 # ─── commands ─────────────────────────────────────────────────────────────────────────────
 
 
-def pairs(raw: Raw) -> None:
+def pairs(params: Params) -> None:
     from xiezuo_cli import funds
 
-    output = OutputOptions.parse(raw)
-    data = _load(raw)
-    filters = _filters(data, raw)
+    output = params.output
+    data = _load(params)
+    filters = _filters(data, params)
     rows: list[dict[str, object]] = []
     decisions = _decisions(data, filters)
     for pairing in data.pairings.values():
@@ -149,6 +160,7 @@ def pairs(raw: Raw) -> None:
                 "fiscal_aid_measure": fiscal.value("measure") if fiscal else None,
             }
         )
+    rows = _sorted_rows(rows, params, data)
 
     def table() -> None:
         from xiezuo_cli import render
@@ -158,10 +170,14 @@ def pairs(raw: Raw) -> None:
     _emit(rows, PAIRS_FIELDS, output, table)
 
 
-def _records_out(data: Dataset, records: list[Record], raw: Raw, output: OutputOptions) -> None:
-    columns = _split_columns(raw)
-    records = query.sort_records(records, raw.get("sort") or None, bool(raw.get("desc")))  # type: ignore[arg-type]
-    records = query.limit_records(records, parse_limit(raw.get("limit")))
+def _records_out(data: Dataset, records: list[Record], params: Params) -> None:
+    from xiezuo_cli.sorting import sort_by
+
+    output, selection = params.output, params.selection
+    if selection.sort:
+        records = sort_by(records, selection.sort, selection.desc, query.field_value, data.pinyin)
+    records = query.limit_records(records, selection.limit)
+    columns = selection.columns
 
     def table() -> None:
         from xiezuo_cli import render
@@ -173,36 +189,30 @@ def _records_out(data: Dataset, records: list[Record], raw: Raw, output: OutputO
     _emit((record.as_dict(fields, flat=flat) for record in records), fields, output, table)
 
 
-def list_records(raw: Raw) -> None:
-    output = OutputOptions.parse(raw)
-    _split_columns(raw)  # a bad --columns is a usage error before any data is read
-    data = _load(raw)
-    _records_out(data, query.select(data, _filters(data, raw)), raw, output)
+def list_records(params: Params) -> None:
+    data = _load(params)
+    _records_out(data, query.select(data, _filters(data, params)), params)
 
 
-def filter_records(raw: Raw) -> None:
+def filter_records(params: Params) -> None:
     from xiezuo_cli.expressions import compile_all
 
-    output = OutputOptions.parse(raw)
-    _split_columns(raw)
-    data = _load(raw)
-    expressions = raw.get("expressions") or ()
-    filters = _filters(data, raw)._replace(extra=compile_all(expressions, data))  # type: ignore[arg-type]
-    _records_out(data, query.select(data, filters), raw, output)
+    data = _load(params)
+    filters = _filters(data, params)._replace(extra=compile_all(params.expressions, data))
+    _records_out(data, query.select(data, filters), params)
 
 
-def funds_totals(raw: Raw) -> None:
+def funds_totals(params: Params) -> None:
     from xiezuo_cli import funds
 
-    output = OutputOptions.parse(raw)
-    fields = funds.group_fields(raw.get("by") or ())  # type: ignore[arg-type]
-    roll = str(raw.get("roll_up") or "").strip() or None
-    if roll is not None:
-        check_choice(roll, funds.ROLL_UP_LEVELS, "--roll-up")
-    data = _load(raw)
-    filters = _filters(data, raw)
-    decisions = _decisions(data, filters, roll_up=roll is not None)
-    explain = bool(raw.get("explain"))
+    output = params.output
+    fields = funds.group_fields(params.by)
+    data = _load(params)
+    filters = _filters(data, params)
+    roll = params.roll_up
+    decisions = _decisions(data, filters, roll_up=roll is not None, counts=params.counts)
+    if params.units:
+        decisions = [d for d in decisions if d.record.unit in params.units]
 
     if roll is not None:
         rolled = funds.roll_up(decisions, roll, data)
@@ -215,29 +225,38 @@ def funds_totals(raw: Raw) -> None:
         _emit((row.as_row() for row in rolled), funds.ROLL_UP_FIELDS, output, rolled_table)
         return
 
+    if params.counts:
+        fields = funds.count_fields(fields)
     rows = funds.totals(decisions, fields)
+    total = "value" if params.counts else "amount_yuan"
+    total_fields = (*fields, total, "at_least", "about", "records")
+    dicts = [row.as_row(total) for row in rows]
+    if params.selection.sort or params.selection.limit is not None:
+        order = {id(d): row for d, row in zip(dicts, rows, strict=True)}
+        dicts = _sorted_rows(dicts, params, data)
+        rows = [order[id(d)] for d in dicts]
 
     def table() -> None:
         from xiezuo_cli import render
 
-        render.funds_table(data, rows, fields, decisions, output, chart=bool(raw.get("chart")))
-        if explain:
+        render.funds_table(
+            data, rows, fields, decisions, output, chart=params.chart, counts=params.counts
+        )
+        if params.explain:
             render.explain_table(data, decisions, output)
 
-    if explain:
+    if params.explain:
         _emit(map(funds.explain_row, decisions), funds.EXPLAIN_FIELDS, output, table)
     else:
-        total_fields = (*fields, "amount_yuan", "at_least", "about", "records")
-        _emit((row.as_row() for row in rows), total_fields, output, table)
+        _emit(dicts, total_fields, output, table)
 
 
-def report(raw: Raw) -> None:
+def report(params: Params) -> None:
     from xiezuo_cli import funds
 
-    output = OutputOptions.parse(raw)
-    per = check_choice(str(raw.get("per") or "pairing").strip(), ("pairing", "year"), "--per")
-    data = _load(raw)
-    filters = _filters(data, raw)
+    output, per = params.output, params.per
+    data = _load(params)
+    filters = _filters(data, params)
     selected = query.select(data, filters)
     decided = {d.record.id: d for d in _decisions(data, filters)}
     groups: dict[Any, list[Record]] = {}  # pairing id, or year (a span for a multi-year figure)
@@ -276,25 +295,29 @@ def report(raw: Raw) -> None:
     def table() -> None:
         from xiezuo_cli import render
 
-        render.report_tables(data, report_groups, output, chart=bool(raw.get("chart")))
+        render.report_tables(data, report_groups, output, chart=params.chart)
 
     flat = _flat(output)
     _emit((record.as_dict(flat=flat) for record in ordered), RECORD_FIELDS, output, table)
 
 
-def show(raw: Raw) -> None:
+def show(params: Params) -> None:
     from xiezuo_cli import funds
     from xiezuo_cli.names import match_pairings
 
-    output = OutputOptions.parse(raw)
-    data = _load(raw)
-    name = str(raw.get("name") or "")
+    output = params.output
+    data = _load(params)
+    name = params.name
     found = match_pairings(data.pairings.values(), name)
     if len(found) > 1:
         listed = ", ".join(f"{p.id} ({p.label})" for p in found)
         raise UsageProblem(f"{name!r} fits {len(found)} pairings: {listed}; name one of them")
     pairing = found[0]
-    filters = _filters(data, raw)._replace(pairings=frozenset([pairing.id]))
+    filters = _filters(data, params)
+    if filters.pairings is not None and pairing.id not in filters.pairings:
+        filters = filters._replace(pairings=frozenset())
+    else:
+        filters = filters._replace(pairings=frozenset([pairing.id]))
     records = _in_category_order(r for r in data.records_of(pairing.id) if filters.accepts(r))
     decisions = _decisions(data, filters)
     rows = funds.totals(decisions, funds.group_fields(["category"]))
@@ -327,10 +350,10 @@ def _source_dict(source: Source) -> dict[str, object]:
     return {name: getattr(source, name) for name in SOURCE_FIELDS}
 
 
-def cite(raw: Raw) -> None:
-    output = OutputOptions.parse(raw)
-    data = _load(raw)
-    record_id = str(raw.get("record") or "").strip()
+def cite(params: Params) -> None:
+    output = params.output
+    data = _load(params)
+    record_id = params.record
     record = data.record(record_id)
     if record is None:
         import difflib
@@ -345,6 +368,7 @@ def cite(raw: Raw) -> None:
         source = data.sources[citation.source]
         row = record.as_dict(flat=flat)
         row["source"], row["quote"] = citation.source, citation.quote
+        row["citation_note"] = citation.note
         row.update({f"source_{key}": getattr(source, key) for key in CITE_FIELDS_SOURCE})
         rows.append(row)
     if output.format == "json":
@@ -380,8 +404,8 @@ def revision_history(data: Dataset, record: Record) -> list[Record]:
     return chain
 
 
-def validate(raw: Raw) -> None:
-    data = _load(raw)
+def validate(params: Params) -> None:
+    data = _load(params)
     money = sum(1 for record in data.records if record.is_money)
     sys.stdout.write(
         f"ok: {data.path}: {len(data.places)} places, {len(data.pairings)} pairings, "
@@ -389,20 +413,37 @@ def validate(raw: Raw) -> None:
     )
 
 
-def export(raw: Raw) -> None:
-    from xiezuo_cli.options import EXPORT_FORMATS
+def export(params: Params) -> None:
+    data = _load(params)
+    records = query.select(data, _filters(data, params))
+    flat = _flat(params.output)
 
-    given = raw.get("format")
-    fmt = check_choice("json" if given is None else str(given).strip(), EXPORT_FORMATS, "--format")
-    data = _load(raw)
-    flat = fmt not in ("json", "jsonl")
-    rows = (record.as_dict(flat=flat) for record in data.records)
-    write_rows(rows, RECORD_FIELDS, fmt, sys.stdout)
+    def table() -> None:
+        from xiezuo_cli import render
+
+        render.records_table(data, records, params.output, ())
+
+    rows = (record.as_dict(flat=flat) for record in records)
+    _emit(rows, RECORD_FIELDS, params.output, table)
 
 
-RUNNERS: dict[str, Callable[[Raw], None]] = {
+def fields(params: Params) -> None:
+    from xiezuo_cli.fields import FIELD_COLUMNS, fields_rows
+
+    rows = fields_rows()
+
+    def table() -> None:
+        from xiezuo_cli import render
+
+        render.plain_table(rows, FIELD_COLUMNS, params.output)
+
+    _emit(rows, FIELD_COLUMNS, params.output, table)
+
+
+RUNNERS: dict[str, Callable[[Params], None]] = {
     "validate": validate,
     "export": export,
+    "fields": fields,
     "pairs": pairs,
     "list": list_records,
     "filter": filter_records,
@@ -411,3 +452,29 @@ RUNNERS: dict[str, Callable[[Raw], None]] = {
     "show": show,
     "cite": cite,
 }
+
+
+def run(command: str, raw: Mapping[str, object]) -> None:
+    """Parse what was typed for ``command`` and run it, writing to stdout or to -o FILE."""
+    from xiezuo_cli.params import parse
+
+    params = parse(command, raw)
+    with _destination(params.output):
+        RUNNERS[command](params)
+
+
+@contextmanager
+def _destination(output: OutputOptions) -> Iterator[None]:
+    """stdout, or -o FILE written atomically: a temporary file beside it, renamed over it only
+    when the command succeeded, so a failed or interrupted command leaves the old file whole."""
+    if output.path is None:
+        yield
+        return
+    from xiezuo_cli.files import atomic_text_file
+
+    with atomic_text_file(output.path) as stream:
+        saved, sys.stdout = sys.stdout, stream
+        try:
+            yield
+        finally:
+            sys.stdout = saved

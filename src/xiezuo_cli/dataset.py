@@ -43,6 +43,7 @@ class Dataset(NamedTuple):
     pairings: dict[str, Pairing]
     sources: dict[str, Source]
     records: tuple[Record, ...]  # in id order
+    pinyin: dict[str, str]  # character -> pinyin, for sorting Chinese text (sorting.py)
 
     def record(self, record_id: str) -> Record | None:
         return next((record for record in self.records if record.id == record_id), None)
@@ -75,5 +76,12 @@ class Dataset(NamedTuple):
 def load(path: PathLike) -> Dataset:
     """Read and validate the database at ``path``. Raises DataFileError."""
     path = os.fspath(path)
-    places, pairings, sources, records = validate.build(path, store.read_tables(path))
-    return Dataset(path=path, places=places, pairings=pairings, sources=sources, records=records)
+    places, pairings, sources, records, pinyin = validate.build(path, store.read_tables(path))
+    return Dataset(
+        path=path,
+        places=places,
+        pairings=pairings,
+        sources=sources,
+        records=records,
+        pinyin=pinyin,
+    )

@@ -67,10 +67,11 @@ class Total(NamedTuple):
     def value(self, field: str) -> object:
         return dict(self.key)[field]
 
-    def as_row(self) -> dict[str, object]:
+    def as_row(self, total: str = "amount_yuan") -> dict[str, object]:
+        """The machine row; ``total`` names the sum: amount_yuan, or value for counts."""
         return {
             **dict(self.key),
-            "amount_yuan": self.amount_yuan,
+            total: self.amount_yuan,
             "at_least": self.at_least,
             "about": self.about,
             "records": self.records,
@@ -113,6 +114,7 @@ def decide_all(
     revised: dict[str, str] | None = None,
     *,
     same_level_parts: bool = False,
+    counts: bool = False,
 ) -> list[Decision]:
     """Whether each money record counts in a total, and why; records that are not money (and not
     a money rate) are left out.
@@ -121,16 +123,22 @@ def decide_all(
     computed over every figure known at --as-of (not only the selection: a revision found by
     another filter still replaces the old value). ``same_level_parts`` (for the roll-up) skips a
     part only for a whole at its own level: a county's money inside its province's figure is
-    still summed into the county rows that are rolled up beside that figure.
+    still summed into the county rows that are rolled up beside that figure. ``counts`` decides
+    for counts (people, projects, 亩) instead of money, under the same rules: one stage, no
+    revised figure, no part of a counted whole; rates and shares are never summed.
     """
     revised = revised if revised is not None else superseded(records)
     stages = frozenset(stages)
     first: list[Decision] = []
     for record in records:
+        if counts:
+            if record.amount_yuan is None and not record.is_rate and not _currency(record):
+                first.append(_decide_flow(record, stages, revised))
+            continue
         if record.amount_yuan is None:
             if record.unit.startswith("元/"):
                 first.append(Decision(record, False, "rate", f"比率（{record.unit}），不求和"))
-            elif record.unit.endswith("元"):  # 美元, 港元: money, but not in yuan
+            elif _currency(record):  # 美元, 港元: money, but not in yuan
                 detail = f"外币（{record.unit}），未折算，不求和"
                 first.append(Decision(record, False, "currency", detail))
             continue
@@ -138,13 +146,8 @@ def decide_all(
             first.append(
                 Decision(record, False, "outcome", f"{record.category}：结果而非投入，不计入")
             )
-        elif record.stage not in stages:
-            first.append(Decision(record, False, "stage", f"{_stage_name(record.stage)}，另计"))
-        elif record.id in revised:
-            later = revised[record.id]
-            first.append(Decision(record, False, "revised", f"已被 {later} 修订", revised_by=later))
         else:
-            first.append(Decision(record, True, "summed", "计入"))
+            first.append(_decide_flow(record, stages, revised))
     counted = {d.record.id: d.record for d in first if d.counted}
     by_id = {record.id: record for record in records}
     final = []
@@ -159,6 +162,25 @@ def decide_all(
             )
         final.append(decision)
     return final
+
+
+def _currency(record: Record) -> bool:
+    """An amount in another currency (美元, 港元), kept as written: never converted or summed."""
+    return record.amount_yuan is None and record.unit != "元" and record.unit.endswith("元")
+
+
+def _decide_flow(record: Record, stages: frozenset[str], revised: dict[str, str]) -> Decision:
+    if record.stage not in stages:
+        return Decision(record, False, "stage", f"{_stage_name(record.stage)}，另计")
+    if record.id in revised:
+        later = revised[record.id]
+        return Decision(record, False, "revised", f"已被 {later} 修订", revised_by=later)
+    return Decision(record, True, "summed", "计入")
+
+
+def count_fields(fields: Sequence[str]) -> tuple[str, ...]:
+    """Counts are added only within one unit: 人 with 人, 个 with 个."""
+    return tuple(fields) if "unit" in fields else (*fields, "unit")
 
 
 def _counted_whole(
@@ -252,9 +274,12 @@ def _sort_key(key: tuple[tuple[str, object], ...]) -> tuple:
 
 
 def _total(key: tuple[tuple[str, object], ...], members: Sequence[Record]) -> Total:
+    money = all(r.amount_yuan is not None for r in members)
+    # money adds exactly (ints only); a count's value may be a decimal (1.5万亩)
+    summed = sum(r.amount_yuan or 0 for r in members) if money else sum(r.value for r in members)
     return Total(
         key=key,
-        amount_yuan=sum(r.amount_yuan or 0 for r in members),  # exact: ints only
+        amount_yuan=summed,  # type: ignore[arg-type]
         at_least=any(r.approx == "at_least" for r in members),
         about=any(r.approx == "about" for r in members),
         records=len(members),

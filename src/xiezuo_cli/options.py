@@ -2,19 +2,19 @@
 
 Typer builds the documented interface (help, completion, error messages) from these
 declarations in cli.py, and argv.py reads the same declarations to parse a well-formed command
-line without importing Typer at all. Values stay the text the user typed (str, bool, list of
-str) until the core parses them, so a bad value gives the same one-line error on either path.
+line without importing Typer at all. Both hand the values, as typed, to params.py, which turns
+them into one typed value per command (the one place option text becomes typed values), so a bad
+value gives the same one-line error on either path.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from xiezuo_cli.amounts import DISPLAY_UNITS
 from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.funds import GROUP_FIELDS, ROLL_UP_LEVELS
 from xiezuo_cli.model import ACTORS, CATEGORIES, KINDS, LEVELS, STAGES
 from xiezuo_cli.output import FORMATS
 
@@ -23,9 +23,11 @@ class Opt(NamedTuple):
     name: str  # the keyword the command receives
     flags: tuple[str, ...]
     help: str
-    kind: str = "text"  # text | flag | multi (repeatable text)
+    kind: str = "text"  # text (one value) | flag | multi (repeatable, and comma lists)
     metavar: str | None = None
-    complete: str | None = None  # "pairing": complete with the pairing names of the database
+    # What completion offers: a tuple of fixed choices, or the name of a kind of thing in the
+    # database in use: "pairing", "place", "record", "field".
+    complete: tuple[str, ...] | str | None = None
 
 
 class Arg(NamedTuple):
@@ -33,6 +35,7 @@ class Arg(NamedTuple):
     help: str
     metavar: str
     multiple: bool = False
+    complete: str | None = None
 
 
 class CommandSpec(NamedTuple):
@@ -49,11 +52,25 @@ class CommandSpec(NamedTuple):
 DB = Opt(
     "db",
     ("--db",),
-    "Database file to read. Default: $XIEZUO_DB, else the data bundled with xiezuo.",
+    "Database file to read. Default: $XIEZUO_DB, else the data bundled with xiezuo. An empty "
+    "value (a script's unset variable) is an error, never the bundled data.",
     metavar="PATH",
 )
 
 TABLE_UNITS = tuple(DISPLAY_UNITS)  # 元, 万元, 亿元
+
+OUT = Opt(
+    "output",
+    ("--output", "-o"),
+    "Write to FILE instead of stdout, atomically (a temporary file, then a rename); - is stdout.",
+    metavar="FILE",
+)
+PAGER = Opt(
+    "no_pager",
+    ("--no-pager",),
+    "Never page long tables (also: XIEZUO_PAGER= or PAGER=cat).",
+    kind="flag",
+)
 
 OUTPUT = (
     Opt(
@@ -61,6 +78,7 @@ OUTPUT = (
         ("--format", "-f"),
         "Output format: " + ", ".join(FORMATS) + ". Default: table on a terminal, csv in a pipe.",
         metavar="FORMAT",
+        complete=FORMATS,
     ),
     Opt("csv", ("--csv",), "Shortcut for --format csv.", kind="flag"),
     Opt("json", ("--json",), "Shortcut for --format json.", kind="flag"),
@@ -76,8 +94,11 @@ OUTPUT = (
         ("--unit",),
         "Money unit in tables: " + ", ".join(TABLE_UNITS) + " (default 万元).",
         metavar="UNIT",
+        complete=TABLE_UNITS,
     ),
     Opt("no_color", ("--no-color",), "No colour (also: NO_COLOR=1 or TERM=dumb).", kind="flag"),
+    PAGER,
+    OUT,
 )
 
 PAIR = Opt(
@@ -89,7 +110,10 @@ PAIR = Opt(
     metavar="NAME",
     complete="pairing",
 )
-KIND = Opt("kind", ("--kind",), "Programme: " + ", ".join(KINDS) + ".", metavar="KIND")
+KIND = Opt(
+    "kind", ("--kind",), "Programme: " + ", ".join(KINDS) + ".", metavar="KIND", complete=KINDS
+)
+LEVEL_CHOICES = (*LEVELS, "省级", "市级", "县级")
 
 PLACE_FILTERS = (
     Opt(
@@ -115,6 +139,7 @@ PLACE_FILTERS = (
         "Pairing level (its receiver's): " + ", ".join(LEVELS) + " (省级, 市级, 县级). Repeatable.",
         kind="multi",
         metavar="LEVEL",
+        complete=LEVEL_CHOICES,
     ),
 )
 
@@ -125,9 +150,10 @@ FILTERS = (
     Opt(
         "category",
         ("--category", "-c"),
-        "Category, repeatable: " + ", ".join(CATEGORIES) + ".",
+        "Category, repeatable or comma-separated: " + ", ".join(CATEGORIES) + ".",
         kind="multi",
         metavar="CATEGORY",
+        complete=CATEGORIES,
     ),
     Opt(
         "stage",
@@ -137,6 +163,7 @@ FILTERS = (
         + " (实际, 安排/分配, 签约/意向, 规划, 预计). funds counts actual unless given.",
         kind="multi",
         metavar="STAGE",
+        complete=STAGES,
     ),
     Opt(
         "actor",
@@ -144,6 +171,7 @@ FILTERS = (
         "Who gives, repeatable: " + ", ".join(ACTORS) + " (政府, 企业, 社会, 混合, 不详).",
         kind="multi",
         metavar="ACTOR",
+        complete=ACTORS,
     ),
     Opt(
         "year",
@@ -185,18 +213,34 @@ FILTERS = (
 )
 
 FILTER_NAMES = tuple(opt.name for opt in FILTERS)
-MULTI_FILTERS = tuple(opt.name for opt in FILTERS if opt.kind == "multi")
 
-SELECTION = (
-    Opt("sort", ("--sort",), "Sort by a field (see --columns).", metavar="FIELD"),
-    Opt("desc", ("--desc",), "Sort in descending order.", kind="flag"),
-    Opt("limit", ("--limit", "-n"), "Show at most N records.", metavar="N"),
+
+def _sort(what: str, fields: str) -> tuple[Opt, ...]:
+    return (
+        Opt(
+            "sort",
+            ("--sort",),
+            f"Sort {what} by these fields, in order (repeatable or comma-separated): {fields}. "
+            "Chinese text sorts by pinyin.",
+            kind="multi",
+            metavar="FIELD",
+            complete="field" if what == "records" else None,
+        ),
+        Opt("desc", ("--desc",), "Sort in descending order (needs --sort).", kind="flag"),
+        Opt("limit", ("--limit", "-n"), f"Show at most N {what}.", metavar="N"),
+    )
+
+
+RECORD_SELECTION = (
+    *_sort("records", "any field, see `xiezuo fields`"),
     Opt(
         "columns",
         ("--columns",),
         "Fields to show, comma-separated, e.g. id,item,amount_yuan. Default: all contract "
         "fields in CSV/JSON, a readable set in tables.",
+        kind="multi",
         metavar="A,B,C",
+        complete="field",
     ),
 )
 
@@ -210,9 +254,14 @@ def _spec(name: str, help: str, examples: tuple[str, ...], *options: Opt, args=(
 COMMANDS: tuple[CommandSpec, ...] = (
     _spec(
         "pairs",
-        "One row per pairing: kind, provider → receiver, since, records, 财政援助 total.",
-        ("xiezuo pairs", "xiezuo pairs --kind 东西部协作 --json", "xiezuo pairs --year 2021"),
+        "One row per pairing: kind, level, provider → receiver, since, records, 财政援助 total.",
+        (
+            "xiezuo pairs",
+            "xiezuo pairs --kind 东西部协作 --json",
+            "xiezuo pairs --sort fiscal_aid_yuan --desc --limit 3",
+        ),
         *FILTERS,
+        *_sort("pairings", "any pairs column, e.g. fiscal_aid_yuan, records, since, id"),
     ),
     _spec(
         "list",
@@ -223,39 +272,50 @@ COMMANDS: tuple[CommandSpec, ...] = (
             "xiezuo list --search 校服 --columns id,item,value,unit --csv",
         ),
         *FILTERS,
-        *SELECTION,
+        *RECORD_SELECTION,
     ),
     _spec(
         "filter",
-        "Records matching every 'field OP value' expression (OP: = != > >= < <= ~).",
+        "Records matching every condition: 'field OP value' (OP: = != > >= < <= ~) or, with no "
+        "quoting needed, field WORD value (WORD: eq ne gt ge lt le has in).",
         (
-            "xiezuo filter 'amount_yuan>=1000万' 'category=财政援助'",
+            "xiezuo filter amount_yuan ge 1000万 category eq 财政援助",
             "xiezuo filter 'quote~校服' 'year=2021' --json",
-            "xiezuo filter 'as_of<2022-01' 'unit=人'",
+            "xiezuo filter category in 财政援助,社会帮扶 as_of lt 2022-01",
         ),
         *FILTERS,
-        *SELECTION,
-        args=(Arg("expressions", "Expressions such as amount_yuan>=3900万.", "EXPR...", True),),
+        *RECORD_SELECTION,
+        args=(
+            Arg(
+                "expressions",
+                "Conditions: field ge 3900万, or quoted 'amount_yuan>=3900万'.",
+                "CONDITION...",
+                True,
+            ),
+        ),
     ),
     _spec(
         "funds",
         "Money totals by pairing and category, counting nothing twice.",
         (
             "xiezuo funds --pair 苍溪",
-            "xiezuo funds --by year --by category --json",
+            "xiezuo funds --by year,category --json",
             "xiezuo funds --pair 萧山 --explain",
             "xiezuo funds --in 四川 --roll-up province",
             "xiezuo funds --pair 康定 --category 产业合作 --stage pledged --as-of 2022-06-30",
+            "xiezuo funds --counts --unit-of 人",
         ),
         *FILTERS,
         Opt(
             "by",
             ("--by",),
-            "Group by, repeatable: pairing, year, category, measure, kind, level, stage, actor, "
-            "provider, receiver. Default: pairing and category. Category, measure, level and "
-            "stage are always kept apart; year puts a multi-year figure on a row of its own.",
+            "Group by, repeatable or comma-separated: "
+            + ", ".join(GROUP_FIELDS)
+            + ". Default: pairing and category. Category, measure, level and stage are always "
+            "kept apart; year puts a multi-year figure on a row of its own.",
             kind="multi",
             metavar="FIELD",
+            complete=GROUP_FIELDS,
         ),
         Opt(
             "roll_up",
@@ -263,18 +323,40 @@ COMMANDS: tuple[CommandSpec, ...] = (
             "Sum county (and city) figures up to their city or province, beside the figures "
             "reported at that level (never added to them): city or province.",
             metavar="LEVEL",
+            complete=ROLL_UP_LEVELS,
+        ),
+        Opt(
+            "counts",
+            ("--counts",),
+            "Total people and other counts instead of money, under the same rules: one unit "
+            "per row (人 with 人, 个 with 个, never across units).",
+            kind="flag",
+        ),
+        Opt(
+            "unit_of",
+            ("--unit-of",),
+            "With --counts: only figures in these units (人, 个, 家 …), repeatable.",
+            kind="multi",
+            metavar="UNIT",
         ),
         Opt(
             "explain", ("--explain",), "List the records summed and skipped, with why.", kind="flag"
         ),
+        *_sort("rows", "amount_yuan, records or a grouping field"),
         CHART,
     ),
     _spec(
         "report",
-        "One table per pairing (or per year): its records, subtotals per category, sources.",
+        "One table per pairing (or per year): its records, subtotals per measure, sources.",
         ("xiezuo report --pair 旺苍", "xiezuo report --per year --chart"),
         *FILTERS,
-        Opt("per", ("--per",), "pairing (default) or year.", metavar="pairing|year"),
+        Opt(
+            "per",
+            ("--per",),
+            "pairing (default) or year.",
+            metavar="pairing|year",
+            complete=("pairing", "year"),
+        ),
         CHART,
     ),
     _spec(
@@ -282,47 +364,45 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "One pairing's dossier: funds by category, people and counts, other figures, sources.",
         ("xiezuo show 苍溪", "xiezuo show kangding --json", "xiezuo show 旺苍 --category 财政援助"),
         *FILTERS[1:],  # every shared filter but --pair: PAIR names the pairing
-        args=(Arg("name", "The pairing: 苍溪, 康定, 余杭-苍溪, yuhang-cangxi …", "PAIR"),),
+        args=(
+            Arg(
+                "name",
+                "The pairing: 苍溪, 康定, 余杭-苍溪, yuhang-cangxi …",
+                "PAIR",
+                complete="pairing",
+            ),
+        ),
     ),
     _spec(
         "cite",
-        "One record with its quote (原文) and its source: title, publisher, date, URL.",
-        ("xiezuo cite cangxi-special-fund", "xiezuo cite wangcang-donations --json"),
-        args=(Arg("record", "The record id, as `list` shows it.", "ID"),),
+        "One record with every citation (原文 where held) and its sources: title, publisher, "
+        "date, URL; and its revision history.",
+        ("xiezuo cite cangxi-special-fund", "xiezuo cite kangding-tea-investment-2023 --json"),
+        args=(Arg("record", "The record id, as `list` shows it.", "ID", complete="record"),),
     ),
-)
-
-EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv")
-
-COMMANDS += (
-    CommandSpec(
-        "validate",
-        "Check the database file and print a short summary. Checks the schema version, every "
-        "field's type, the categories, references to pairings and sources, and that part_of "
-        "points at a record of the same pairing that is no smaller, with no cycles; exit 3 "
-        "with the first problem found.",
-        ("xiezuo validate", "xiezuo validate --db my-copy.json"),
-        (DB,),
-    ),
-    CommandSpec(
+    _spec(
         "export",
-        "Print every record with the contract fields, in id order: id, pairing, kind, "
-        "provider, receiver, category, item, metric, value, unit, amount_yuan, approx, year, "
-        "as_of, cumulative, stage, part_of, source, quote, note.",
+        "Every record with the contract fields, in id order (default JSON): the shared filters "
+        "and output options apply.",
         (
             "xiezuo export > records.json",
-            "xiezuo export --format csv > records.csv",
+            "xiezuo export --format csv --in 四川 -o sichuan.csv",
             "xiezuo export | jq '[.[] | select(.category==\"财政援助\")] | length'",
         ),
-        (
-            Opt(
-                "format",
-                ("--format", "-f"),
-                "json (one array, the default), jsonl, csv or tsv.",
-                metavar="FORMAT",
-            ),
-            DB,
-        ),
+        *FILTERS,
+    ),
+    _spec(
+        "fields",
+        "Every field you can name in filter, --sort and --columns, with its type and an example.",
+        ("xiezuo fields", "xiezuo fields --csv"),
+    ),
+    CommandSpec(
+        "validate",
+        "Check the database file and print a short summary: strict JSON, the schema version, "
+        "every field's type and bounds, references, and the model's rules (part_of, revises, "
+        "running totals); exit 3 with the first problem found.",
+        ("xiezuo validate", "xiezuo validate --db my-copy.json"),
+        (OUT, DB),
     ),
 )
 
@@ -335,60 +415,15 @@ class OutputOptions(NamedTuple):
     excel: bool
     unit: str
     color: bool
+    pager: bool = True
+    path: str | None = None  # -o FILE; None: stdout
 
     @property
     def is_table(self) -> bool:
         return self.format == "table"
 
-    @classmethod
-    def parse(cls, raw: Mapping[str, object]) -> OutputOptions:
-        chosen = [
-            str(value)
-            for value in (
-                raw.get("format"),
-                "csv" if raw.get("csv") else None,
-                "json" if raw.get("json") else None,
-            )
-            if value is not None
-        ]
-        if len(set(chosen)) > 1:
-            raise UsageProblem(
-                "choose one output format: --format, --csv and --json disagree "
-                f"({', '.join(chosen)})"
-            )
-        fmt = check_choice(
-            str(chosen[0]).strip().lower() if chosen else _default_format(), FORMATS, "--format"
-        )
-        unit = check_choice(str(raw.get("unit") or "万元").strip(), TABLE_UNITS, "--unit")
-        color = not (
-            raw.get("no_color") or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
-        )
-        return cls(
-            format=fmt,
-            headers=not raw.get("no_headers"),
-            excel=bool(raw.get("excel")),
-            unit=unit,
-            color=color,
-        )
-
 
 def check_choice(value: str, allowed: Sequence[str], option: str) -> str:
     if value not in allowed:
         raise UsageProblem(f"invalid {option} {value!r}: choose one of {', '.join(allowed)}")
-    return value
-
-
-def _default_format() -> str:
-    return "table" if sys.stdout.isatty() else "csv"
-
-
-def parse_limit(text: object) -> int | None:
-    if text is None or text == "":
-        return None
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        raise UsageProblem(f"invalid --limit {text!r}: use a whole number") from None
-    if value < 0:
-        raise UsageProblem(f"invalid --limit {text!r}: use 0 or more")
     return value

@@ -65,13 +65,19 @@ def check_fields(names: Iterable[str], option: str) -> tuple[str, ...]:
 
 
 class Filters(NamedTuple):
-    """What the shared filters ask for. Empty means no restriction.
+    """What the shared filters ask for, typed. Empty means no restriction.
 
-    Place filters (--pair, --in, --from, --kind, --level) are resolved to a set of pairing ids
-    once, when parsed: a record then passes them with one set lookup.
+    ``parse`` checks every value that can be checked without the data; ``resolve`` turns the
+    place filters (--pair, --in, --from, --kind, --level) into a set of pairing ids once, so a
+    record then passes them with one set lookup.
     """
 
-    pairings: frozenset[str] | None = None  # pairing ids; None: all
+    pair_names: tuple[str, ...] = ()
+    in_names: tuple[str, ...] = ()
+    from_names: tuple[str, ...] = ()
+    levels: frozenset[str] = frozenset()
+    kind: str | None = None
+    pairings: frozenset[str] | None = None  # pairing ids, once resolved; None: all
     categories: frozenset[str] = frozenset()
     stages: frozenset[str] = frozenset()
     actors: frozenset[str] = frozenset()
@@ -89,7 +95,6 @@ class Filters(NamedTuple):
     @classmethod
     def parse(
         cls,
-        data: Dataset,
         *,
         pair: Sequence[str] = (),
         place_in: Sequence[str] = (),
@@ -111,7 +116,6 @@ class Filters(NamedTuple):
     ) -> Filters:
         from xiezuo_cli.model import ACTORS, STAGES
 
-        pairings = _pairings(data, pair, place_in, place_from, level, kind)
         categories = frozenset(check_choice(c.strip(), CATEGORIES, "--category") for c in category)
         stages = frozenset(check_choice(s.strip(), STAGES, "--stage") for s in stage)
         actors = frozenset(check_choice(a.strip(), ACTORS, "--actor") for a in actor)
@@ -121,12 +125,21 @@ class Filters(NamedTuple):
             raise UsageProblem(f"--since {since} is after --until {until}")
         low = parse_amount_option(min_amount, "--min") if min_amount else None
         high = parse_amount_option(max_amount, "--max") if max_amount else None
+        if low is not None and high is not None and low > high:
+            raise UsageProblem(f"--min {min_amount} is above --max {max_amount}: nothing can match")
         window = None
         if during:
             start_year, end_year = parse_year_range(during, "--during")
             window = (f"{start_year}-01-01", f"{end_year}-12-31")
+        for option, names in (("--pair", pair), ("--in", place_in), ("--from", place_from)):
+            if any(not name.strip() for name in names):
+                raise UsageProblem(f"{option} is empty: give a place name")
         return cls(
-            pairings=pairings,
+            pair_names=tuple(pair),
+            in_names=tuple(place_in),
+            from_names=tuple(place_from),
+            levels=frozenset(_level(value.strip()) for value in level),
+            kind=kind.strip() if kind else None,
             categories=categories,
             stages=stages,
             actors=actors,
@@ -140,6 +153,10 @@ class Filters(NamedTuple):
             money_only=money,
             search=search.casefold() if search else None,
         )
+
+    def resolve(self, data: Dataset) -> Filters:
+        """The place filters as pairing ids of this database; unknown names are usage errors."""
+        return self._replace(pairings=_pairings(data, self))
 
     def accepts(self, record: Record, *, stage: bool = True) -> bool:
         """Whether a record passes; ``stage=False`` leaves --stage to the caller (`funds`
@@ -203,23 +220,23 @@ def _level(text: str) -> str:
     return check_choice(_LEVEL_ALIASES.get(text, text), LEVELS, "--level")
 
 
-def _pairings(
-    data: Dataset,
-    pair: Sequence[str],
-    place_in: Sequence[str],
-    place_from: Sequence[str],
-    level: Sequence[str],
-    kind: str | None,
-) -> frozenset[str] | None:
+def _pairings(data: Dataset, filters: Filters) -> frozenset[str] | None:
     """The pairing ids the place filters leave; None when none of them is given."""
     from xiezuo_cli.names import match_pairings, match_places
 
-    if not (pair or place_in or place_from or level or kind):
+    if not (
+        filters.pair_names
+        or filters.in_names
+        or filters.from_names
+        or filters.levels
+        or filters.kind
+    ):
         return None
     chosen = set(data.pairings)
-    if pair:
-        chosen &= {p.id for name in pair for p in match_pairings(data.pairings.values(), name)}
-    for names, side in ((place_in, "receiver"), (place_from, "provider")):
+    if filters.pair_names:
+        pairings = data.pairings.values()
+        chosen &= {p.id for name in filters.pair_names for p in match_pairings(pairings, name)}
+    for names, side in ((filters.in_names, "receiver"), (filters.from_names, "provider")):
         if names:
             option = "--in" if side == "receiver" else "--from"
             places = {p.id for name in names for p in match_places(data.places, name, option)}
@@ -231,12 +248,11 @@ def _pairings(
                     for place in places
                 )
             }
-    if level:
-        levels = {_level(value.strip()) for value in level}
-        chosen = {p for p in chosen if data.pairings[p].level in levels}
-    if kind:
+    if filters.levels:
+        chosen = {p for p in chosen if data.pairings[p].level in filters.levels}
+    if filters.kind:
         known = tuple(dict.fromkeys(p.kind for p in data.pairings.values()))
-        wanted = check_choice(kind.strip(), known, "--kind")
+        wanted = check_choice(filters.kind, known, "--kind")
         chosen = {p for p in chosen if data.pairings[p].kind == wanted}
     return frozenset(chosen)
 
@@ -245,15 +261,11 @@ def select(data: Dataset, filters: Filters, *, stage: bool = True) -> list[Recor
     return [record for record in data.records if filters.accepts(record, stage=stage)]
 
 
-def sort_records(records: list[Record], field_name: str | None, descending: bool) -> list[Record]:
-    """Sort by one field; records without a value for it go last either way."""
-    if not field_name:
-        return records
-    (name,) = check_fields([field_name], "--sort")
-    present = [r for r in records if getattr(r, name) is not None]
-    missing = [r for r in records if getattr(r, name) is None]
-    present.sort(key=lambda record: getattr(record, name), reverse=descending)
-    return present + missing
+def field_value(record: Record, name: str) -> object:
+    """A record's field as --sort orders it: citations by their count."""
+    if name == "citations":
+        return len(record.citations)
+    return getattr(record, name)
 
 
 def limit_records(records: list[Record], limit: int | None) -> list[Record]:

@@ -204,6 +204,20 @@ class _Document:
         return frozenset(self.get(field, check, "a list of name forms"))
 
 
+def _pinyin(path: str, meta: list[dict[str, Any]]) -> dict[str, str]:
+    """The character -> pinyin table the build stores for sorting; optional (a hand-made or
+    imported database may have none: Chinese then sorts by code point)."""
+    table = meta[0].get("pinyin", {}) if meta else {}
+    if not isinstance(table, dict) or not all(
+        isinstance(k, str) and len(k) == 1 and isinstance(v, str) and v.isascii() and v.isalpha()
+        for k, v in table.items()
+    ):
+        raise DataFileError(
+            path, "expected a table of one character to its pinyin", record="meta", field="pinyin"
+        )
+    return table
+
+
 def _schema_version(path: str, meta: list[dict[str, Any]]) -> None:
     versions = [doc.get("schema_version") for doc in meta]
     if versions == [SCHEMA_VERSION]:
@@ -569,9 +583,13 @@ def _check_running_totals(path: str, by_id: dict[str, Record]) -> None:
 
 def build(
     path: str, tables: dict[str, list[dict[str, Any]]]
-) -> tuple[dict[str, Place], dict[str, Pairing], dict[str, Source], tuple[Record, ...]]:
-    """Validate the raw tables and return places, pairings, sources and records by id."""
+) -> tuple[
+    dict[str, Place], dict[str, Pairing], dict[str, Source], tuple[Record, ...], dict[str, str]
+]:
+    """Validate the raw tables: places, pairings, sources and records by id, and the pinyin
+    table for sorting."""
     _schema_version(path, tables["meta"])
+    pinyin = _pinyin(path, tables["meta"])
     place_list = [_place(path, raw) for raw in tables["place"]]
     _unique(path, "place", [place.id for place in place_list])
     places = {place.id: place for place in place_list}
@@ -596,4 +614,5 @@ def build(
     _check_part_of(path, pairings, ancestry, by_id)
     _check_revisions(path, by_id)
     _check_running_totals(path, by_id)
-    return places, pairings, sources, tuple(sorted(records, key=lambda record: record.id))
+    records_by_id = tuple(sorted(records, key=lambda record: record.id))
+    return places, pairings, sources, records_by_id, pinyin
