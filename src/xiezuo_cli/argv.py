@@ -32,7 +32,9 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, object]] | None:
     while index < len(argv):
         token = argv[index]
         index += 1
-        if only_positionals or token == "-" or not token.startswith("-"):
+        # "-5" is a value (filter amount_yuan gt -5), not an option
+        negative = token[1:2].isdigit() and spec.arguments and spec.arguments[0].multiple
+        if only_positionals or token == "-" or not token.startswith("-") or negative:
             positionals.append(token)
             continue
         if token == "--":

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from xiezuo_cli import __version__
 from xiezuo_cli.edge import fail, guard
 from xiezuo_cli.errors import ExitStatus, ReaderGone
-from xiezuo_cli.options import COMMANDS, Arg, CommandSpec, Opt
+from xiezuo_cli.options import COMMANDS, COMMANDS_BY_NAME, Arg, CommandSpec, Opt
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok (also when nothing matches), 1 unexpected error or output that could not "
@@ -27,8 +27,30 @@ EXIT_CODES_HELP = (
 )
 
 
+SUMMARY = (
+    "xiezuo (协作): query China's cooperation pairings (东西部协作, 对口支援, 山海协作, 对口合作) "
+    "and the figures reported for them, each tied to the sentence it came from.\n\nMoney is "
+    "exact yuan; ≥ marks a lower bound (余, 超, 多), 约 an estimate. Tables on a terminal, CSV "
+    "in a pipe."
+)
+
+
+class XiezuoCommand(TyperCommand):
+    """A command whose help is written from its declaration, wrapped by display width."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from xiezuo_cli.helptext import command_help
+
+        formatter.write(command_help(COMMANDS_BY_NAME[self.name or ""], EXIT_CODES_HELP))
+
+
 class XiezuoGroup(TyperGroup):
     """Runs a command and turns every failure into one line and an exit code."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from xiezuo_cli.helptext import group_help
+
+        formatter.write(group_help(SUMMARY, COMMANDS, EXIT_CODES_HELP))
 
     def main(  # type: ignore[override]
         self, args: Any = None, prog_name: str | None = None, **kwargs: Any
@@ -64,10 +86,7 @@ class XiezuoGroup(TyperGroup):
 app = typer.Typer(
     cls=XiezuoGroup,
     name="xiezuo",
-    help="xiezuo (协作): query China's cooperation pairings (东西部协作, 对口支援, 山海协作, "
-    "对口合作) and the figures reported for them, each tied to the sentence it came from."
-    "\n\nMoney is exact yuan; ≥ marks a lower bound (余, 超, 多). Tables on a terminal, "
-    "CSV in a pipe.",
+    help=SUMMARY,
     epilog=EXIT_CODES_HELP,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: example text like '.[]' is never read as markup
@@ -239,6 +258,9 @@ def _epilog(examples: tuple[str, ...]) -> str:
 for _spec in COMMANDS:
     app.command(
         name=_spec.name,
+        cls=XiezuoCommand,
+        # filter's conditions may hold values such as -5, which are not options
+        context_settings={"ignore_unknown_options": True} if _spec.name == "filter" else None,
         help=_spec.help,
         short_help=_spec.help,  # click would cut the summary at 45 characters
         epilog=_epilog(_spec.examples),

@@ -428,16 +428,16 @@ def export(params: Params) -> None:
 
 
 def fields(params: Params) -> None:
-    from xiezuo_cli.fields import FIELD_COLUMNS, fields_rows
+    from xiezuo_cli.fields import FIELDS_COLUMNS, fields_rows
 
     rows = fields_rows()
 
     def table() -> None:
         from xiezuo_cli import render
 
-        render.plain_table(rows, FIELD_COLUMNS, params.output)
+        render.plain_table(rows, FIELDS_COLUMNS, params.output)
 
-    _emit(rows, FIELD_COLUMNS, params.output, table)
+    _emit(rows, FIELDS_COLUMNS, params.output, table)
 
 
 RUNNERS: dict[str, Callable[[Params], None]] = {

@@ -276,19 +276,23 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     _spec(
         "filter",
-        "Records matching every condition: 'field OP value' (OP: = != > >= < <= ~) or, with no "
-        "quoting needed, field WORD value (WORD: eq ne gt ge lt le has in).",
+        "Records matching every condition: field OP value as three words, no quoting needed "
+        "(amount_yuan ge 3900万), or one quoted word ('amount_yuan>=3900万'). OP: eq ne gt ge "
+        "lt le has in, or = != > >= < <= ~. `xiezuo fields` lists the fields.",
         (
             "xiezuo filter amount_yuan ge 1000万 category eq 财政援助",
-            "xiezuo filter 'quote~校服' 'year=2021' --json",
-            "xiezuo filter category in 财政援助,社会帮扶 as_of lt 2022-01",
+            "xiezuo filter category in 财政援助,社会帮扶 year eq 2021-2022 --json",
+            "xiezuo filter provider eq 萧山 part_of eq null --columns id,item,amount_yuan",
+            "xiezuo filter quote has 校服 as_of lt 2023",
+            "xiezuo filter 'amount_yuan>=3900万' 'year=2021'",
         ),
         *FILTERS,
         *RECORD_SELECTION,
         args=(
             Arg(
                 "expressions",
-                "Conditions: field ge 3900万, or quoted 'amount_yuan>=3900万'.",
+                "Conditions: amount_yuan ge 3900万 (three words) or one quoted word "
+                "'amount_yuan>=3900万'. A value starting with - goes after --.",
                 "CONDITION...",
                 True,
             ),
@@ -391,10 +395,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
         *FILTERS,
     ),
-    _spec(
+    CommandSpec(
         "fields",
-        "Every field you can name in filter, --sort and --columns, with its type and an example.",
-        ("xiezuo fields", "xiezuo fields --csv"),
+        "The fields filter, --sort and --columns take: type, an example value, meaning.",
+        ("xiezuo fields", "xiezuo fields --json", "xiezuo fields --csv"),
+        tuple(opt for opt in OUTPUT if opt.name not in ("unit",)),
     ),
     CommandSpec(
         "validate",

@@ -256,7 +256,11 @@ def parse(command: str, raw: Raw) -> Params:
     elif command == "pairs":
         params = params._replace(selection=parse_selection(raw, PAIRS_SORT))
     if command == "filter":
-        params = params._replace(expressions=tuple(_values(raw, "expressions")))
+        from xiezuo_cli.expressions import parse_words
+
+        words = tuple(_values(raw, "expressions"))
+        parse_words(words)  # a malformed condition is a usage error before any data is read
+        params = params._replace(expressions=words)
     if command == "funds":
         by = many(raw, "by", "--by")
         for name in by:

@@ -13,14 +13,15 @@ from typing import NamedTuple
 from xiezuo_cli.amounts import AmountError, parse_yuan
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, first_day, last_day
+from xiezuo_cli.fields import FIELD_NAMES
+from xiezuo_cli.model import CATEGORIES, Record, first_day, last_day
 from xiezuo_cli.options import check_choice
 
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.|to|至|到)\s*(\d{4}))?\s*")
 
 # Fields a user may name in --sort, --columns and filter expressions: the contract, plus the
-# figure as the article writes it.
-QUERY_FIELDS = (*RECORD_FIELDS, "figure")
+# figure as the article writes it (the catalogue in fields.py has their types).
+QUERY_FIELDS = FIELD_NAMES
 
 
 def parse_year_range(text: str, option: str = "--year") -> tuple[int, int]:
@@ -58,9 +59,9 @@ def check_fields(names: Iterable[str], option: str) -> tuple[str, ...]:
     fields = tuple(name.strip() for name in names if name.strip())
     unknown = [name for name in fields if name not in QUERY_FIELDS]
     if unknown:
-        raise UsageProblem(
-            f"unknown field {unknown[0]!r} in {option}; valid fields: {', '.join(QUERY_FIELDS)}"
-        )
+        from xiezuo_cli.fields import unknown_field_message
+
+        raise UsageProblem(unknown_field_message(unknown[0], option))
     return fields
 
 
