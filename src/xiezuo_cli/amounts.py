@@ -7,6 +7,7 @@ path of every query command.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -21,7 +22,7 @@ ABOUT_PREFIXES = ("大约", "将近", "约", "近")
 AT_LEAST_SUFFIXES = ("以上", "有余")
 ABOUT_SUFFIXES = ("左右", "上下")
 
-_FIGURE = re.compile(
+_FIGURE_PATTERN = (
     r"""
     (?P<number>\d[\d,]*(?:\.\d+)?|[〇零一二两三四五六七八九十])?
     \s*(?P<mult1>[百千]?[万亿]?)
@@ -33,7 +34,15 @@ _FIGURE = re.compile(
 )
 
 
-_PER = re.compile(r"每(?P<per>[^\d〇零一二两三四五六七八九十百千万亿]+)")
+_PER_PATTERN = r"每(?P<per>[^\d〇零一二两三四五六七八九十百千万亿]+)"
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Compiled on first use: most query commands never read an amount, and compiling these
+    at import was a noticeable part of start-up."""
+    pattern, flags = _FIGURE_PATTERN
+    return re.compile(pattern, flags), re.compile(_PER_PATTERN)
 
 
 class AmountError(ValueError):
@@ -61,7 +70,7 @@ def parse_quantity(text: str) -> Quantity:
     rest = text.strip().replace("，", ",")
     approx = "exact"
     # 每亩41万元 is a rate (元/亩); 连续三年 and 前5年 are plain counts of years.
-    per = _PER.match(rest)
+    per = _patterns()[1].match(rest)
     if per:
         rest = rest[per.end() :]
     rest = rest.removeprefix("连续").removeprefix("前")
@@ -75,7 +84,7 @@ def parse_quantity(text: str) -> Quantity:
             approx = "at_least" if suffix in AT_LEAST_SUFFIXES else "about"
             rest = rest[: -len(suffix)]
             break
-    match = _FIGURE.fullmatch(rest)
+    match = _patterns()[0].fullmatch(rest)
     if match is None or not (match["number"] or match["mult1"] or match["mult2"]):
         raise AmountError(f"not a figure: {text!r}")
     if match["mult1"] and match["mult2"]:
