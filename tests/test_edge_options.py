@@ -323,3 +323,28 @@ def test_pipefail_sees_141_when_the_reader_leaves_early() -> None:
     done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True)
     assert done.stdout.split() == ["status=141", "ok=0"]
     assert done.stderr == ""
+
+
+# ─── export to SQLite through the CLI ──────────────────────────────────────────────────────
+
+
+def test_export_sqlite_needs_a_file_and_gives_the_funds_totals(
+    cli: Callable, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    refused = cli("export", "--format", "sqlite")
+    assert refused.exit_code == 2
+    assert "give -o FILE" in one_error_line(refused)
+    assert cli("list", "--format", "sqlite", "-o", str(tmp_path / "x")).exit_code == 2
+    target = tmp_path / "xiezuo.sqlite"
+    assert cli("export", "--format", "sqlite", "-o", str(target)).exit_code == 0
+    with sqlite3.connect(target) as db:
+        found = db.execute(
+            "select pairing, category, measure, level, stage, amount_yuan from fund_totals"
+        ).fetchall()
+    expected = [
+        (r["pairing"], r["category"], r["measure"], r["level"], r["stage"], int(r["amount_yuan"]))
+        for r in rows(cli("funds", "--csv"))
+    ]
+    assert sorted(found) == sorted(expected)

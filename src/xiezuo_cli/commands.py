@@ -415,7 +415,13 @@ def validate(params: Params) -> None:
 
 def export(params: Params) -> None:
     data = _load(params)
-    records = query.select(data, _filters(data, params))
+    filters = _filters(data, params)
+    records = query.select(data, filters)
+    if params.output.format == "sqlite":
+        from xiezuo_cli.sqlite_export import write_sqlite
+
+        write_sqlite(data, records, params.output.path or "", known_by=filters.known_by)
+        return
     flat = _flat(params.output)
 
     def table() -> None:
@@ -459,6 +465,9 @@ def run(command: str, raw: Mapping[str, object]) -> None:
     from xiezuo_cli.params import parse
 
     params = parse(command, raw)
+    if params.output.format == "sqlite":  # a database file, which it writes atomically itself
+        RUNNERS[command](params)
+        return
     with _destination(params.output):
         RUNNERS[command](params)
 

@@ -386,11 +386,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     _spec(
         "export",
-        "Every record with the contract fields, in id order (default JSON): the shared filters "
-        "and output options apply.",
+        "Every record with the contract fields, in id order (default JSON; also --format sqlite "
+        "-o FILE, a SQLite database with a fund_totals view): the shared filters and output "
+        "options apply.",
         (
             "xiezuo export > records.json",
             "xiezuo export --format csv --in 四川 -o sichuan.csv",
+            "xiezuo export --format sqlite -o xiezuo.sqlite",
             "xiezuo export | jq '[.[] | select(.category==\"财政援助\")] | length'",
         ),
         *FILTERS,

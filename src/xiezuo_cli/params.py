@@ -138,7 +138,10 @@ def parse_output(raw: Raw, command: str) -> OutputOptions:
         raise UsageProblem("--output is empty: give a file, or - for stdout")
     to_file = path is not None and path != "-"
     if chosen:
-        fmt = check_choice(chosen[0], FORMATS, "--format")
+        allowed = (*FORMATS, "sqlite") if command == "export" else FORMATS
+        fmt = check_choice(chosen[0], allowed, "--format")
+        if fmt == "sqlite" and not to_file:
+            raise UsageProblem("--format sqlite writes a database file: give -o FILE")
     elif not to_file and _stdout_is_terminal():
         fmt = "table"
     else:
