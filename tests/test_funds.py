@@ -552,7 +552,7 @@ def test_at_least_and_about_in_json_and_table(cli: Invoke) -> None:
         "萧山→旺苍", "社会帮扶", "捐款捐物", "县级", "实际", "≥887.5", "2",
     ]  # fmt: skip
     assert table_row(table, "萧山→旺苍", "财政援助") == [
-        "萧山→旺苍", "财政援助", "财政资金", "县级", "实际", "约5,204", "2",
+        "萧山→旺苍", "财政援助", "财政资金", "县级", "实际", "约5,204.0", "2",
     ]  # fmt: skip
 
     table = cli("funds", "--pair", "苍溪", "--format", "table").stdout
@@ -786,10 +786,10 @@ def test_aid_total_line_is_fiscal_plus_social(cli: Invoke) -> None:
     # allocated)
     assert sorted(labels) == sorted(["余杭→苍溪", "萧山→旺苍", "滨江→朝天"])
     assert table_row(table, "余杭→苍溪", AID_LABEL) == [
-        "余杭→苍溪", AID_LABEL, AID_MEASURE, "县级", "实际", "4,351", "3",
+        "余杭→苍溪", AID_LABEL, AID_MEASURE, "县级", "实际", "4,351.0", "3",
     ]  # fmt: skip
     assert table_row(table, "滨江→朝天", AID_LABEL) == [
-        "滨江→朝天", AID_LABEL, AID_MEASURE, "县级", "实际", "≥18,280", "2",
+        "滨江→朝天", AID_LABEL, AID_MEASURE, "县级", "实际", "≥18,280.0", "2",
     ]  # fmt: skip
     wangcang = table_row(table, "萧山→旺苍", AID_LABEL)
     assert wangcang[:5] + wangcang[6:] == ["萧山→旺苍", AID_LABEL, AID_MEASURE, "县级", "实际", "4"]
@@ -886,13 +886,13 @@ def test_by_year_table_names_the_span_of_a_multi_year_row(cli: Invoke) -> None:
     table = cli("funds", "--by", "year", "--format", "table").stdout
     assert cells(table.splitlines()[0])[:2] == ["年份", "跨年"]
     assert table_row(table, "2021–2024", "财政援助", "各类帮扶资金") == [
-        "2021–2024", "财政援助", "各类帮扶资金", "县级", "实际", "约18,000", "1",
+        "2021–2024", "财政援助", "各类帮扶资金", "县级", "实际", "约18,000.0", "1",
     ]  # fmt: skip
     assert table_row(table, "…–2022", "财政援助") == [
-        "…–2022", "财政援助", "财政资金", "县级", "实际", "960", "1",
+        "…–2022", "财政援助", "财政资金", "县级", "实际", "960.0", "1",
     ]  # fmt: skip
     assert table_row(table, "2021", "产业合作", "投资额") == [
-        "2021", "产业合作", "投资额", "县级", "实际", "31,800", "1",
+        "2021", "产业合作", "投资额", "县级", "实际", "31,800.0", "1",
     ]  # fmt: skip
 
 

@@ -243,22 +243,22 @@ def test_report_per_pairing_table(cli: Invoke) -> None:
     by_title = {section[0]: "\n".join(section) for section in found}
     cangxi = by_title[title_of("yuhang-cangxi")]
     assert rows_starting(cangxi, "财政援助", subtotal("财政资金")) == [
-        ["财政援助", subtotal("财政资金"), "4,100", "万元", "2", "笔"]
+        ["财政援助", subtotal("财政资金"), "4,100.0", "万元", "2", "笔"]
     ]
-    assert rows_starting(cangxi, "社会帮扶", subtotal("捐款捐物"))[0][2] == "251"
+    assert rows_starting(cangxi, "社会帮扶", subtotal("捐款捐物"))[0][2] == "251.0"
     assert rows_starting(cangxi, "消费帮扶", subtotal("帮助销售额"))[0][2:] == [
-        "≥8,280", "万元", "2", "笔",
+        "≥8,280.0", "万元", "2", "笔",
     ]  # fmt: skip
     assert rows_starting(cangxi, "消费帮扶", subtotal("采购额"))[0][2:] == [
-        "1,085",
+        "1,085.0",
         "万元",
         "1",
         "笔",
     ]
-    assert rows_starting(cangxi, "产业合作", subtotal("投资额"))[0][2] == "31,800"
+    assert rows_starting(cangxi, "产业合作", subtotal("投资额"))[0][2] == "31,800.0"
     wangcang = by_title[title_of("xiaoshan-wangcang")]
     assert rows_starting(wangcang, "财政援助", subtotal("财政资金"))[0][2:] == [
-        "约5,204", "万元", "2", "笔",
+        "约5,204.0", "万元", "2", "笔",
     ]  # fmt: skip
     assert rows_starting(wangcang, "社会帮扶", subtotal("捐款捐物"))[0][2] == "≥887.5"
     kangding = by_title[title_of("xiaoshan-kangding")]
@@ -334,12 +334,12 @@ def test_report_per_year_table(cli: Invoke) -> None:
     by_title = {section[0]: "\n".join(section) for section in found}
     year_2021 = by_title["2021年"]
     # 苍溪 3900万 + 200万, 旺苍 约5004万 (county); 浙川 33亿 (province) apart
-    assert rows_starting(year_2021, "财政援助", subtotal("财政资金"))[0][2] == "约9,104"
+    assert rows_starting(year_2021, "财政援助", subtotal("财政资金"))[0][2] == "约9,104.0"
     assert rows_starting(year_2021, "财政援助", "小计（财政资金，省级；不重复计算）")[0][2] == (
-        "330,000"
+        "330,000.0"
     )
-    assert rows_starting(year_2021, "产业合作", subtotal("投资额"))[0][2] == "31,800"
-    assert rows_starting(year_2021, "社会帮扶", subtotal("捐款捐物"))[0][2] == "≥1,111"
+    assert rows_starting(year_2021, "产业合作", subtotal("投资额"))[0][2] == "31,800.0"
+    assert rows_starting(year_2021, "社会帮扶", subtotal("捐款捐物"))[0][2] == "≥1,111.0"
     assert CANGXI_SOURCE in found[7][-1] and XIAOSHAN_SOURCE in found[7][-1]
     assert "wangcang-digital-platform-modules" in year_2021
     assert "kangding-tea-investment " in year_2021  # 2.22亿 (pledged): 2021, no 小计
@@ -419,9 +419,11 @@ def test_report_filters_and_empty(cli: Invoke) -> None:
         0,
         ",".join(RECORD_FIELDS).encode() + b"\r\n",
     )
-    assert (
-        ok(cli("report", "--pair", "绿园", "--format", "table")).strip() == "没有符合条件的记录。"
-    )
+    # no match: the header row and a count line, as for list, funds, pairs and show's sections
+    lines = ok(cli("report", "--pair", "绿园", "--format", "table")).strip().splitlines()
+    assert lines[0].split() == ["类别", "事项", "数值", "单位", "年份", "编号", "备注"]
+    assert set(lines[1]) == {"─"}
+    assert lines[2:] == ["0 条记录"]
 
 
 @pytest.mark.parametrize("value", ["bogus", "category", "Year "])
@@ -553,8 +555,9 @@ def test_pairs_table(cli: Invoke) -> None:
     text = ok(cli("pairs", "--format", "table"))
     assert rows_starting(text, "yuhang-cangxi")[0][-2:] == ["40", "4,100"]
     assert rows_starting(text, "xiaoshan-wangcang")[0][-2:] == ["30", "约5,204"]
-    # not 财政资金: the table names the measure it shows
-    assert rows_starting(text, "xiaoshan-kangding")[0][-2:] == ["29", "约18,000（各类帮扶资金）"]
+    # not 财政资金: the table names the measure it shows, in a column of its own (so that the
+    # amounts line up), left blank for 财政资金
+    assert rows_starting(text, "xiaoshan-kangding")[0][-3:] == ["29", "约18,000", "各类帮扶资金"]
     assert rows_starting(text, "xiaoshan-lvyuan")[0][-2:] == ["0", "—"]
     assert rows_starting(text, "zhejiang-sichuan")[0][-2:] == ["25", "857,880"]
 
@@ -681,9 +684,9 @@ def test_show_wangcang_table_sections(cli: Invoke) -> None:
     positions = [lines.index(heading) for heading in headings]
     assert positions == sorted(positions)
     funds = "\n".join(lines[positions[0] : positions[1]])
-    assert rows_starting(funds, "财政援助") == [["财政援助", "财政资金", "实际", "约5,204", "2"]]
+    assert rows_starting(funds, "财政援助") == [["财政援助", "财政资金", "实际", "约5,204.0", "2"]]
     assert rows_starting(funds, "社会帮扶") == [["社会帮扶", "捐款捐物", "实际", "≥887.5", "2"]]
-    assert rows_starting(funds, "消费帮扶") == [["消费帮扶", "帮助销售额", "实际", "38", "1"]]
+    assert rows_starting(funds, "消费帮扶") == [["消费帮扶", "帮助销售额", "实际", "38.0", "1"]]
     (aid,) = rows_starting(funds, AID_LABEL)
     assert aid[:3] + aid[4:] == [AID_LABEL, "财政资金＋捐款捐物", "实际", "4"]
     assert aid[3].endswith("6,091.5") and "≥" in aid[3]
@@ -779,7 +782,14 @@ def test_show_pairing_without_records(
     assert [s["title"] for s in document["sources"]] == sources
     text = ok(cli("show", name, "--format", "table"))
     assert pairing in text.splitlines()[0]
-    assert "（未报道计入的金额）" in text
+    # every section is there, empty: its header row and a count line
+    lines = text.splitlines()
+    assert lines[lines.index("资金（按类别，不重复计算）") + 3] == "0 行，计入 0 条记录"
+    for section in ("资金明细", "人员", "数量", "比率与标准"):
+        start = lines.index(section)
+        assert lines[start + 1].split()[:2] == ["类别", "事项"]
+        assert lines[start + 3] == "0 条记录"
+    assert f"{len(sources)} 个来源" in lines
     assert all(title in text for title in sources)
     result = cli("show", name, "--csv")
     assert (result.exit_code, result.stdout_bytes) == (
