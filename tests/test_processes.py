@@ -49,6 +49,7 @@ def environment(**extra: str) -> dict[str, str]:
         and key not in ("COLUMNS", "LINES", "NO_COLOR", "TERM")
     }
     env.update({"XIEZUO_DB": str(BUNDLED), "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"})
+    env["XIEZUO_PAGER"] = "cat"  # a long table on a pty must never start the real less
     env.update(extra)
     return env
 

@@ -54,7 +54,7 @@ RECORD_FIELDS = (
     "note",
 )
 SOURCE_COLUMNS = ("source_title", "source_publisher", "source_author", "source_published")
-CITE_COLUMNS = (*RECORD_FIELDS, *SOURCE_COLUMNS, "source_url")
+CITE_COLUMNS = (*RECORD_FIELDS, "citation_note", *SOURCE_COLUMNS, "source_url")
 PAIRS_COLUMNS = (
     "id",
     "kind",

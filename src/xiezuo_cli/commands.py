@@ -102,7 +102,10 @@ def _emit(
     table: Callable[[], None],
 ) -> None:
     if output.is_table:
-        table()
+        from xiezuo_cli import pager
+
+        with pager.paging(output.pager):
+            table()
     else:
         write_rows(
             rows, fields, output.format, sys.stdout, headers=output.headers, excel=output.excel
@@ -295,7 +298,7 @@ def report(params: Params) -> None:
     def table() -> None:
         from xiezuo_cli import render
 
-        render.report_tables(data, report_groups, output, chart=params.chart)
+        render.report_tables(data, report_groups, output, chart=params.chart, per=params.per)
 
     flat = _flat(output)
     _emit((record.as_dict(flat=flat) for record in ordered), RECORD_FIELDS, output, table)
