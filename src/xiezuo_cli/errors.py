@@ -59,3 +59,9 @@ class DataFileError(XiezuoError):
         if field is not None:
             where.append(f"field {field}")
         super().__init__(": ".join([*where, problem]))
+
+
+class LockTimeout(XiezuoError):
+    """Another process held the database's write lock for longer than we were willing to wait."""
+
+    exit_status = ExitStatus.ERROR

@@ -1,8 +1,16 @@
 """The one module that talks to TinyDB.
 
 The database is one TinyDB JSON file with the tables in ``TABLES``: ``meta`` (the schema version)
-and the data tables. Writing, done only by the build script, goes to a temporary file that
-replaces the old one in a single rename: a crash mid-write leaves the old database whole.
+and the data tables.
+
+Writing never goes through TinyDB's JSONStorage, which writes in place (seek, write, truncate):
+interrupted, or with two writers at once, it leaves a corrupt file. Every writer here
+(``init_database``, ``transaction``, ``write_tables``) serializes the tables as the build does,
+checks the bytes as the reader would, and hands them to one routine, ``_write``: a temporary file
+in the same folder, fsynced, renamed over the database in one step, the folder fsynced. A crash,
+SIGKILL or Ctrl-C at any moment leaves the old database or the new one, never a mixture.
+``transaction`` and ``init_database`` hold the write lock (``locking.py``) from reading to
+renaming, so writers at once never lose each other's changes. Readers take no lock.
 
 Reading trusts nothing: every query loads the whole file, so a file that loads must be one whose
 every byte is accounted for. ``CheckedStorage``, a read-only TinyDB storage, reads the bytes
@@ -29,18 +37,21 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from itertools import chain, compress
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.storages import JSONStorage, Storage
+from tinydb.storages import Storage
 
-from xiezuo_cli.errors import DataFileError
+from xiezuo_cli.errors import DataFileError, UsageProblem, XiezuoError
 
 TABLES = ("meta", "place", "pairing", "source", "record")
 
 # Readable Chinese in the file (no \uXXXX escapes) and one line per field, for review in diffs.
-_WRITE_OPTIONS = {"ensure_ascii": False, "indent": 1}
+_ENSURE_ASCII = False
+_INDENT = 1
 
 MAX_BYTES_ENV = "XIEZUO_MAX_DB_BYTES"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -442,26 +453,321 @@ def _quoted(text: str) -> str:
     return f"'{_shown(text)}'"
 
 
-def write_tables(path: str | os.PathLike[str], tables: dict[str, list[dict[str, object]]]) -> None:
-    """Replace the database at ``path`` atomically with these tables."""
-    import tempfile  # only the build writes; keep it off the query path
+# ─── writing ──────────────────────────────────────────────────────────────────────────────
 
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=folder)
-    os.close(handle)
-    # mkstemp makes the file private (0600); a database is meant to be read by everyone.
-    os.chmod(temporary, os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644)
+Tables = dict[str, list[dict[str, Any]]]
+
+# Seconds init_database waits for the write lock; commands pass their own to transaction.
+DEFAULT_TIMEOUT = 10.0
+# A temporary file is ".<name>." + mkstemp's 8 random characters + this; one left by a writer that
+# was killed is removed by the next transaction once it is this many seconds old.
+_TEMPORARY_SUFFIX = ".xiezuo-tmp"
+_STALE_SECONDS = 600
+
+
+def init_database(
+    path: str | os.PathLike[str],
+    tables: Mapping[str, Sequence[dict[str, Any]]] | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    check: bool = True,
+) -> None:
+    """Create a database at ``path`` holding ``tables`` (a table left out is empty; with no
+    ``meta``, one at the current schema version).
+
+    Refuses, with UsageProblem ("… exists; refusing to overwrite"), when anything is at ``path``:
+    the file appears by a hard link, which fails rather than replace what got there first.
+    ``check`` validates the tables as the loader would (UsageProblem, nothing written).
+    """
+    from xiezuo_cli import locking
+    from xiezuo_cli.model import SCHEMA_VERSION
+
+    shown = os.fspath(path)
+    given = dict(tables or {})
+    unknown = sorted(set(given) - set(TABLES))
+    if unknown:
+        raise ValueError(f"no table {unknown[0]!r}: a database has the tables {', '.join(TABLES)}")
+    complete: Tables = {name: list(given.get(name, ())) for name in TABLES}
+    if not complete["meta"]:
+        complete["meta"] = [{"schema_version": SCHEMA_VERSION}]
+    if os.path.lexists(shown):
+        raise UsageProblem(f"{shown} exists; refusing to overwrite")
+    folder = os.path.dirname(os.path.realpath(shown))
+    if not os.path.isdir(folder):
+        raise UsageProblem(f"cannot create {shown}: no folder {folder}")
+    if check:
+        _validate_new(shown, complete)
+    data = _serialized(shown, complete)
+    with locking.exclusive(shown, timeout=timeout):
+        _write(shown, data, new=True)
+
+
+@contextmanager
+def transaction(
+    path: str | os.PathLike[str], *, timeout: float, check: bool = True
+) -> Iterator[Tables]:
+    """Change the database at ``path``: ``with transaction(path, timeout=5) as tables:``.
+
+    Takes the write lock (LockTimeout, exit 1, after ``timeout`` seconds), reads the tables with
+    the checked reader (DataFileError, exit 3), and yields them: table name → list of documents,
+    for the caller to change in place (or to give a table a new list). On a clean exit they are
+    written back atomically (see ``_write``); on an exception nothing is written. Document ids
+    are renumbered 1, 2, … in list order, as the build numbers them.
+
+    ``check`` validates what is to be written as the loader would. If it fails, nothing is
+    written, and the file as it was says whose fault it is: a file already invalid is a
+    DataFileError (exit 3), as for every command; otherwise the change is refused, UsageProblem
+    (exit 2) naming the record and field. (So a change that repairs a broken file is written.)
+    Whatever ``check`` says, nothing the checked reader would refuse is ever written.
+    """
+    from xiezuo_cli import locking
+
+    shown = os.fspath(path)
+    with locking.exclusive(shown, timeout=timeout):
+        tables = read_tables(shown)
+        yield tables
+        _check_names(tables)
+        if check:
+            _validate_change(shown, tables)
+        data = _serialized(shown, tables)
+        _remove_stale_temporaries(shown)
+        _write(shown, data)
+
+
+def write_tables(
+    path: str | os.PathLike[str],
+    tables: Mapping[str, Sequence[dict[str, Any]]],
+    *,
+    timeout: float | None = None,
+) -> None:
+    """Replace (or create) the database at ``path`` with these tables, atomically.
+
+    The build's writer: it makes the folder, and takes the write lock only when given a
+    ``timeout`` (the build owns its output, and leaves no lock file beside it).
+    """
+    shown = os.fspath(path)
+    os.makedirs(os.path.dirname(os.path.abspath(shown)), exist_ok=True)
+    _check_names(tables)
+    data = _serialized(shown, tables)
+    if timeout is None:
+        _write(shown, data)
+        return
+    from xiezuo_cli import locking
+
+    with locking.exclusive(shown, timeout=timeout):
+        _write(shown, data)
+
+
+def serialized(tables: Mapping[str, Sequence[dict[str, Any]]]) -> bytes:
+    """The bytes of the database file holding ``tables``, exactly as every writer writes them."""
+    _check_names(tables)
+    return _serialized("<tables>", tables)
+
+
+def _check_names(tables: Mapping[str, Sequence[dict[str, Any]]]) -> None:
+    if set(tables) != set(TABLES):
+        raise ValueError(
+            f"a database has the tables {', '.join(TABLES)}, not {', '.join(map(str, tables))}"
+        )
+
+
+def _serialized(shown: str, tables: Mapping[str, Sequence[dict[str, Any]]]) -> bytes:
+    """TinyDB's layout ({table: {"1": document, …}}) as the build writes it: UTF-8, not \\u
+    escapes, indent 1, a final newline. Checked as the reader checks; UsageProblem if it fails."""
+    data = {name: {str(i): doc for i, doc in enumerate(tables[name], 1)} for name in TABLES}
     try:
-        with TinyDB(temporary, storage=JSONStorage, encoding="utf-8", **_WRITE_OPTIONS) as db:
-            db.drop_tables()
-            for name in TABLES:
-                db.table(name).insert_multiple(tables[name])
-        with open(temporary, "a", encoding="utf-8") as file:
-            file.write("\n")  # POSIX text files end in a newline; TinyDB does not add one
-        os.replace(temporary, path)
+        text = json.dumps(data, ensure_ascii=_ENSURE_ASCII, indent=_INDENT, allow_nan=False) + "\n"
+    except ValueError:  # NaN or ±Infinity: find it as the reader would
+        loose = json.dumps(data, ensure_ascii=_ENSURE_ASCII, indent=_INDENT)
+        raise _not_written(_locate(shown, loose, "a number that is not finite")) from None
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, say from undecodable bytes on a command line
+        found = _find_problem(data, {})
+        problem = "text that is not valid Unicode"
+        error = _located(shown, data, *found) if found else DataFileError(shown, problem)
+        raise _not_written(error) from None
+    try:
+        _parse(shown, text)  # integers too long, nesting too deep: what the reader refuses
+    except DataFileError as error:
+        raise _not_written(error) from None
+    cap = max_bytes(shown)
+    if len(encoded) > cap:
+        raise _not_written(DataFileError(shown, _too_big(cap, len(encoded))))
+    return encoded
+
+
+def _not_written(error: DataFileError) -> UsageProblem:
+    return UsageProblem(f"{error}; nothing was written")
+
+
+def _validate_new(shown: str, tables: Tables) -> None:
+    from xiezuo_cli import validate
+
+    try:
+        validate.build(shown, tables)
+    except DataFileError as error:
+        raise _not_written(error) from None
+
+
+def _validate_change(shown: str, tables: Tables) -> None:
+    from xiezuo_cli import validate
+
+    try:
+        validate.build(shown, tables)
+    except DataFileError as error:
+        refused = _not_written(error)
+    else:
+        return
+    # Only on failure, and under the lock: read the unchanged file again and validate it.
+    validate.build(shown, read_tables(shown))  # raises DataFileError if it was already invalid
+    raise refused
+
+
+def _write(shown: str, data: bytes, *, new: bool = False) -> None:
+    """Write ``data`` to the file at ``shown`` so that nobody ever sees half of it.
+
+    The bytes go to a temporary file in the same folder, which is flushed and fsynced, given the
+    old file's permissions (and, where allowed, its owner and group), and then renamed over the
+    database (``os.replace``); last, the folder is fsynced so the rename survives a power cut.
+    A failure or a signal at any point leaves the old file whole and removes the temporary one
+    (SIGKILL cannot be caught: its temporary file is removed by a later transaction). A symbolic
+    link is followed, so the file it points to is replaced, not the link. ``new``: create the
+    file, and refuse if anything is there. One routine for every writer.
+    """
+    import tempfile
+
+    from xiezuo_cli.files import _fsync_folder
+
+    verb = "create" if new else "write"
+    target = os.path.realpath(shown)
+    folder, name = os.path.split(target)
+    status = None
+    if new:
+        if os.path.lexists(shown) or os.path.lexists(target):
+            raise UsageProblem(f"{shown} exists; refusing to overwrite")
+    else:
+        try:
+            status = os.stat(target)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise _cannot(verb, shown, error) from None
+        if status is not None:
+            kind = _kind(status.st_mode)
+            if kind is not None:
+                raise DataFileError(shown, f"is {kind}, not a database file")
+            # The rename needs only the folder's permission: a file made read-only (chmod a-w)
+            # or on a read-only file system is refused as if it were written in place.
+            try:
+                os.close(os.open(target, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0)))
+            except OSError as error:
+                raise _cannot(verb, shown, error) from None
+    temporary = None
+    try:
+        with _ctrl_c_deferred():  # so that the temporary file is never unnamed when Ctrl-C comes
+            descriptor, temporary = tempfile.mkstemp(
+                prefix=f".{name}.", suffix=_TEMPORARY_SUFFIX, dir=folder
+            )
+        with open(descriptor, "wb") as stream:
+            _copy_owner_and_mode(temporary, status)
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if new:
+            _link_new(shown, temporary, target)
+        else:
+            os.replace(temporary, target)
+    except OSError as error:
+        if temporary is not None:
+            _remove(temporary)
+        raise _cannot(verb, shown, error) from None
     except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        if temporary is not None:
+            _remove(temporary)
         raise
+    if new:
+        _remove(temporary)  # the database is the other name of the same file
+    _fsync_folder(folder)
+
+
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """SIGINT held back for the block: a Ctrl-C comes after it, as KeyboardInterrupt."""
+    import signal
+
+    mask = getattr(signal, "pthread_sigmask", None)  # not on Windows
+    if mask is None:
+        yield
+        return
+    previous = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)
+
+
+def _cannot(verb: str, shown: str, error: OSError) -> XiezuoError:
+    outcome = "nothing was created" if verb == "create" else "the database is unchanged"
+    return XiezuoError(f"cannot {verb} {shown}: {error.strerror or error}; {outcome}")
+
+
+def _copy_owner_and_mode(temporary: str, status: os.stat_result | None) -> None:
+    if status is None:  # a new file: what open() would give it, not mkstemp's 0600
+        from xiezuo_cli.files import _default_mode
+
+        os.chmod(temporary, _default_mode())
+        return
+    chown = getattr(os, "chown", None)  # not on Windows
+    if chown is not None:
+        mine = os.stat(temporary)
+        if (mine.st_uid, mine.st_gid) != (status.st_uid, status.st_gid):
+            try:
+                chown(temporary, status.st_uid, status.st_gid)
+            except OSError:  # only root may give a file away; a member may still set the group
+                with suppress(OSError):
+                    chown(temporary, -1, status.st_gid)
+    os.chmod(temporary, stat.S_IMODE(status.st_mode))  # after chown, which clears set-id bits
+
+
+def _link_new(shown: str, temporary: str, target: str) -> None:
+    """Give the written file its name only if the name is free: link(2) fails on an existing one."""
+    import errno
+
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise UsageProblem(f"{shown} exists; refusing to overwrite") from None
+    except OSError as error:
+        unsupported = {errno.EPERM, errno.ENOSYS, errno.EXDEV, errno.EMLINK}
+        unsupported |= {getattr(errno, name, -1) for name in ("ENOTSUP", "EOPNOTSUPP")}
+        if error.errno not in unsupported:
+            raise
+        # No hard links here (FAT, some network shares): under the lock, look and then rename.
+        if os.path.lexists(target):
+            raise UsageProblem(f"{shown} exists; refusing to overwrite") from None
+        os.replace(temporary, target)
+
+
+def _remove(path: str) -> None:
+    with suppress(OSError):
+        os.unlink(path)
+
+
+def _remove_stale_temporaries(shown: str) -> None:
+    """Temporary files of writers that were killed (SIGKILL, a power cut), once old enough."""
+    import re
+    import time
+
+    folder, name = os.path.split(os.path.realpath(shown))
+    pattern = re.compile(re.escape(f".{name}.") + "[a-z0-9_]{8}" + re.escape(_TEMPORARY_SUFFIX))
+    oldest = time.time() - _STALE_SECONDS
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if pattern.fullmatch(entry.name):
+            with suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < oldest:
+                    os.unlink(entry.path)
