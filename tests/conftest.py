@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,10 @@ BUNDLED = DATA / "xiezuo.json"
 sys.path.insert(0, str(ROOT / "scripts"))  # the build scripts, for data tests
 
 from xiezuo_cli.cli import app  # noqa: E402
+
+# The cache of validated databases (cache.py) goes to a folder of this test run, never the
+# user's: set before any test runs, so subprocesses inherit it too.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="xiezuo-test-cache-")
 
 # Fixed width and no colour, so output is the same on every machine and in CI.
 ENV = {"NO_COLOR": "1", "COLUMNS": "200", "TERM": "dumb", "XIEZUO_DB": str(BUNDLED)}

@@ -21,7 +21,7 @@ from conftest import BUNDLED, ENV, ROOT, one_error_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xiezuo_cli import store
+from xiezuo_cli import rawfile, store
 
 # ─── helpers ──────────────────────────────────────────────────────────────────────────────
 
@@ -279,24 +279,24 @@ def test_socket(cli, tmp_path: Path) -> None:
 def test_size_cap_from_the_environment(cli, tmp_path: Path) -> None:
     path = _write(tmp_path, _bundled())
     size = path.stat().st_size
-    line = _rejected(cli, path, env={store.MAX_BYTES_ENV: "100"})
+    line = _rejected(cli, path, env={rawfile.MAX_BYTES_ENV: "100"})
     assert f"the file is {size} bytes, over the limit of 100 bytes" in line
-    assert store.MAX_BYTES_ENV in line
+    assert rawfile.MAX_BYTES_ENV in line
 
 
 def test_size_cap_exactly_the_size_loads(tmp_path: Path, monkeypatch) -> None:
     path = _write(tmp_path, _bundled())
-    monkeypatch.setenv(store.MAX_BYTES_ENV, str(path.stat().st_size))
+    monkeypatch.setenv(rawfile.MAX_BYTES_ENV, str(path.stat().st_size))
     assert store.read_json(path) == json.loads(_bundled())
-    monkeypatch.setenv(store.MAX_BYTES_ENV, "")  # empty: the default
-    assert store.max_bytes() == store.DEFAULT_MAX_BYTES == 256 * 1024 * 1024
+    monkeypatch.setenv(rawfile.MAX_BYTES_ENV, "")  # empty: the default
+    assert rawfile.max_bytes() == rawfile.DEFAULT_MAX_BYTES == 256 * 1024 * 1024
 
 
 @pytest.mark.parametrize("value", ["lots", "0", "-5", "1e6", "12 MiB", "1" * 30, "٣"])
 def test_bad_size_cap_is_one_clear_line(cli, tmp_path: Path, value: str) -> None:
     path = _write(tmp_path, _bundled())
-    line = _rejected(cli, path, env={store.MAX_BYTES_ENV: value})
-    assert f"{store.MAX_BYTES_ENV}=" in line
+    line = _rejected(cli, path, env={rawfile.MAX_BYTES_ENV: value})
+    assert f"{rawfile.MAX_BYTES_ENV}=" in line
     assert "is not a size: give a whole number of bytes" in line
 
 
@@ -311,7 +311,7 @@ def test_a_file_growing_while_read_stays_bounded(tmp_path: Path, monkeypatch) ->
         return os.stat_result(status)
 
     monkeypatch.setattr(os, "fstat", lying_fstat)
-    monkeypatch.setenv(store.MAX_BYTES_ENV, "1000")
+    monkeypatch.setenv(rawfile.MAX_BYTES_ENV, "1000")
     with pytest.raises(store.DataFileError, match="larger than that, over the limit of 1000"):
         store.read_json(path)
 

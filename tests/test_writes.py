@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from conftest import BUNDLED
 
-from xiezuo_cli import dataset, locking, store
+from xiezuo_cli import dataset, locking, rawfile, store
 from xiezuo_cli.errors import DataFileError, ExitStatus, LockTimeout, UsageProblem, XiezuoError
 
 TEMPORARY_SUFFIX = ".xiezuo-tmp"
@@ -238,7 +238,7 @@ def test_nothing_the_reader_refuses_is_ever_written(db: Path, value: object, pro
 
 
 def test_file_over_the_size_limit_is_not_written(db: Path, monkeypatch) -> None:
-    monkeypatch.setenv(store.MAX_BYTES_ENV, str(db.stat().st_size + 100))
+    monkeypatch.setenv(rawfile.MAX_BYTES_ENV, str(db.stat().st_size + 100))
     before = db.read_bytes()
     with pytest.raises(UsageProblem) as caught, store.transaction(db, timeout=5) as tables:
         tables["source"].append(source_doc("too-much", note="多" * 100))

@@ -12,7 +12,8 @@ import re
 from typing import NamedTuple
 
 MULTIPLIERS = {"百": 10**2, "千": 10**3, "万": 10**4, "亿": 10**8}
-DISPLAY_UNITS = {"元": 1, "万元": 10**4, "亿元": 10**8}
+from xiezuo_cli.model import DISPLAY_UNITS  # noqa: E402  (re-exported for the renderers)
+
 CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CHINESE_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 

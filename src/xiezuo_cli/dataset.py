@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from typing import NamedTuple
 
-from xiezuo_cli import store, validate
 from xiezuo_cli.model import Pairing, Place, Record, Source
 
 ENV_VAR = "XIEZUO_DB"
@@ -74,14 +73,31 @@ class Dataset(NamedTuple):
 
 
 def load(path: PathLike) -> Dataset:
-    """Read and validate the database at ``path``. Raises DataFileError."""
+    """Read and validate the database at ``path``. Raises DataFileError.
+
+    The bytes are read once, checked (rawfile.py); a database already validated in this exact
+    content comes from the cache (cache.py), anything else is parsed (store.py) and validated
+    (validate.py), which are then only imported when needed.
+    """
+    from xiezuo_cli import cache, rawfile
+
     path = os.fspath(path)
-    places, pairings, sources, records, pinyin = validate.build(path, store.read_tables(path))
-    return Dataset(
-        path=path,
-        places=places,
-        pairings=pairings,
-        sources=sources,
-        records=records,
-        pinyin=pinyin,
-    )
+    data = rawfile.read_checked(path)
+    use_cache = cache.enabled()
+    if use_cache:
+        parts = cache.load(path, data)
+        if parts is not None:
+            return Dataset(path=path, **parts)
+    from xiezuo_cli import store, validate
+
+    places, pairings, sources, records, pinyin = validate.build(path, store.read_tables(path, data))
+    parts = {
+        "places": places,
+        "pairings": pairings,
+        "sources": sources,
+        "records": records,
+        "pinyin": pinyin,
+    }
+    if use_cache:
+        cache.save(path, data, parts)
+    return Dataset(path=path, **parts)

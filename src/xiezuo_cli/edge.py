@@ -12,14 +12,12 @@ before stays). A reader that leaves a pipe early (``| head -1``) is exit 141, si
 
 from __future__ import annotations
 
-import codecs
 import os
 import sys
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
 from xiezuo_cli.errors import ExitStatus, ReaderGone, XiezuoError
-from xiezuo_cli.safe_text import escape_controls
 
 T = TypeVar("T")
 
@@ -51,6 +49,8 @@ def _write_error(line: str) -> None:
 
 
 def fail(message: str, status: int) -> NoReturn:
+    from xiezuo_cli.safe_text import escape_controls  # only on the way out with an error
+
     _write_error(f"xiezuo: error: {escape_controls(message, table=True)}\n")
     sys.exit(status)
 
@@ -68,6 +68,8 @@ def _silence_stdout() -> None:
 
 def _same_codec(one: str | None, other: str | None) -> bool:
     try:
+        import codecs
+
         return codecs.lookup(one or "").name == codecs.lookup(other or "").name
     except LookupError:
         return False

@@ -32,7 +32,7 @@ from xiezuo_cli.model import (
     CATEGORIES,
     LEVEL_NAMES,
     LEVELS,
-    RECORD_FIELDS,
+    QUERY_FIELDS,
     SCOPES,
     STAGE_NAMES,
     STAGES,
@@ -53,7 +53,7 @@ TYPES = {
 # Types whose values have an order: gt, ge, lt and le apply to these only.
 ORDERED_TYPES = frozenset({"amount", "number", "date", "year", "count"})
 
-FIELD_NAMES = (*RECORD_FIELDS, "figure")
+FIELD_NAMES = QUERY_FIELDS
 FIELDS_COLUMNS = ("field", "type", "example", "meaning")
 
 

@@ -71,6 +71,8 @@ MEASURE_FAMILIES = {
 }
 
 MONEY_UNIT = "元"
+# The units money is shown in to people, and how many yuan each is.
+DISPLAY_UNITS = {"元": 1, "万元": 10**4, "亿元": 10**8}
 
 # The public machine contract: `export` and every --json/--csv print these names, in this order.
 # `source` and `quote` are the first citation's; `citations` is the list of every citation in JSON
@@ -106,6 +108,11 @@ RECORD_FIELDS = (
     "citations",
     "note",
 )
+
+
+# Fields a user may name in --sort, --columns and filter expressions: the contract, plus the
+# figure as the article writes it (fields.py has each one's type, an example and its meaning).
+QUERY_FIELDS = (*RECORD_FIELDS, "figure")
 
 
 class Place(NamedTuple):

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from xiezuo_cli.amounts import DISPLAY_UNITS
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.funds import GROUP_FIELDS, ROLL_UP_LEVELS
-from xiezuo_cli.model import ACTORS, CATEGORIES, KINDS, LEVELS, STAGES
+from xiezuo_cli.model import ACTORS, CATEGORIES, DISPLAY_UNITS, KINDS, LEVELS, STAGES
 from xiezuo_cli.output import FORMATS
 
 

@@ -26,12 +26,9 @@ Safe in every stream (control characters are never passed to a terminal or a ren
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
-
-from xiezuo_cli.safe_text import escape_controls
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl", "markdown")
 FORMATS = ("table", *MACHINE_FORMATS)
@@ -80,6 +77,8 @@ def json_safe(text: str) -> str:
 
 def json_text(value: object, *, indent: int | None = None) -> str:
     """json.dumps with Chinese kept as UTF-8 and the unsafe characters escaped."""
+    import json  # not needed on the CSV path, the most common in scripts
+
     return json_safe(json.dumps(value, ensure_ascii=False, indent=indent))
 
 
@@ -113,6 +112,8 @@ def write_delimited(
         if tsv:
             cells = [tsv_escape(cell) for cell in cells]
         if terminal:  # for the eye: no escape codes; a quoted line break stays in CSV
+            from xiezuo_cli.safe_text import escape_controls
+
             cells = [escape_controls(cell, keep="\n") for cell in cells]
         return list(cells)
 
@@ -148,6 +149,8 @@ def markdown_cell(value: object) -> str:
     text = _cell(value, excel=False)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\\", "\\\\").replace("|", "\\|")
+    from xiezuo_cli.safe_text import escape_controls
+
     text = _MARKDOWN_BREAK.sub("<br>", text)
     return escape_controls(text, table=True)
 

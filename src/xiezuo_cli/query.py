@@ -10,18 +10,12 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from xiezuo_cli.amounts import AmountError, parse_yuan
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.fields import FIELD_NAMES
-from xiezuo_cli.model import CATEGORIES, Record, first_day, last_day
+from xiezuo_cli.model import CATEGORIES, QUERY_FIELDS, Record, first_day, last_day
 from xiezuo_cli.options import check_choice
 
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.|to|至|到)\s*(\d{4}))?\s*")
-
-# Fields a user may name in --sort, --columns and filter expressions: the contract, plus the
-# figure as the article writes it (the catalogue in fields.py has their types).
-QUERY_FIELDS = FIELD_NAMES
 
 
 def parse_year_range(text: str, option: str = "--year") -> tuple[int, int]:
@@ -49,6 +43,8 @@ def parse_date(text: str, option: str, end: bool) -> str:
 
 
 def parse_amount_option(text: str, option: str) -> int:
+    from xiezuo_cli.amounts import AmountError, parse_yuan
+
     try:
         return parse_yuan(text)
     except AmountError as error:

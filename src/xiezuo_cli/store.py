@@ -46,6 +46,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from xiezuo_cli.errors import DataFileError, UsageProblem, XiezuoError
+from xiezuo_cli.rawfile import _kind, _quoted, _shown, _too_big, max_bytes, read_checked
 
 TABLES = ("meta", "place", "pairing", "source", "record")
 
@@ -53,42 +54,26 @@ TABLES = ("meta", "place", "pairing", "source", "record")
 _ENSURE_ASCII = False
 _INDENT = 1
 
-MAX_BYTES_ENV = "XIEZUO_MAX_DB_BYTES"
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 # Containers nested in one another, counting the top-level object. The format needs 5 or 6:
 # top → table → document → list or object → object (→ list); 10 leaves room to grow.
 MAX_DEPTH = 10
 # Digits of an integer, sign not counted: 20 holds every 64-bit integer, signed or not. Longer
 # ones are mistakes, and past 4300 digits Python refuses to convert them at all.
 MAX_INT_DIGITS = 20
-# How much of a hostile key, id or number an error message shows.
-_SHOWN_CHARS = 60
 _INFINITY = float("inf")
 _is_container_type = frozenset((dict, list)).__contains__
 _UTF8_BOM = b"\xef\xbb\xbf"
-# Not every platform has these (Windows has neither): 0 leaves the flags as they are.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
-def max_bytes(path: str | os.PathLike[str] = "") -> int:
-    """The size cap: $XIEZUO_MAX_DB_BYTES (a whole number of bytes) or 256 MiB.
+def read_tables(
+    path: str | os.PathLike[str], data: bytes | None = None
+) -> dict[str, list[dict[str, object]]]:
+    """Every table as a list of documents in insertion order. Raises DataFileError.
 
-    A bad value is reported as a DataFileError naming ``path``: the data cannot be read as asked.
+    ``data``: the file's bytes when the caller has already read them through
+    rawfile.read_checked (loading reads them once, to key the cache, and parses the same bytes).
     """
-    value = os.environ.get(MAX_BYTES_ENV, "")
-    if not value:
-        return DEFAULT_MAX_BYTES
-    text = value.strip()
-    if text.isascii() and text.isdigit() and len(text) <= MAX_INT_DIGITS and int(text) > 0:
-        return int(text)
-    raise DataFileError(
-        path, f"{MAX_BYTES_ENV}={_quoted(value)} is not a size: give a whole number of bytes"
-    )
-
-
-def read_tables(path: str | os.PathLike[str]) -> dict[str, list[dict[str, object]]]:
-    """Every table as a list of documents in insertion order. Raises DataFileError."""
-    db = TinyDB(path, storage=CheckedStorage)
+    db = TinyDB(path, storage=CheckedStorage, data=data)
     try:
         # One read of the whole file; Table.all() would parse it again for every table.
         raw = db.storage.read()
@@ -124,13 +109,14 @@ def read_json(path: str | os.PathLike[str]) -> dict[str, dict[str, object]] | No
 class CheckedStorage(Storage):
     """A read-only TinyDB storage that checks the file as it reads it; ``write`` raises."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], data: bytes | None = None) -> None:
         super().__init__()
         self.path = os.fspath(path)
+        self.data = data  # the bytes, when the caller has read them already (cache.py)
 
     def read(self) -> dict[str, dict[str, object]] | None:  # type: ignore[override]
         """The top-level object, or None for an empty file (TinyDB's word for a new database)."""
-        data = _read_bounded(self.path, max_bytes(self.path))
+        data = self.data if self.data is not None else read_checked(self.path)
         if data.startswith(_UTF8_BOM):  # TinyDB never writes one; an editor on Windows might
             data = data[len(_UTF8_BOM) :]
         if not data:
@@ -155,71 +141,6 @@ class CheckedStorage(Storage):
 
     def write(self, data: dict[str, dict[str, object]]) -> None:
         raise OSError(f"{self.path}: opened read-only, cannot write (see write_tables)")
-
-
-def _read_bounded(path: str, cap: int) -> bytes:
-    """The bytes of the regular file at ``path``, at most ``cap`` of them, or DataFileError."""
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except FileNotFoundError:
-        raise DataFileError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DataFileError(path, "is a directory, not a database file") from None
-    except OSError as error:
-        # A Unix socket cannot be opened at all (ENXIO): say what it is, not why open failed.
-        try:
-            kind = _kind(os.stat(path).st_mode)
-        except (OSError, ValueError):
-            kind = None
-        if kind is not None:
-            raise DataFileError(path, f"is {kind}, not a database file") from None
-        raise DataFileError(path, f"cannot open: {error.strerror}") from None
-    except ValueError:  # an embedded NUL byte
-        raise DataFileError(path, "not a valid file name") from None
-    try:
-        status = os.fstat(fd)
-        kind = _kind(status.st_mode)
-        if kind is not None:
-            raise DataFileError(path, f"is {kind}, not a database file")
-        if status.st_size > cap:
-            raise DataFileError(path, _too_big(cap, status.st_size))
-        # Ask for one byte more than the size: a second read then sees the end of the file. Files
-        # whose size lies (in /proc, or one growing under us) are read in pieces up to cap + 1.
-        chunks = []
-        total = 0
-        while total <= cap:
-            chunk = os.read(fd, min(cap + 1 - total, max(status.st_size + 1 - total, 1 << 16)))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-    except OSError as error:
-        raise DataFileError(path, f"cannot read: {error.strerror}") from None
-    finally:
-        os.close(fd)
-    if total > cap:
-        raise DataFileError(path, _too_big(cap, None))
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def _kind(mode: int) -> str | None:
-    """What a path that is not a regular file is, for the error message; None for a file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def _too_big(cap: int, size: int | None) -> str:
-    actual = f"{size} bytes" if size is not None else "larger than that"
-    return f"the file is {actual}, over the limit of {cap} bytes (set {MAX_BYTES_ENV} to change it)"
 
 
 def _is_doc_id(key: str) -> bool:
@@ -440,17 +361,6 @@ def _field_path(parts: tuple[str | int, ...]) -> str:
     for part in parts:
         shown += f"[{part}]" if isinstance(part, int) else f"{'.' if shown else ''}{_shown(part)}"
     return shown
-
-
-def _shown(text: str) -> str:
-    """Text from the file made safe for a one-line message: escaped if need be, and short."""
-    if len(text) > _SHOWN_CHARS:
-        text = text[:_SHOWN_CHARS] + "…"
-    return text if text.isprintable() else repr(text)[1:-1]
-
-
-def _quoted(text: str) -> str:
-    return f"'{_shown(text)}'"
 
 
 # ─── writing ──────────────────────────────────────────────────────────────────────────────
