@@ -26,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+sys.path.insert(0, str(ROOT / "src"))
 WIDTH = 80
 _BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -55,11 +56,14 @@ def _environment(folder: str) -> dict[str, str]:
 def run(command: str, folder: str) -> str:
     """The output of one README command, as a terminal 80 columns wide shows it."""
     env = _environment(folder)
-    if "|" in command:
+    # Machine formats print the same bytes on a terminal as in a pipe; run those (and pipelines)
+    # through bash, so a terminal's line-end translation does not get into the README.
+    machine = any(word in command.split() for word in ("--csv", "--json", "--format", "-f"))
+    if "|" in command or machine:
         done = subprocess.run(
             ["bash", "-c", command], env=env, cwd=folder, capture_output=True, text=True
         )
-        text = done.stdout + done.stderr
+        text = done.stdout + done.stderr.replace(folder + os.sep, "")
     else:
         script = shutil.which("script")
         if script is None:
@@ -73,13 +77,14 @@ def run(command: str, folder: str) -> str:
         )
         text = done.stdout
     text = _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", ""))
-    bundled = subprocess.run(
-        [sys.executable, "-c", "from xiezuo_cli.dataset import bundled_path; print(bundled_path())"],
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    text = text.replace(bundled, "…/xiezuo_cli/data/xiezuo.json")
+    text = text.replace(_bundled(), "…/xiezuo_cli/data/xiezuo.json")
     return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
+
+
+def _bundled() -> str:
+    from xiezuo_cli.dataset import bundled_path
+
+    return bundled_path()
 
 
 def _make_broken_database(folder: str) -> None:
