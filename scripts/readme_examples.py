@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 WIDTH = 80
 _BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_BUNDLED_PATH = re.compile(r"/\S*?(?:xiezuo_cli/)?data/xiezuo\.json")
 
 
 def _xiezuo() -> str:
@@ -77,14 +78,9 @@ def run(command: str, folder: str) -> str:
         )
         text = done.stdout
     text = _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", ""))
-    text = text.replace(_bundled(), "…/xiezuo_cli/data/xiezuo.json")
+    # the bundled database's path differs between a checkout and an installed package
+    text = _BUNDLED_PATH.sub("…/xiezuo_cli/data/xiezuo.json", text)
     return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
-
-
-def _bundled() -> str:
-    from xiezuo_cli.dataset import bundled_path
-
-    return bundled_path()
 
 
 def _make_broken_database(folder: str) -> None:

@@ -917,6 +917,14 @@ def funds_table(
         out.para(
             f"{AID_TOTAL_LABEL}＝财政援助（财政资金）＋社会帮扶（捐款捐物），只在两者都在结果中时列出。"
         )
+        for aid in aids:  # say exactly which records each 合计 adds
+            where = "，".join(
+                _plain(_group_value(data, n, v))
+                for n, v in aid.key
+                if n not in ("category", "measure", "level", "stage")
+            )
+            prefix = f"{where}：" if where else ""
+            out.para(f"{prefix}{AID_TOTAL_LABEL}相加 {'、'.join(aid.ids)}")
     skipped = _skipped_line(decisions)
     if skipped:
         out.para(skipped)
