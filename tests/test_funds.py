@@ -1153,9 +1153,11 @@ def test_explain_table_shows_totals_and_details(cli: Invoke) -> None:
     assert "3,978" in line and "—" in line and "含于 wangcang-project-funds-2021" in line
     line = table_line(text, "wangcang-project-funds-2021 ")
     assert "约5,004" in line and "✓" in line
-    assert "✓" in table_line(text, "wangcang-donations") and "≥860" in table_line(
-        text, "wangcang-donations"
+    # "wangcang-donations " with a space: the row, not the line naming what 合计 adds
+    assert "✓" in table_line(text, "wangcang-donations ") and "≥860" in table_line(
+        text, "wangcang-donations "
     )
+    assert "帮扶资金合计相加" in text and "wangcang-project-funds-2021、" in text
     assert "安排/分配" in table_line(text, "wangcang-allocation-2021")
     assert "另有匹配记录未计入：" in text and "见 --explain" in text
 
