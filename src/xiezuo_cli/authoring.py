@@ -554,13 +554,19 @@ def pair_names(
     from xiezuo_cli.names import normalize
 
     def forms(place: Mapping[str, Any]) -> set[str]:
-        lengths = {len(normalize(str(place.get("short")))), len(normalize(str(place.get("name"))))}
+        short, name = normalize(str(place.get("short"))), normalize(str(place.get("name")))
         stored = [str(k) for k in place.get("names") or ()]
-        chinese = {k for k in stored if not k.isascii() and len(k) in lengths}
-        chinese |= {normalize(str(place.get("short"))), normalize(str(place.get("name")))}
+        chinese = [k for k in stored if not k.isascii()]
+        shorts = {k for k in chinese if len(k) == len(short)} | {short}
+        # as long as the name, but a short name after a prefix (湖州南太湖) is not the name
+        names = {
+            k
+            for k in chinese
+            if len(k) == len(name) and not any(k.endswith(s) for s in shorts if len(s) < len(k))
+        }
         ascii_forms = [k for k in stored if k.isascii() and k.isalpha()]
         shortest = min((len(k) for k in ascii_forms), default=0)
-        return chinese | {k for k in ascii_forms if len(k) == shortest}
+        return shorts | names | {name} | {k for k in ascii_forms if len(k) == shortest}
 
     pairs = {a + b for a in forms(provider) for b in forms(receiver)}
     pairs.add(normalize(pairing_id))
@@ -743,12 +749,14 @@ def record_document(
     fields: Mapping[str, object], tables: Mapping[str, list[dict]], data_dir: str | None
 ) -> dict:
     """The stored document of one record, in the build's shape, from user-level fields (see the
-    module's docstring). ``tables`` is the database as it is (with this record's old version, if
-    it is being edited: a record keeps its id, and is not counted against itself)."""
+    module's docstring), checked against ``tables``, the database it is to join: a given id must
+    be new (to rebuild a record being edited, pass the tables without its old version)."""
     _unknown_fields(fields, RECORD_INPUT_FIELDS)
     records = _by_id(tables, "record")
     if _given(fields.get("id")):
         record_id = check_slug("id", fields["id"])
+        if record_id in records:
+            raise FieldError("id", f"record {record_id} exists")
     else:
         record_id = next_record_id(tables)
     pairing = find_pairing(_text(fields, "pairing", required=True), tables)
@@ -864,6 +872,14 @@ def _check_part_of(
     whole_id = record["part_of"]
     if whole_id is not None:
         whole = records[whole_id]
+        current: Mapping[str, Any] | None = whole
+        seen: set[str] = set()
+        while current is not None and str(current.get("id")) not in seen:
+            if current.get("part_of") == record["id"]:
+                raise FieldError("part_of", f"{whole_id} is itself (within) a part of this record")
+            seen.add(str(current.get("id")))
+            target = current.get("part_of")
+            current = records.get(str(target)) if target is not None else None
         if whole.get("pairing") != record["pairing"]:
             pairings = _by_id(tables, "pairing")
             mine, theirs = pairings[record["pairing"]], pairings.get(str(whole.get("pairing")), {})
@@ -899,14 +915,6 @@ def _check_part_of(
                     f"with the other parts of {whole_id} this adds up to {total}, more than its "
                     f"{whole.get('value')}",
                 )
-        current: Mapping[str, Any] | None = whole
-        seen: set[str] = set()
-        while current is not None and str(current.get("id")) not in seen:
-            if current.get("part_of") == record["id"]:
-                raise FieldError("part_of", f"{whole_id} is itself (within) a part of this record")
-            seen.add(str(current.get("id")))
-            target = current.get("part_of")
-            current = records.get(str(target)) if target is not None else None
     if record["approx"] != "at_least":
         parts = [
             r
