@@ -412,7 +412,7 @@ def _number_in(quote: str, figure: Figure) -> bool:
 
 def sentences(text: str) -> list[str]:
     """The sentences of a held text, cut as the build cuts them."""
-    found = []
+    found: list[str] = []
     for paragraph in text.split("\n"):
         found.extend(s for s in _SENTENCE.findall(paragraph.strip()) if s.strip())
     return found
@@ -479,7 +479,7 @@ def find_pairing(name: str, tables: Tables, field: str = "pairing") -> dict[str,
     if exact:
         return exact[0]
     places = _by_id(tables, "place")
-    found = []
+    found: list[dict[str, Any]] = []
     for pairing in pairings:
         keys = set((pairing.get("names") or {}).get("pair") or ())
         for side in ("provider", "receiver"):
@@ -1024,7 +1024,7 @@ def record_fields(document: Mapping[str, Any]) -> dict[str, object]:
 def references(tables: Tables, table: str, identifier: str) -> list[str]:
     """What refers to the document ``identifier`` of ``table`` (record, pairing or source), as
     short phrases: ``record r-7 (part_of)``. Empty when it can go without leaving one dangling."""
-    found = []
+    found: list[str] = []
     for record in tables.get("record", ()):
         if table == "record":
             for field in ("part_of", "revises"):

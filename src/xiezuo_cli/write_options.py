@@ -1,13 +1,13 @@
 """The write commands' options and arguments, declared as data like the query commands'.
 
-options.py adds these to its COMMANDS (``COMMANDS += write_options.COMMANDS``), so Typer
+options.py adds these to its COMMANDS (``COMMANDS += write_options.commands()``), so Typer
 (cli.py) and the pre-parser (argv.py) build them as they build every other command;
 write_commands.py parses the values and runs them. Two of them are two words, ``pairs add`` and
 ``sources add``: ``join_words`` makes the command line's first two words one name before either
 parser looks it up.
 
-The declarations are made on first use of ``COMMANDS`` (from options.Opt, Arg and CommandSpec),
-not at import, so this module and options.py can be imported in either order.
+The declarations are made when ``commands()`` is first called (from options.Opt, Arg and
+CommandSpec), not at import, so this module and options.py can be imported in either order.
 """
 
 from __future__ import annotations
@@ -31,12 +31,6 @@ def join_words(argv: Sequence[str]) -> list[str]:
     if len(words) >= 2 and words[1] in TWO_WORDS.get(words[0], ()):
         return [f"{words[0]} {words[1]}", *words[2:]]
     return words
-
-
-def __getattr__(name: str) -> tuple[CommandSpec, ...]:
-    if name == "COMMANDS":
-        return commands()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.cache
