@@ -13,11 +13,13 @@ import os
 from collections.abc import Sequence
 
 from xiezuo_cli.options import COMMANDS_BY_NAME
+from xiezuo_cli.write_options import join_words
 
 
 def parse(argv: Sequence[str]) -> tuple[str, dict[str, object]] | None:
     if not argv or any(key.startswith("_XIEZUO_COMPLETE") for key in os.environ):
         return None
+    argv = join_words(argv)  # pairs add, sources add
     spec = COMMANDS_BY_NAME.get(argv[0])
     if spec is None:
         return None

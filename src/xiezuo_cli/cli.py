@@ -52,6 +52,11 @@ class XiezuoGroup(TyperGroup):
 
         formatter.write(group_help(SUMMARY, COMMANDS, EXIT_CODES_HELP))
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from xiezuo_cli.write_options import join_words
+
+        return super().resolve_command(ctx, join_words(args))  # pairs add, sources add
+
     def main(  # type: ignore[override]
         self, args: Any = None, prog_name: str | None = None, **kwargs: Any
     ) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from xiezuo_cli import dataset, query
+from xiezuo_cli import dataset, query, write_options
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, Source
@@ -461,6 +461,16 @@ RUNNERS: dict[str, Callable[[Params], None]] = {
     "show": show,
     "cite": cite,
 }
+
+
+def _write(params: Any) -> None:
+    """A write command: write_commands.py, loaded only for one."""
+    from xiezuo_cli.write_commands import RUNNERS as WRITE_RUNNERS
+
+    WRITE_RUNNERS[params.command](params)
+
+
+RUNNERS.update(dict.fromkeys(write_options.NAMES, _write))
 
 
 def run(command: str, raw: Mapping[str, object]) -> None:

@@ -412,6 +412,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
 )
 
+from xiezuo_cli import write_options  # noqa: E402  (it builds on Opt, Arg and CommandSpec above)
+
+COMMANDS += write_options.commands()
 COMMANDS_BY_NAME = {spec.name: spec for spec in COMMANDS}
 
 

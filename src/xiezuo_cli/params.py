@@ -15,6 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from xiezuo_cli import write_options
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.funds import GROUP_FIELDS, ROLL_UP_LEVELS
 from xiezuo_cli.options import COMMANDS_BY_NAME, TABLE_UNITS, OutputOptions, check_choice
@@ -246,6 +247,10 @@ PAIRS_SORT = (
 
 def parse(command: str, raw: Raw) -> Params:
     """The typed value of one command line; raises UsageProblem with one line."""
+    if command in write_options.NAMES:
+        from xiezuo_cli import write_commands
+
+        return write_commands.parse(command, raw)  # type: ignore[return-value]
     spec = COMMANDS_BY_NAME[command]
     names = {opt.name for opt in spec.options}
     output = parse_output(raw, command) if "format" in names else _plain_output(raw)
