@@ -1,8 +1,7 @@
 """`xiezuo add` in real processes: many at once, and killed (SIGKILL) or interrupted (SIGINT).
 
-The command-line counterpart of test_write_processes.py (which drives store.transaction
-directly): every process here is ``sys.executable -m xiezuo_cli add ...``, the whole CLI from
-argument parsing to the printed id. Many at once must lose no figure and give each its own id;
+Every process here is ``sys.executable -m xiezuo_cli add ...``, the whole CLI from argument
+parsing to store.transaction and the printed id. Many at once must lose no figure and give each its own id;
 a signal at any moment must leave a valid database that is, byte for byte, the state before
 that add or the state after it.
 """
@@ -144,8 +143,8 @@ def test_eight_processes_fifty_adds_each_lose_nothing(tmp_path: Path) -> None:
 
 
 # The disk is made slow (each fsync takes SLOW_FSYNC seconds more), as a real one can be, so that
-# a good share of the signals land while the temporary file is written, as in
-# test_write_processes.py; the processes are still `python -m xiezuo_cli add`.
+# a good share of the signals land while the temporary file is written; the processes are still
+# `python -m xiezuo_cli add`.
 SLOW_FSYNC = 0.05
 SITECUSTOMIZE = f"""
 import os, time

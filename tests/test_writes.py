@@ -1,7 +1,7 @@
 """Writing the database: atomic, locked, byte for byte what the build writes, and refused whole.
 
 Fast tests in one process. Real processes at once, SIGKILL and Ctrl-C are in
-test_write_processes.py.
+test_write_cli_processes.py (through `xiezuo add`, the whole way from the command line).
 """
 
 from __future__ import annotations
