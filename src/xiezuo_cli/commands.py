@@ -475,6 +475,11 @@ RUNNERS.update(dict.fromkeys(write_options.NAMES, _write))
 
 def run(command: str, raw: Mapping[str, object]) -> None:
     """Parse what was typed for ``command`` and run it, writing to stdout or to -o FILE."""
+    if command == "import":  # its own typed parameters, report and -o FILE (import_command.py)
+        from xiezuo_cli import import_command
+
+        import_command.run(import_command.parse(raw))
+        return
     from xiezuo_cli.params import parse
 
     params = parse(command, raw)

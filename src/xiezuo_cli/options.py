@@ -415,6 +415,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
 from xiezuo_cli import write_options  # noqa: E402  (it builds on Opt, Arg and CommandSpec above)
 
 COMMANDS += write_options.commands()
+
+from xiezuo_cli import import_command  # noqa: E402  (builds on the declarations above)
+
+COMMANDS += (import_command.spec(),)
 COMMANDS_BY_NAME = {spec.name: spec for spec in COMMANDS}
 
 
