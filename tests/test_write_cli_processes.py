@@ -1,14 +1,15 @@
 """`xiezuo add` in real processes: many at once, and killed (SIGKILL) or interrupted (SIGINT).
 
-Every process here is ``sys.executable -m xiezuo_cli add ...``, the whole CLI from argument
-parsing to store.transaction and the printed id. Many at once must lose no figure and give each its own id;
-a signal at any moment must leave a valid database that is, byte for byte, the state before
-that add or the state after it.
+Every process here is ``sys.executable -m xiezuo_cli add ...`` (or ``import``), the whole CLI
+from argument parsing to store.transaction and the printed id. Many at once must lose no figure
+and give each its own id; a signal at any moment must leave a valid database that is, byte for
+byte, the state before that write or the state after it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import signal
@@ -279,3 +280,80 @@ def test_signal_during_add_leaves_before_or_after(
     assert outcomes["before"] and outcomes["after"], outcomes
     if signal_number == signal.SIGKILL:
         assert outcomes["killed mid-write (temporary file left)"], outcomes
+
+
+# ─── killed and interrupted during `xiezuo import` ─────────────────────────────────────────
+
+
+def import_file_for(item: str, before: bytes, folder: Path) -> tuple[Path, bytes]:
+    """A JSON Lines file of one new figure, as `xiezuo export --format jsonl` writes it, and the
+    bytes the database has once it is imported (computed in this process, by the import's own
+    planner: independent of the process that is killed)."""
+    from xiezuo_cli import importing
+
+    with_it = folder / "with-it.json"
+    with_it.write_bytes(after_adding(before, item, folder))
+    added = next(r for r in dataset.load(with_it).records if r.item == item)
+    rows_file = folder / f"{item}.jsonl"
+    rows_file.write_text(json.dumps(added.as_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
+    scratch = folder / "scratch-import.json"
+    scratch.write_bytes(before)
+    tables = store.read_tables(scratch)
+    rows, problems, unread, _format = importing.read_rows(str(rows_file), None, None, None)
+    assert not problems and not unread
+    outcome = importing.plan_import(rows, tables, str(scratch))
+    assert outcome.rejected == 0, outcome.problems
+    tables.update(outcome.tables)
+    for path in (with_it, scratch):
+        path.unlink()
+    return rows_file, store.serialized(tables)
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGINT], ids=["KILL", "INT"])
+def test_signal_during_import_leaves_before_or_after(
+    tmp_path: Path, big: bytes, signal_number: int
+) -> None:
+    folder = tmp_path / "db"
+    folder.mkdir()
+    db = folder / "my.json"
+    db.write_bytes(big)
+    args = ("--db", str(db), "--timeout", "60")
+
+    window = 0.0
+    for item in ("import-calibrate-1", "import-calibrate-2"):
+        rows_file, expected = import_file_for(item, db.read_bytes(), tmp_path)
+        began = time.monotonic()
+        done = xiezuo("import", str(rows_file), *args, db=db)
+        window = max(window, time.monotonic() - began)
+        assert done.returncode == 0, done.stderr
+        assert db.read_bytes() == expected
+    window *= 1.15
+
+    chooser = random.Random(SEED + 100 + signal_number)
+    outcomes: Counter[str] = Counter()
+    for kill in range(KILLS):
+        before = db.read_bytes()
+        rows_file, after = import_file_for(f"import-signal-{kill}", before, tmp_path)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "xiezuo_cli", "import", str(rows_file), *args],
+            env=environment(db),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(chooser.uniform(0.2, 1.0) * window)
+        process.send_signal(signal_number)
+        _, error = process.communicate(timeout=TIMEOUT)
+        now = db.read_bytes()
+        assert digest(now) in (digest(before), digest(after)), f"a third state after {kill}"
+        outcomes["before" if now == before else "after"] += 1
+        if signal_number == signal.SIGINT:
+            assert process.returncode in (130, 0, -signal.SIGINT), error
+            assert "Traceback" not in error, error
+            assert temporaries(folder) == []
+        else:
+            assert process.returncode in (-signal.SIGKILL, 0), error
+            for path in temporaries(folder):
+                path.unlink()
+    dataset.load(db)
+    assert outcomes["before"] and outcomes["after"], outcomes
