@@ -349,7 +349,8 @@ def test_signal_during_import_leaves_before_or_after(
         outcomes["before" if now == before else "after"] += 1
         if signal_number == signal.SIGINT:
             assert process.returncode in (130, 0, -signal.SIGINT), error
-            assert "Traceback" not in error, error
+            if process.returncode == 130:
+                assert "Traceback" not in error, error
             assert temporaries(folder) == []
         else:
             assert process.returncode in (-signal.SIGKILL, 0), error

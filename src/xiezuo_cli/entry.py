@@ -18,6 +18,14 @@ from xiezuo_cli.errors import ExitStatus
 
 def main() -> int:
     """`xiezuo` and `python -m xiezuo_cli`."""
+    try:
+        return _main()
+    except KeyboardInterrupt:  # Ctrl-C while the command's modules were still loading
+        sys.stderr.write("\n")
+        sys.exit(ExitStatus.INTERRUPTED)
+
+
+def _main() -> int:
     if sys.stdout is None:  # started with >&-: Python gives no stdout at all
         fail("cannot write the output: stdout is closed", ExitStatus.ERROR)
 
