@@ -26,6 +26,17 @@ def bundled_path() -> str:
     return os.path.join(checkout, "data", "xiezuo.json")
 
 
+def is_bundled(path: PathLike) -> bool:
+    """Whether ``path`` is data xiezuo ships, which no command may write: the installed bundled
+    file, or the database a checkout's build makes from its YAML (data/xiezuo.json beside
+    data/records.yaml), which the next build would overwrite."""
+    real = os.path.realpath(os.fspath(path))
+    if real == os.path.realpath(bundled_path()):
+        return True
+    folder, name = os.path.split(real)
+    return name == "xiezuo.json" and os.path.exists(os.path.join(folder, "records.yaml"))
+
+
 def resolve_path(option: PathLike | None) -> str:
     """--db PATH, else $XIEZUO_DB, else the bundled file."""
     if option:

@@ -151,7 +151,7 @@ def parse(raw: Mapping[str, object]) -> ImportParams:
     if db is not None:
         from xiezuo_cli import dataset
 
-        if _same_file(db, dataset.bundled_path()) and not dry_run:
+        if dataset.is_bundled(db) and not dry_run:
             db = None
     if db is None and not dry_run:
         raise UsageProblem(
@@ -168,15 +168,6 @@ def parse(raw: Mapping[str, object]) -> ImportParams:
         output=parse_output(raw, "import"),
         report=bool(one(raw, "format", "--format") or flag(raw, "csv") or flag(raw, "json")),
     )
-
-
-def _same_file(one: str, other: str) -> bool:
-    import os
-
-    try:
-        return os.path.samefile(one, other)
-    except OSError:
-        return False
 
 
 def run(params: ImportParams) -> None:

@@ -178,7 +178,7 @@ def _database(raw: Raw, command: str) -> str:
     )
     if path is None:
         raise UsageProblem(refusal)
-    if os.path.realpath(path) == os.path.realpath(dataset.bundled_path()):
+    if dataset.is_bundled(path):
         raise UsageProblem(refusal)
     return path
 
