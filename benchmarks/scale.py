@@ -55,6 +55,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+# The stored document's shape and the date rules come from xiezuo itself; what the totals must
+# be (FLOWS, FAMILIES below) is restated here on purpose, as the peer the agreement check needs.
+from xiezuo_cli.model import QUERY_FIELDS, last_day, period_year
+
+# A stored record: the contract less the first citation's copies, plus the figure as written.
+STORED_FIELDS = tuple(name for name in QUERY_FIELDS if name not in ("source", "quote"))
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
@@ -198,23 +205,6 @@ RATES = (
     ("财政援助", "分配标准", "元/县", (50_000_000, 60_000_000), "每县财政援助资金分配标准"),
     ("产业合作", "比例", "%", (79.5, 35, 12.5), "协作资金用于产业项目的比例"),
 )
-
-
-def last_day(date_text: str) -> str:
-    if len(date_text) == 4:
-        return f"{date_text}-12-31"
-    if len(date_text) == 7:
-        import calendar
-
-        year, month = int(date_text[:4]), int(date_text[5:7])
-        return f"{date_text}-{calendar.monthrange(year, month)[1]:02d}"
-    return date_text
-
-
-def period_year(start: str | None, end: str | None) -> int | None:
-    if start is None or end is None or start[:4] != end[:4]:
-        return None
-    return int(start[:4])
 
 
 def wan_text(amount: int) -> str:
@@ -525,37 +515,7 @@ class Generator:
     def finish(self, doc: dict[str, Any], citations: list[dict[str, Any]], first: int) -> None:
         doc["citations"] = citations
         doc["as_of"] = last_day(self.sources[first]["published"])
-        order = (
-            "id",
-            "pairing",
-            "kind",
-            "level",
-            "provider",
-            "provider_code",
-            "receiver",
-            "receiver_code",
-            "category",
-            "item",
-            "measure",
-            "value",
-            "unit",
-            "amount_yuan",
-            "approx",
-            "period_start",
-            "period_end",
-            "year",
-            "cumulative",
-            "as_of",
-            "stage",
-            "actor",
-            "scope",
-            "part_of",
-            "revises",
-            "citations",
-            "note",
-            "figure",
-        )
-        self.records.append({name: doc[name] for name in order})
+        self.records.append({name: doc[name] for name in STORED_FIELDS})
 
     def item(self, category: str, measure: str, town: str) -> str:
         rng = self.rng
