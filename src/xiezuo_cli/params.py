@@ -119,6 +119,14 @@ def parse_db(raw: Raw) -> str | None:
     return None
 
 
+def output_file(raw: Raw) -> str | None:
+    """-o FILE; None for stdout (not given, or -). An empty value is a mistake."""
+    path = one(raw, "output", "--output")
+    if path is not None and not path.strip():
+        raise UsageProblem("--output is empty: give a file, or - for stdout")
+    return None if path in (None, "-") else path
+
+
 def parse_output(raw: Raw, command: str) -> OutputOptions:
     given = one(raw, "format", "--format")
     chosen = [
@@ -134,10 +142,8 @@ def parse_output(raw: Raw, command: str) -> OutputOptions:
         raise UsageProblem(
             f"choose one output format: --format, --csv and --json disagree ({', '.join(chosen)})"
         )
-    path = one(raw, "output", "--output")
-    if path is not None and not path.strip():
-        raise UsageProblem("--output is empty: give a file, or - for stdout")
-    to_file = path is not None and path != "-"
+    path = output_file(raw)
+    to_file = path is not None
     if chosen:
         allowed = (*FORMATS, "sqlite") if command == "export" else FORMATS
         fmt = check_choice(chosen[0], allowed, "--format")
@@ -166,7 +172,7 @@ def parse_output(raw: Raw, command: str) -> OutputOptions:
         unit=unit,
         color=color,
         pager=not flag(raw, "no_pager"),
-        path=path if to_file else None,
+        path=path,
     )
 
 
@@ -304,9 +310,6 @@ def parse(command: str, raw: Raw) -> Params:
 
 def _plain_output(raw: Raw) -> OutputOptions:
     """validate writes one line of text: only -o applies."""
-    path = one(raw, "output", "--output")
-    if path is not None and not path.strip():
-        raise UsageProblem("--output is empty: give a file, or - for stdout")
     return OutputOptions(
         format="text",
         headers=True,
@@ -314,5 +317,5 @@ def _plain_output(raw: Raw) -> OutputOptions:
         unit="万元",
         color=False,
         pager=False,
-        path=path if path not in (None, "-") else None,
+        path=output_file(raw),
     )
