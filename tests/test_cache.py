@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, one_error_line, record_doc
 
-from xiezuo_cli import cache, dataset
+from xiezuo_cli import cache, dataset, rawfile
 
 
 @pytest.fixture
@@ -92,7 +92,9 @@ def test_the_key_holds_path_size_time_and_content(tmp_path: Path) -> None:
     copy = tmp_path / "db.json"
     data = BUNDLED.read_bytes()
     copy.write_bytes(data)
-    key = cache.key(str(copy), data)
-    assert key[3] == os.path.realpath(copy) and key[4] == len(data)
+    key = cache.key(str(copy), rawfile.fingerprint(data))
+    assert key[3] == os.path.realpath(copy) and key[5][0] == len(data)
+    assert key[4] == os.stat(copy).st_mtime_ns
     changed = data.replace(b"3900", b"3901", 1)
-    assert cache.key(str(copy), changed) != key
+    assert cache.key(str(copy), rawfile.fingerprint(changed)) != key
+    assert rawfile.fingerprint_file(copy) == rawfile.fingerprint(data)

@@ -25,14 +25,22 @@ import os
 import zlib
 from typing import Any
 
-from xiezuo_cli import __version__
+from xiezuo_cli import __version__, rawfile
 from xiezuo_cli.model import Citation, Pairing, Place, Record, Source
 
 CACHE_FORMAT = 1
 ENV_OFF = "XIEZUO_NO_INDEX"
 _MODULE_DIR = os.path.dirname(os.path.abspath(__file__))
 # The modules whose code decides what a loaded database is: a change to any invalidates entries.
-_DECIDING = ("model.py", "validate.py", "store.py", "cache.py", "dataset.py")
+_DECIDING = (
+    "model.py",
+    "validate.py",
+    "store.py",
+    "cache.py",
+    "index.py",
+    "dataset.py",
+    "rawfile.py",
+)
 
 
 def enabled() -> bool:
@@ -68,14 +76,15 @@ def _entry_path(real: str) -> str | None:
     return os.path.join(place, name + ".marshal")
 
 
-def key(path: str, data: bytes) -> tuple[Any, ...]:
+def key(path: str, fingerprint: tuple[int, int, int]) -> tuple[Any, ...]:
+    """What an entry must match: the file's real path, modification time and fingerprint (size,
+    CRC-32, Adler-32: rawfile.fingerprint), the cache format and the code."""
     try:
         modified = os.stat(path).st_mtime_ns
     except OSError:
         modified = -1
-    sums = (zlib.crc32(data), zlib.adler32(data))
     real = os.path.realpath(path)
-    return (CACHE_FORMAT, __version__, _code_stamp(), real, len(data), modified, sums)
+    return (CACHE_FORMAT, __version__, _code_stamp(), real, modified, fingerprint)
 
 
 def load(path: str, data: bytes) -> dict[str, Any] | None:
@@ -86,7 +95,9 @@ def load(path: str, data: bytes) -> dict[str, Any] | None:
     try:
         with open(entry, "rb") as file:
             stored = marshal.loads(file.read())
-        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != key(path, data):
+        if not isinstance(stored, tuple) or len(stored) != 2:
+            return None
+        if stored[0] != key(path, rawfile.fingerprint(data)):
             return None
         return _thaw(stored[1])
     except Exception:  # missing, damaged, another format: a miss, never an error
@@ -101,7 +112,7 @@ def save(path: str, data: bytes, parts: dict[str, Any]) -> None:
     temporary = f"{entry}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(entry), exist_ok=True)
-        payload = marshal.dumps((key(path, data), _freeze(parts)))
+        payload = marshal.dumps((key(path, rawfile.fingerprint(data)), _freeze(parts)))
         with open(temporary, "wb") as file:
             file.write(payload)
         os.replace(temporary, entry)
@@ -111,14 +122,15 @@ def save(path: str, data: bytes, parts: dict[str, Any]) -> None:
 
 
 def _freeze(parts: dict[str, Any]) -> dict[str, Any]:
+    return {**freeze_small(parts), "records": [freeze_record(r) for r in parts["records"]]}
+
+
+def freeze_small(parts: dict[str, Any]) -> dict[str, Any]:
+    """Places, pairings, sources and the pinyin table as plain tuples and lists."""
     return {
         "places": [(*p[:7], sorted(p.keys)) for p in parts["places"].values()],
         "pairings": [_frozen_pairing(p) for p in parts["pairings"].values()],
         "sources": [tuple(s) for s in parts["sources"].values()],
-        "records": [
-            (*r[:_CITATIONS], [tuple(c) for c in r.citations], *r[_CITATIONS + 1 :])
-            for r in parts["records"]
-        ],
         "pinyin": parts["pinyin"],
     }
 
@@ -126,32 +138,30 @@ def _freeze(parts: dict[str, Any]) -> dict[str, Any]:
 _CITATIONS = Record._fields.index("citations")
 
 
+def freeze_record(record: Record) -> tuple[Any, ...]:
+    citations = [tuple(c) for c in record.citations]
+    return (*record[:_CITATIONS], citations, *record[_CITATIONS + 1 :])
+
+
+def thaw_record(frozen: Any) -> Record:
+    citations = tuple(Citation._make(c) for c in frozen[_CITATIONS])
+    return Record._make((*frozen[:_CITATIONS], citations, *frozen[_CITATIONS + 1 :]))
+
+
 def _frozen_pairing(p: Pairing) -> tuple[Any, ...]:
     ends = (p.provider.id, p.receiver.id)
     return (p.id, p.kind, *ends, p.since, p.source, p.note, sorted(p.pair_keys))
 
 
-def _thaw(frozen: dict[str, Any]) -> dict[str, Any]:
+def thaw_small(frozen: dict[str, Any]) -> dict[str, Any]:
     places = {t[0]: Place._make((*t[:7], frozenset(t[7]))) for t in frozen["places"]}
     pairings = {
         t[0]: Pairing(t[0], t[1], places[t[2]], places[t[3]], t[4], t[5], t[6], frozenset(t[7]))
         for t in frozen["pairings"]
     }
     sources = {t[0]: Source._make(t) for t in frozen["sources"]}
-    records = tuple(
-        Record._make(
-            (
-                *t[:_CITATIONS],
-                tuple(Citation._make(c) for c in t[_CITATIONS]),
-                *t[_CITATIONS + 1 :],
-            )
-        )
-        for t in frozen["records"]
-    )
-    return {
-        "places": places,
-        "pairings": pairings,
-        "sources": sources,
-        "records": records,
-        "pinyin": frozen["pinyin"],
-    }
+    return {"places": places, "pairings": pairings, "sources": sources, "pinyin": frozen["pinyin"]}
+
+
+def _thaw(frozen: dict[str, Any]) -> dict[str, Any]:
+    return {**thaw_small(frozen), "records": tuple(map(thaw_record, frozen["records"]))}

@@ -172,7 +172,7 @@ def complete_place(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_record(ctx: typer.Context, incomplete: str) -> list[str]:
     data = _data(ctx)
-    return [] if data is None else [r.id for r in data.records if r.id.startswith(incomplete)]
+    return [] if data is None else [i for i in data.record_ids() if i.startswith(incomplete)]
 
 
 def complete_field(ctx: typer.Context, incomplete: str) -> list[str]:

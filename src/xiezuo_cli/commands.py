@@ -18,7 +18,7 @@ from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, Source
 from xiezuo_cli.options import OutputOptions
 from xiezuo_cli.output import write_json_document, write_rows
-from xiezuo_cli.params import Params
+from xiezuo_cli.params import Params, Selection
 
 PAIRS_FIELDS = (
     "id",
@@ -59,7 +59,8 @@ SOURCE_FIELDS = (
 
 
 def _load(params: Params) -> Dataset:
-    return dataset.load(params.db if params.db is not None else dataset.bundled_path())
+    path = params.db if params.db is not None else dataset.bundled_path()
+    return dataset.load(path, use_index=params.index)
 
 
 def _filters(data: Dataset, params: Params) -> query.Filters:
@@ -78,18 +79,19 @@ def _decisions(
     *,
     roll_up: bool = False,
     counts: bool = False,
+    text: bool = False,
 ) -> list:
     """The funds decisions for the records the filters select (every stage: funds itself says
-    which stage it counts and which it skips), with revisions known at --as-of."""
+    which stage it counts and which it skips), with revisions known at --as-of. ``text``: the
+    caller reads the records' item or citations (--explain); else they may come without."""
     from xiezuo_cli import funds
 
-    known = [r for r in data.records if filters.known_by is None or r.known_by <= filters.known_by]
-    selected = query.select(data, filters, stage=False)
+    selected = query.select(data, filters, stage=False, text=text)
     wanted = funds.check_stages(stages or filters.stages)
     return funds.decide_all(
         selected,
         wanted,
-        funds.superseded(known),
+        data.superseded(filters.known_by),
         same_level_parts=roll_up,
         counts=counts,
     )
@@ -147,16 +149,20 @@ def pairs(params: Params) -> None:
     data = _load(params)
     filters = _filters(data, params)
     rows: list[dict[str, object]] = []
-    decisions = _decisions(data, filters)
+    counted: dict[str, int] = {}
+    for record in query.iter_select(data, filters, text=False):
+        counted[record.pairing] = counted.get(record.pairing, 0) + 1
+    by_pairing: dict[str, list] = {}
+    for decision in _decisions(data, filters):
+        by_pairing.setdefault(decision.record.pairing, []).append(decision)
     for pairing in data.pairings.values():
         if filters.pairings is not None and pairing.id not in filters.pairings:
             continue
-        records = [record for record in data.records_of(pairing.id) if filters.accepts(record)]
-        fiscal = funds.fiscal_total(d for d in decisions if d.record.pairing == pairing.id)
+        fiscal = funds.fiscal_total(by_pairing.get(pairing.id, ()))
         rows.append(
             {
                 **pairing.summary(),
-                "records": len(records),
+                "records": counted.get(pairing.id, 0),
                 "fiscal_aid_yuan": fiscal.amount_yuan if fiscal else None,
                 "fiscal_aid_at_least": fiscal.at_least if fiscal else False,
                 "fiscal_aid_about": fiscal.about if fiscal else False,
@@ -173,28 +179,63 @@ def pairs(params: Params) -> None:
     _emit(rows, PAIRS_FIELDS, output, table)
 
 
-def _records_out(data: Dataset, records: list[Record], params: Params) -> None:
+def _records_out(data: Dataset, records: Iterable[Record], params: Params) -> None:
+    """Records in rows. Machine formats stream: without --sort, rows are written as the
+    records are read, so a million of them start printing at once in flat memory."""
+    from itertools import islice
+
     from xiezuo_cli.sorting import sort_by
 
     output, selection = params.output, params.selection
     if selection.sort:
-        records = sort_by(records, selection.sort, selection.desc, query.field_value, data.pinyin)
-    records = query.limit_records(records, selection.limit)
+        records = sort_by(
+            list(records), selection.sort, selection.desc, query.field_value, data.pinyin
+        )
+    if selection.limit is not None:
+        records = islice(records, selection.limit)
     columns = selection.columns
-
-    def table() -> None:
-        from xiezuo_cli import render
-
-        render.records_table(data, records, output, columns)
-
     fields = columns or RECORD_FIELDS
+    if output.is_table:
+        shown = list(records)
+        _check_table_size(len(shown), output)
+
+        def table() -> None:
+            from xiezuo_cli import render
+
+            render.records_table(data, shown, output, columns)
+
+        _emit((), fields, output, table)
+        return
     flat = _flat(output)
-    _emit((record.as_dict(fields, flat=flat) for record in records), fields, output, table)
+    _emit((record.as_dict(fields, flat=flat) for record in records), fields, output, _no_table)
+
+
+def _no_table() -> None:
+    raise AssertionError("a machine format has no table")
+
+
+# More rows than anyone reads on a terminal: such a table asks for --limit, unless it is paged.
+TABLE_ROWS_MAX = 5000
+
+
+def _check_table_size(rows: int, output: OutputOptions) -> None:
+    if rows <= TABLE_ROWS_MAX:
+        return
+    from xiezuo_cli import pager, terminal
+
+    if not terminal.is_terminal(sys.stdout):
+        return
+    if output.pager and pager.pager_command() is not None:
+        return
+    raise UsageProblem(
+        f"{rows:,} rows are too many for a table on a terminal (the most is "
+        f"{TABLE_ROWS_MAX:,}): add --limit N or filters, use a pager, or --csv"
+    )
 
 
 def list_records(params: Params) -> None:
     data = _load(params)
-    _records_out(data, query.select(data, _filters(data, params)), params)
+    _records_out(data, query.iter_select(data, _filters(data, params)), params)
 
 
 def filter_records(params: Params) -> None:
@@ -202,7 +243,7 @@ def filter_records(params: Params) -> None:
 
     data = _load(params)
     filters = _filters(data, params)._replace(extra=compile_all(params.expressions, data))
-    _records_out(data, query.select(data, filters), params)
+    _records_out(data, query.iter_select(data, filters), params)
 
 
 def funds_totals(params: Params) -> None:
@@ -213,7 +254,9 @@ def funds_totals(params: Params) -> None:
     data = _load(params)
     filters = _filters(data, params)
     roll = params.roll_up
-    decisions = _decisions(data, filters, roll_up=roll is not None, counts=params.counts)
+    decisions = _decisions(
+        data, filters, roll_up=roll is not None, counts=params.counts, text=params.explain
+    )
     if params.units:
         decisions = [d for d in decisions if d.record.unit in params.units]
 
@@ -409,7 +452,7 @@ def revision_history(data: Dataset, record: Record) -> list[Record]:
 
 def validate(params: Params) -> None:
     data = _load(params)
-    money = sum(1 for record in data.records if record.is_money)
+    money = data.money_count()
     sys.stdout.write(
         f"ok: {data.path}: {len(data.places)} places, {len(data.pairings)} pairings, "
         f"{len(data.records)} records ({money} money), {len(data.sources)} sources\n"
@@ -419,21 +462,13 @@ def validate(params: Params) -> None:
 def export(params: Params) -> None:
     data = _load(params)
     filters = _filters(data, params)
-    records = query.select(data, filters)
     if params.output.format == "sqlite":
         from xiezuo_cli.sqlite_export import write_sqlite
 
+        records = query.select(data, filters)
         write_sqlite(data, records, params.output.path or "", known_by=filters.known_by)
         return
-    flat = _flat(params.output)
-
-    def table() -> None:
-        from xiezuo_cli import render
-
-        render.records_table(data, records, params.output, ())
-
-    rows = (record.as_dict(flat=flat) for record in records)
-    _emit(rows, RECORD_FIELDS, params.output, table)
+    _records_out(data, query.iter_select(data, filters), params._replace(selection=Selection()))
 
 
 def fields(params: Params) -> None:
@@ -483,6 +518,20 @@ def run(command: str, raw: Mapping[str, object]) -> None:
     from xiezuo_cli.params import parse
 
     params = parse(command, raw)
+    from xiezuo_cli.index import IndexDamaged
+
+    try:
+        _run_once(command, params)
+    except IndexDamaged:
+        # The derived index failed a check while being read: drop it and answer from the file
+        # (what went to -o FILE was not kept; a stream to stdout may have begun, see README).
+        from xiezuo_cli import index
+
+        index.discard(params.db if params.db is not None else dataset.bundled_path())
+        _run_once(command, params._replace(index=False))
+
+
+def _run_once(command: str, params: Params) -> None:
     if params.output.format == "sqlite":  # a database file, which it writes atomically itself
         RUNNERS[command](params)
         return

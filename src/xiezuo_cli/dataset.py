@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from xiezuo_cli.model import Pairing, Place, Record, Source
+
+if TYPE_CHECKING:
+    from xiezuo_cli.index import Index
 
 ENV_VAR = "XIEZUO_DB"
 # os.path rather than pathlib: pathlib costs ~3 ms of start-up and this is the only use.
@@ -52,14 +56,53 @@ class Dataset(NamedTuple):
     places: dict[str, Place]
     pairings: dict[str, Pairing]
     sources: dict[str, Source]
-    records: tuple[Record, ...]  # in id order
+    records: Sequence[Record]  # in id order; read lazily from the index when there is one
     pinyin: dict[str, str]  # character -> pinyin, for sorting Chinese text (sorting.py)
+    index: Index | None = None  # the derived SQLite index answering for a large file
 
     def record(self, record_id: str) -> Record | None:
+        if self.index:
+            return self.index.record(record_id)
         return next((record for record in self.records if record.id == record_id), None)
 
     def records_of(self, pairing_id: str) -> list[Record]:
-        return [record for record in self.records if record.pairing == pairing_id]
+        return list(self.candidates(frozenset([pairing_id])))
+
+    def candidates(self, pairing_ids: Collection[str] | None) -> Iterable[Record]:
+        """The records of these pairings (None: every record), in id order, with their text."""
+        if pairing_ids is None:
+            return self.records
+        if self.index:
+            return self.index.records_of(pairing_ids)
+        return [record for record in self.records if record.pairing in pairing_ids]
+
+    def light(self, pairing_ids: Collection[str] | None) -> Sequence[Record]:
+        """Like candidates, but item, citations, note and figure may be left empty: enough for
+        totals and the filters that do not read text, in a fraction of the memory."""
+        if self.index:
+            return self.index.light(pairing_ids)
+        return list(self.candidates(pairing_ids))
+
+    def superseded(self, known_by: str | None = None) -> dict[str, str]:
+        """For each figure that a later one revises (published by ``known_by``, when given):
+        the id of that later one. Over every record, whatever a query selects."""
+        if self.index:
+            return self.index.superseded(known_by)
+        return {
+            record.revises: record.id
+            for record in self.records
+            if record.revises is not None and (known_by is None or record.known_by <= known_by)
+        }
+
+    def money_count(self) -> int:
+        if self.index:
+            return self.index.money
+        return sum(1 for record in self.records if record.amount_yuan is not None)
+
+    def record_ids(self) -> list[str]:
+        if self.index:
+            return self.index.ids()
+        return [record.id for record in self.records]
 
     def within(self, place_id: str, ancestor_id: str) -> bool:
         """Whether a place is ``ancestor_id`` or lies inside it (苍溪县 is within 广元市)."""
@@ -83,12 +126,15 @@ class Dataset(NamedTuple):
         return place
 
 
-def load(path: PathLike) -> Dataset:
+def load(path: PathLike, *, use_index: bool = True) -> Dataset:
     """Read and validate the database at ``path``. Raises DataFileError.
 
-    The bytes are read once, checked (rawfile.py); a database already validated in this exact
-    content comes from the cache (cache.py), anything else is parsed (store.py) and validated
-    (validate.py), which are then only imported when needed.
+    The bytes are read once, checked (rawfile.py). A database already validated in this exact
+    content is answered from what that gave: a small one from its marshal snapshot (cache.py), a
+    large one from its SQLite index (index.py), which then reads records only as a command asks
+    for them. Anything else is parsed (store.py) and validated (validate.py), which are only
+    imported when needed, and the snapshot or index written for next time. ``use_index=False``
+    (``--no-index``, and XIEZUO_NO_INDEX=1) reads the file itself and writes nothing.
     """
     import gc
 
@@ -98,32 +144,103 @@ def load(path: PathLike) -> Dataset:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(path)
+        return _load(path, use_index)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(path: PathLike) -> Dataset:
+def _load(path: PathLike, use_index: bool) -> Dataset:
     from xiezuo_cli import cache, rawfile
 
     path = os.fspath(path)
-    data = rawfile.read_checked(path)
-    use_cache = cache.enabled()
-    if use_cache:
+    if not (use_index and cache.enabled()):
+        return Dataset(path=path, **_parse(path, rawfile.read_checked(path)))
+    from xiezuo_cli import index
+
+    if _size(path) < index.min_bytes():
+        data = rawfile.read_checked(path)
         parts = cache.load(path, data)
-        if parts is not None:
+        if parts is None:
+            parts = _parse(path, data)
+            cache.save(path, data, parts)
+        return Dataset(path=path, **parts)
+    # A large file is read a piece at a time to find its index, and held whole only to build it.
+    opened = index.open_index(path, rawfile.fingerprint_file(path))
+    if opened is None:
+        data = rawfile.read_checked(path)
+        parts = _parse(path, data, building=True)
+        _write_index(path, data, parts)
+        opened = index.open_index(path, rawfile.fingerprint(data))
+        if opened is None:  # the cache folder cannot be written: answer from memory
             return Dataset(path=path, **parts)
+    return Dataset(path=path, records=IndexedRecords(opened), index=opened, **opened.parts)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0  # read_checked says what is wrong with it
+
+
+def _parse(path: str, data: bytes, building: bool = False) -> dict[str, Any]:
     from xiezuo_cli import store, validate
 
-    places, pairings, sources, records, pinyin = validate.build(path, store.read_tables(path, data))
-    parts = {
+    with _progress(building, "读取并校验数据库（首次查询，之后由索引回答）"):
+        places, pairings, sources, records, pinyin = validate.build(
+            path, store.read_tables(path, data)
+        )
+    return {
         "places": places,
         "pairings": pairings,
         "sources": sources,
         "records": records,
         "pinyin": pinyin,
     }
-    if use_cache:
-        cache.save(path, data, parts)
-    return Dataset(path=path, **parts)
+
+
+def _write_index(path: str, data: bytes, parts: dict[str, Any]) -> None:
+    from xiezuo_cli import index
+
+    total = len(parts["records"])
+    with _progress(True, "写入索引", total) as advance:
+        index.write(path, data, parts, advance)
+
+
+def _progress(shown: bool, label: str, total: int | None = None) -> Any:
+    """A progress bar on stderr when it is a terminal (render.py draws it); else nothing."""
+    import contextlib
+    import sys
+
+    if not (shown and sys.stderr.isatty()):
+        return contextlib.nullcontext(None)
+    from xiezuo_cli import render
+
+    return render.progress_bar(label, total)
+
+
+class IndexedRecords(Sequence[Record]):
+    """Every record of an indexed database, read from the index as they are iterated: a pass
+    over a million records holds one at a time. Indexing by position reads them all once."""
+
+    def __init__(self, opened: Index) -> None:
+        self._index = opened
+        self._all: tuple[Record, ...] | None = None
+
+    def __len__(self) -> int:
+        return self._index.count
+
+    def __iter__(self) -> Iterator[Record]:
+        if self._all is not None:
+            return iter(self._all)
+        return self._index.records()
+
+    @overload
+    def __getitem__(self, position: int) -> Record: ...
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Record]: ...
+    def __getitem__(self, position: int | slice) -> Record | Sequence[Record]:
+        if self._all is None:
+            self._all = tuple(self._index.records())
+        return self._all[position]

@@ -56,6 +56,14 @@ DB = Opt(
     metavar="PATH",
 )
 
+NO_INDEX = Opt(
+    "no_index",
+    ("--no-index",),
+    "Read the database file itself, not its derived index or snapshot in the cache folder, "
+    "and write none (also: XIEZUO_NO_INDEX=1).",
+    kind="flag",
+)
+
 TABLE_UNITS = tuple(DISPLAY_UNITS)  # 元, 万元, 亿元
 
 OUT = Opt(
@@ -247,7 +255,7 @@ CHART = Opt("chart", ("--chart",), "Also draw the amounts as horizontal bars.", 
 
 
 def _spec(name: str, help: str, examples: tuple[str, ...], *options: Opt, args=()) -> CommandSpec:
-    return CommandSpec(name, help, examples, (*options, *OUTPUT, DB), tuple(args))
+    return CommandSpec(name, help, examples, (*options, *OUTPUT, DB, NO_INDEX), tuple(args))
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -408,7 +416,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "every field's type and bounds, references, and the model's rules (part_of, revises, "
         "running totals); exit 3 with the first problem found.",
         ("xiezuo validate", "xiezuo validate --db my-copy.json"),
-        (OUT, DB),
+        (OUT, DB, NO_INDEX),
     ),
 )
 

@@ -44,6 +44,7 @@ class Params(NamedTuple):
     command: str
     db: str | None
     output: OutputOptions
+    index: bool = True  # False: --no-index
     filters: Filters = Filters()
     selection: Selection = Selection()
     expressions: tuple[str, ...] = ()  # filter
@@ -260,7 +261,9 @@ def parse(command: str, raw: Raw) -> Params:
     spec = COMMANDS_BY_NAME[command]
     names = {opt.name for opt in spec.options}
     output = parse_output(raw, command) if "format" in names else _plain_output(raw)
-    params = Params(command=command, db=parse_db(raw), output=output)
+    params = Params(
+        command=command, db=parse_db(raw), output=output, index=not flag(raw, "no_index")
+    )
     if "pair" in names or "place_in" in names:
         params = params._replace(filters=parse_filters(raw, command))
     if command in ("list", "filter"):

@@ -7,7 +7,7 @@ UsageProblem with one line, whichever command it came through.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from xiezuo_cli.dataset import Dataset
@@ -254,8 +254,23 @@ def _pairings(data: Dataset, filters: Filters) -> frozenset[str] | None:
     return frozenset(chosen)
 
 
-def select(data: Dataset, filters: Filters, *, stage: bool = True) -> list[Record]:
-    return [record for record in data.records if filters.accepts(record, stage=stage)]
+def select(
+    data: Dataset, filters: Filters, *, stage: bool = True, text: bool = True
+) -> list[Record]:
+    """The records the filters accept, in id order. ``text=False``: the caller reads no item,
+    citation, note or figure, so an indexed database may give them without (Dataset.light)."""
+    return list(iter_select(data, filters, stage=stage, text=text))
+
+
+def iter_select(
+    data: Dataset, filters: Filters, *, stage: bool = True, text: bool = True
+) -> Iterator[Record]:
+    """select, one record at a time: over every record of an indexed database, memory stays
+    flat."""
+    reads_text = text or filters.search is not None or bool(filters.extra)
+    found = data.candidates(filters.pairings) if reads_text else data.light(filters.pairings)
+    accepts = filters.accepts
+    return (record for record in found if accepts(record, stage=stage))
 
 
 def field_value(record: Record, name: str) -> object:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 
 from xiezuo_cli.errors import DataFileError
 
@@ -29,7 +30,32 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY
 def read_checked(path: str | os.PathLike[str]) -> bytes:
     """The bytes of the regular file at ``path``, within the size cap, or DataFileError."""
     path = os.fspath(path)
-    return _read_bounded(path, max_bytes(path))
+    chunks = list(_read_bounded(path, max_bytes(path)))
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+Fingerprint = tuple[int, int, int]  # size, CRC-32, Adler-32
+
+
+def fingerprint(data: bytes) -> Fingerprint:
+    import zlib
+
+    return (len(data), zlib.crc32(data), zlib.adler32(data))
+
+
+def fingerprint_file(path: str | os.PathLike[str]) -> Fingerprint:
+    """The fingerprint of the file's bytes, read under the same checks as read_checked but a
+    piece at a time: a large database is keyed to its index without being held in memory."""
+    import zlib
+
+    path = os.fspath(path)
+    size = crc = 0
+    adler = 1
+    for chunk in _read_bounded(path, max_bytes(path), piece=1 << 20):
+        size += len(chunk)
+        crc = zlib.crc32(chunk, crc)
+        adler = zlib.adler32(chunk, adler)
+    return (size, crc, adler)
 
 
 def max_bytes(path: str | os.PathLike[str] = "") -> int:
@@ -48,8 +74,9 @@ def max_bytes(path: str | os.PathLike[str] = "") -> int:
     )
 
 
-def _read_bounded(path: str, cap: int) -> bytes:
-    """The bytes of the regular file at ``path``, at most ``cap`` of them, or DataFileError."""
+def _read_bounded(path: str, cap: int, piece: int | None = None) -> Iterator[bytes]:
+    """The bytes of the regular file at ``path``, at most ``cap`` of them, or DataFileError;
+    in pieces of at most ``piece`` bytes, or as few reads as the size allows."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
@@ -76,21 +103,20 @@ def _read_bounded(path: str, cap: int) -> bytes:
             raise DataFileError(path, _too_big(cap, status.st_size))
         # Ask for one byte more than the size: a second read then sees the end of the file. Files
         # whose size lies (in /proc, or one growing under us) are read in pieces up to cap + 1.
-        chunks = []
         total = 0
         while total <= cap:
-            chunk = os.read(fd, min(cap + 1 - total, max(status.st_size + 1 - total, 1 << 16)))
+            wanted = min(cap + 1 - total, max(status.st_size + 1 - total, 1 << 16))
+            chunk = os.read(fd, wanted if piece is None else min(wanted, piece))
             if not chunk:
                 break
-            chunks.append(chunk)
             total += len(chunk)
+            if total > cap:
+                raise DataFileError(path, _too_big(cap, None))
+            yield chunk
     except OSError as error:
         raise DataFileError(path, f"cannot read: {error.strerror}") from None
     finally:
         os.close(fd)
-    if total > cap:
-        raise DataFileError(path, _too_big(cap, None))
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _kind(mode: int) -> str | None:
