@@ -14,7 +14,7 @@ from typing import Any
 
 from xiezuo_cli import dataset, query, write_options
 from xiezuo_cli.dataset import Dataset
-from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.errors import IndexDamaged, UsageProblem
 from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, Source
 from xiezuo_cli.options import OutputOptions
 from xiezuo_cli.output import write_json_document, write_rows
@@ -518,16 +518,16 @@ def run(command: str, raw: Mapping[str, object]) -> None:
     from xiezuo_cli.params import parse
 
     params = parse(command, raw)
-    from xiezuo_cli.index import IndexDamaged
-
     try:
         _run_once(command, params)
-    except IndexDamaged:
-        # The derived index failed a check while being read: drop it and answer from the file
-        # (what went to -o FILE was not kept; a stream to stdout may have begun, see README).
+    except IndexDamaged as damage:
+        # The derived index failed a check while being read: drop it, and answer from the file
+        # unless rows may already have gone to stdout (-o FILE kept nothing: it is atomic).
         from xiezuo_cli import index
 
         index.discard(params.db if params.db is not None else dataset.bundled_path())
+        if damage.partial and params.output.path is None:
+            raise
         _run_once(command, params._replace(index=False))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
@@ -167,14 +168,14 @@ def _load(path: PathLike, use_index: bool) -> Dataset:
         return Dataset(path=path, **parts)
     # A large file is read a piece at a time to find its index, and held whole only to build it.
     opened = index.open_index(path, rawfile.fingerprint_file(path))
-    if opened is None:
-        data = rawfile.read_checked(path)
-        parts = _parse(path, data, building=True)
-        _write_index(path, data, parts)
-        opened = index.open_index(path, rawfile.fingerprint(data))
-        if opened is None:  # the cache folder cannot be written: answer from memory
-            return Dataset(path=path, **parts)
-    return Dataset(path=path, records=IndexedRecords(opened), index=opened, **opened.parts)
+    if opened is not None:
+        return Dataset(path=path, records=IndexedRecords(opened), index=opened, **opened.parts)
+    # A miss: the whole file is parsed and validated anyway, so this command answers from memory
+    # and the index is written for the next ones.
+    data = rawfile.read_checked(path)
+    parts = _parse(path, data, building=True)
+    _write_index(path, data, parts)
+    return Dataset(path=path, **parts)
 
 
 def _size(path: str) -> int:
@@ -187,7 +188,9 @@ def _size(path: str) -> int:
 def _parse(path: str, data: bytes, building: bool = False) -> dict[str, Any]:
     from xiezuo_cli import store, validate
 
-    with _progress(building, "读取并校验数据库（首次查询，之后由索引回答）"):
+    with _progress(building) as bar:
+        if bar is not None:
+            bar.update("读取并校验数据库（之后的查询由索引回答）", 0, None)
         places, pairings, sources, records, pinyin = validate.build(
             path, store.read_tables(path, data)
         )
@@ -204,20 +207,29 @@ def _write_index(path: str, data: bytes, parts: dict[str, Any]) -> None:
     from xiezuo_cli import index
 
     total = len(parts["records"])
-    with _progress(True, "写入索引", total) as advance:
+    with _progress(True) as bar:
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if bar is not None:
+                bar.update("写入索引", done, total)
+
         index.write(path, data, parts, advance)
 
 
-def _progress(shown: bool, label: str, total: int | None = None) -> Any:
+def _progress(shown: bool) -> Any:
     """A progress bar on stderr when it is a terminal (render.py draws it); else nothing."""
     import contextlib
-    import sys
 
-    if not (shown and sys.stderr.isatty()):
+    from xiezuo_cli.terminal import is_terminal
+
+    if not (shown and is_terminal(sys.stderr)):
         return contextlib.nullcontext(None)
-    from xiezuo_cli import render
+    from xiezuo_cli.render import PhaseProgress
 
-    return render.progress_bar(label, total)
+    return PhaseProgress()
 
 
 class IndexedRecords(Sequence[Record]):

@@ -65,3 +65,19 @@ class LockTimeout(XiezuoError):
     """Another process held the database's write lock for longer than we were willing to wait."""
 
     exit_status = ExitStatus.ERROR
+
+
+class IndexDamaged(XiezuoError):
+    """The derived index of a database (index.py) failed a check while being read. The command
+    is run again from the file itself, unless rows may already have reached stdout
+    (``partial``): then this is the one line the user sees, and the next run rebuilds it."""
+
+    exit_status = ExitStatus.ERROR
+
+    def __init__(self, problem: str, *, partial: bool = False) -> None:
+        self.problem = problem
+        self.partial = partial
+        super().__init__(
+            f"the index in the cache folder failed a check ({problem}) after output began; it "
+            "has been removed: run the command again"
+        )

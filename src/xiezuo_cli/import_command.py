@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from xiezuo_cli.importing import Action, Outcome
@@ -341,13 +341,13 @@ def _table_row(action: Action) -> dict[str, object]:
 
 
 class _Progress:
-    """A Rich progress bar on stderr while reading and checking a large file on a terminal;
-    nothing in a pipe or for a small file. Yields the callback importing.import_file takes."""
+    """A progress bar on stderr while reading and checking a large file on a terminal (drawn by
+    render.py); nothing in a pipe or for a small file. Yields the callback
+    importing.import_file takes."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.bar = None
-        self.tasks: dict[str, object] = {}
+        self.bar: Any = None
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         import os
@@ -360,35 +360,15 @@ class _Progress:
             return None
         if not is_terminal(sys.stderr) or size < PROGRESS_BYTES:
             return None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
+        from xiezuo_cli.render import PhaseProgress
 
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.bar.start()
+        self.bar = PhaseProgress().__enter__()
         return self.update
 
     def update(self, phase: str, done: int, total: int) -> None:
-        if self.bar is None:
-            return
-        task = self.tasks.get(phase)
-        if task is None:
-            label = "读取" if phase == "read" else "检查"
-            task = self.tasks[phase] = self.bar.add_task(label, total=total)
-        self.bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
+        if self.bar is not None:
+            self.bar.update("读取" if phase == "read" else "检查", done, total)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
-            self.bar.stop()
+            self.bar.__exit__(*exc)

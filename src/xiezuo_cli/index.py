@@ -31,6 +31,7 @@ from typing import Any
 
 from xiezuo_cli import cache, rawfile
 from xiezuo_cli.cache import freeze_record, thaw_record
+from xiezuo_cli.errors import IndexDamaged
 from xiezuo_cli.model import Record
 from xiezuo_cli.rawfile import Fingerprint
 
@@ -41,6 +42,13 @@ DEFAULT_MIN_BYTES = 4 * 1024 * 1024
 # Record (funds.py and Filters.accepts read it like any other).
 _LIGHT_BLANKS = {"item": "", "citations": (), "note": None, "figure": ""}
 _LIGHT_AT = tuple((Record._fields.index(name), value) for name, value in _LIGHT_BLANKS.items())
+# The text fields that repeat from record to record (the id and its links do not).
+_SHARED = (
+    *("pairing", "kind", "level", "provider", "provider_code", "receiver", "receiver_code"),
+    *("category", "measure", "unit", "approx", "period_start", "period_end", "as_of"),
+    *("stage", "actor", "scope", "known_by"),
+)
+_SHARED_AT = tuple(Record._fields.index(name) for name in _SHARED)
 # SQLite's bound parameters per statement (999 before 3.32); more ids go in several queries.
 _CHUNK = 900
 
@@ -61,10 +69,6 @@ INDEXES = """
 CREATE INDEX records_pairing ON records (pairing, seq);
 CREATE INDEX records_id ON records (id);
 """
-
-
-class IndexDamaged(Exception):
-    """The index cannot be read, or a body in it fails its checksum."""
 
 
 def min_bytes() -> int:
@@ -113,9 +117,17 @@ class Index:
             raise IndexDamaged(str(error)) from None
 
     def records(self) -> Iterator[Record]:
-        """Every record in id order, one at a time: memory stays flat however many there are."""
-        for body, total in self._rows("SELECT body, sum FROM records ORDER BY seq"):
-            yield thaw_record(_checked(body, total))
+        """Every record in id order, one at a time: memory stays flat however many there are.
+        Damage found after the first record is ``partial``: the caller may have printed some."""
+        given = False
+        try:
+            for body, total in self._rows("SELECT body, sum FROM records ORDER BY seq"):
+                yield thaw_record(_checked(body, total))
+                given = True
+        except IndexDamaged as damage:
+            if not given:
+                raise
+            raise IndexDamaged(damage.problem, partial=True) from None
 
     def records_of(self, pairing_ids: Collection[str]) -> list[Record]:
         """The records of these pairings, in id order."""
@@ -297,8 +309,12 @@ def _bodies(by_pairing: dict[str, list[tuple[Any, ...]]]) -> Iterator[tuple[str,
 
 def _light(record: Record, pool: dict[str, str]) -> tuple[Any, ...]:
     """The record without its text; equal strings made one object, which marshal then stores
-    once per pairing and loads as one object (a tenth of the memory of a string per field)."""
+    once per pairing and loads as one object (a fraction of the memory of a string per field)."""
     values = list(record)
     for at, blank in _LIGHT_AT:
         values[at] = blank
-    return tuple(pool.setdefault(v, v) if type(v) is str else v for v in values)
+    for at in _SHARED_AT:
+        value = values[at]
+        if value is not None:
+            values[at] = pool.setdefault(value, value)
+    return tuple(values)

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -1287,3 +1287,44 @@ def _period_text(record: Record) -> str:
     if record.period_start is None and record.period_end is None:
         return ""
     return f"{record.period_start or '…'} 至 {record.period_end or '…'}"
+
+
+# ─── progress ───────────────────────────────────────────────────────────────────────────────
+
+
+class PhaseProgress:
+    """A progress bar on stderr with one line per phase of a long job (reading, checking,
+    indexing), gone when the job ends. The caller decides whether to show one at all (only on a
+    terminal, only for a large file); ``update`` with no total shows a moving bar."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> PhaseProgress:
+        self.bar.start()
+        return self
+
+    def update(self, label: str, done: int, total: int | None) -> None:
+        task = self.tasks.get(label)
+        if task is None:
+            task = self.tasks[label] = self.bar.add_task(label, total=total)
+        self.bar.update(task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
