@@ -1334,7 +1334,7 @@ if mode in ("cold", "warm"):
     # What dataset.load does first with a large file: its fingerprint, read in pieces, finds
     # the index (none yet when cold: a miss).
     fingerprint = timed("fingerprint_file", rawfile.fingerprint_file, path)
-    opened = timed("index_open", index.open_index, path, fingerprint)
+    opened = timed("index_open", index.open_index, path)
 if mode == "cold":
     assert opened is None, "an index was there before the cold run"
     data = timed("read", rawfile.read_checked, path)

@@ -137,7 +137,7 @@ def test_a_changed_database_rebuilds_its_index(big: Path) -> None:
     assert code == 0
     listed = {row["id"]: row["item"] for row in json.loads(text)}
     assert listed[doc["id"]] == doc["item"]
-    assert index.open_index(str(big), rawfile.fingerprint_file(big)) is not None
+    assert index.open_index(str(big)) is not None
 
 
 def damage(db: Path, seq: int) -> str:
@@ -176,7 +176,7 @@ def test_damage_found_after_rows_were_printed_is_one_error_line(big: Path) -> No
 
 
 def _intact(db: Path) -> bool:
-    opened = index.open_index(str(db), rawfile.fingerprint_file(db))
+    opened = index.open_index(str(db))
     return opened is not None and len(list(opened.records())) > 0
 
 
@@ -235,7 +235,7 @@ def test_small_databases_use_the_snapshot_not_the_index(
 
 def test_light_records_differ_only_in_their_text(big: Path) -> None:
     invoke("list", "--db", str(big), "--csv")
-    opened = index.open_index(str(big), rawfile.fingerprint_file(big))
+    opened = index.open_index(str(big))
     assert opened is not None
     full = list(opened.records())
     light = opened.light(None)
@@ -245,3 +245,45 @@ def test_light_records_differ_only_in_their_text(big: Path) -> None:
         for name in whole._fields:
             if name not in text:
                 assert getattr(bare, name) == getattr(whole, name), name
+
+
+def test_an_unchanged_file_is_found_by_its_status_without_reading_it(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index, "_RACY_NS", 0)  # the file was just made: trust its times anyway
+    first = invoke("funds", "--db", str(big), "--csv")
+
+    def unread(path: object) -> object:
+        raise AssertionError("the file was read to find its index")
+
+    monkeypatch.setattr(rawfile, "fingerprint_file", unread)
+    assert invoke("funds", "--db", str(big), "--csv") == first
+
+
+def test_a_change_that_keeps_size_and_modification_time_is_still_seen(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index, "_RACY_NS", 0)
+    invoke("list", "--db", str(big), "--csv")
+    status = big.stat()
+    text = big.read_text(encoding="utf-8")
+    data = json.loads(text)
+    doc = next(iter(data["record"].values()))
+    changed = text.replace(
+        json.dumps(doc["item"], ensure_ascii=False)[1:-1], "改" * len(doc["item"]), 1
+    )
+    assert len(changed.encode()) == len(text.encode()) and changed != text
+    big.write_text(changed, encoding="utf-8")
+    os.utime(big, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert big.stat().st_size == status.st_size and big.stat().st_mtime_ns == status.st_mtime_ns
+    code, out = invoke("list", "--db", str(big), "--json")
+    assert code == 0
+    assert {row["id"]: row["item"] for row in json.loads(out)}[doc["id"]] == "改" * len(doc["item"])
+
+
+def test_a_just_changed_file_stores_no_status_key(big: Path) -> None:
+    invoke("list", "--db", str(big), "--csv")  # the file is seconds old: racy
+    connection = sqlite3.connect(entry(big))
+    names = {row[0] for row in connection.execute("SELECT name FROM meta")}
+    connection.close()
+    assert "stat" not in names and "key" in names

@@ -76,6 +76,11 @@ def _entry_path(real: str) -> str | None:
     return os.path.join(place, name + ".marshal")
 
 
+def code_key() -> tuple[Any, ...]:
+    """The cache format and the code that validated an entry: another one is a miss."""
+    return (CACHE_FORMAT, __version__, _code_stamp())
+
+
 def key(path: str, fingerprint: tuple[int, int, int]) -> tuple[Any, ...]:
     """What an entry must match: the file's real path, modification time and fingerprint (size,
     CRC-32, Adler-32: rawfile.fingerprint), the cache format and the code."""

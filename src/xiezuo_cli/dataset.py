@@ -166,16 +166,25 @@ def _load(path: PathLike, use_index: bool) -> Dataset:
             parts = _parse(path, data)
             cache.save(path, data, parts)
         return Dataset(path=path, **parts)
-    # A large file is read a piece at a time to find its index, and held whole only to build it.
-    opened = index.open_index(path, rawfile.fingerprint_file(path))
+    # A large file is found in its index by its status, else by its bytes read a piece at a time,
+    # and held whole only to build the index.
+    opened = index.open_index(path)
     if opened is not None:
         return Dataset(path=path, records=IndexedRecords(opened), index=opened, **opened.parts)
     # A miss: the whole file is parsed and validated anyway, so this command answers from memory
     # and the index is written for the next ones.
+    before = _status(path)
     data = rawfile.read_checked(path)
     parts = _parse(path, data, building=True)
-    _write_index(path, data, parts)
+    _write_index(path, data, parts, before)
     return Dataset(path=path, **parts)
+
+
+def _status(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
 
 
 def _size(path: str) -> int:
@@ -203,7 +212,9 @@ def _parse(path: str, data: bytes, building: bool = False) -> dict[str, Any]:
     }
 
 
-def _write_index(path: str, data: bytes, parts: dict[str, Any]) -> None:
+def _write_index(
+    path: str, data: bytes, parts: dict[str, Any], before: os.stat_result | None
+) -> None:
     from xiezuo_cli import index
 
     total = len(parts["records"])
@@ -216,7 +227,7 @@ def _write_index(path: str, data: bytes, parts: dict[str, Any]) -> None:
             if bar is not None:
                 bar.update("写入索引", done, total)
 
-        index.write(path, data, parts, advance)
+        index.write(path, data, parts, advance, before)
 
 
 def _progress(shown: bool) -> Any:

@@ -25,6 +25,8 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import stat
+import time
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
@@ -49,6 +51,8 @@ _SHARED = (
     *("stage", "actor", "scope", "known_by"),
 )
 _SHARED_AT = tuple(Record._fields.index(name) for name in _SHARED)
+# A file changed less than this before its index was made is found by its fingerprint only.
+_RACY_NS = 3_000_000_000
 # SQLite's bound parameters per statement (999 before 3.32); more ids go in several queries.
 _CHUNK = 900
 
@@ -185,8 +189,12 @@ class Index:
             self._connection.close()
 
 
-def open_index(path: str, fingerprint: Fingerprint) -> Index | None:
-    """The index of the database at ``path`` with this fingerprint, or None."""
+def open_index(path: str) -> Index | None:
+    """The index of the database at ``path`` as it is now, or None.
+
+    Found first by the file's status (see ``_stat_key``); when that differs (the file was copied,
+    touched or changed) by its fingerprint, every byte read a piece at a time.
+    """
     entry = entry_path(path)
     if entry is None or not os.path.isfile(entry):
         return None
@@ -199,16 +207,57 @@ def open_index(path: str, fingerprint: Fingerprint) -> Index | None:
         uri = "file:" + _uri_path(entry) + "?mode=ro&immutable=1"
         connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
         meta = dict(connection.execute("SELECT name, value FROM meta"))
-        if meta.get("key") != _key(path, fingerprint):
+        stat_key = meta.get("stat")
+        same_file = stat_key is not None and stat_key == _stat_key(path, os.stat(path))
+        if not same_file and meta.get("key") != _key(path, rawfile.fingerprint_file(path)):
             connection.close()
             return None
         small = _checked(meta["parts"], marshal.loads(meta["parts_sum"]))
         counts = marshal.loads(meta["counts"])
         return Index(connection, cache.thaw_small(small), counts)
-    except Exception:  # damaged, foreign, another format: a miss, never an error
+    except Exception:  # damaged, foreign, another format, an unreadable file: a miss
         if connection is not None:
             connection.close()
         return None
+
+
+def _stat_key(path: str, status: os.stat_result) -> bytes | None:
+    """The file's identity and times, which every change to it moves, as git's index uses them:
+    any write sets the change time (st_ctime), which no program can set back. None for a file
+    that is not regular."""
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return marshal.dumps(
+        (
+            INDEX_FORMAT,
+            cache.code_key(),
+            os.path.realpath(path),
+            status.st_dev,
+            status.st_ino,
+            status.st_size,
+            status.st_mtime_ns,
+            status.st_ctime_ns,
+        )
+    )
+
+
+def _trusted_stat_key(path: str, before: os.stat_result | None) -> bytes | None:
+    """The status key to store, taken before the bytes were read; None when it cannot be
+    trusted: the file changed while it was read, or so recently that a change in the same tick
+    of a coarse file-system clock would leave its times as they are (git's "racy" files)."""
+    if before is None:
+        return None
+    try:
+        now = os.stat(path)
+    except OSError:
+        return None
+    key = _stat_key(path, before)
+    if key is None or key != _stat_key(path, now):
+        return None
+    recent = time.time_ns() - _RACY_NS
+    if before.st_mtime_ns >= recent or before.st_ctime_ns >= recent:
+        return None
+    return key
 
 
 def _uri_path(path: str) -> str:
@@ -229,10 +278,13 @@ def write(
     data: bytes,
     parts: dict[str, Any],
     progress: Callable[[int], None] | None = None,
+    before: os.stat_result | None = None,
 ) -> None:
     """Index what loading the database gave; any failure leaves no index (and no error).
 
-    ``progress`` is told how many more records went in, for a progress bar.
+    ``progress`` is told how many more records went in, for a progress bar; ``before`` is the
+    file's status taken before ``data`` was read, which lets later commands find the index
+    without reading the file (``_stat_key``).
     """
     entry = entry_path(path)
     if entry is None:
@@ -247,6 +299,10 @@ def write(
         connection = sqlite3.connect(temporary)
         try:
             _fill(connection, path, data, parts, progress)
+            stat_key = _trusted_stat_key(path, before)
+            if stat_key is not None:
+                connection.execute("INSERT INTO meta VALUES ('stat', ?)", (stat_key,))
+                connection.commit()
         finally:
             connection.close()
         os.replace(temporary, entry)
