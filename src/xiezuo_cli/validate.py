@@ -11,6 +11,7 @@ command can trip over it later.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -413,30 +414,59 @@ def _fast_record(
     per field: most of a large file's loading time is these checks, and almost every record
     passes them. Anything unusual (a missing key, a subclass of str, a NaN) takes the slow path;
     tests/test_validate_fast.py checks the two agree on valid and broken records alike."""
-    get = raw.get
-    record_id = get("id", _MISSING)
-    pairing_id = get("pairing", _MISSING)
+    try:
+        (
+            record_id,
+            pairing_id,
+            kind,
+            level,
+            provider,
+            provider_code,
+            receiver,
+            receiver_code,
+            category,
+            item,
+            measure,
+            value,
+            unit,
+            amount,
+            approx,
+            start,
+            end,
+            year,
+            cumulative,
+            as_of,
+            stage,
+            actor,
+            scope,
+            part_of,
+            revises,
+            raw_citations,
+            note,
+            figure,
+        ) = _RECORD_VALUES(raw)
+    except KeyError:
+        return None
     if not (
         type(record_id) is str
         and len(record_id) <= MAX_ID_LENGTH
         and _SLUG_MATCH(record_id) is not None
         and type(pairing_id) is str
         and pairing_id in pairings
+        and type(raw_citations) is list
+        and 0 < len(raw_citations) <= 100
     ):
-        return None
-    pairing = pairings[pairing_id]
-    raw_citations = get("citations", _MISSING)
-    if type(raw_citations) is not list or not 0 < len(raw_citations) <= 100:
         return None
     citations = []
     seen: set[str] = set()
     known_by = None
-    for item in raw_citations:
-        if type(item) is not dict:
+    for cited in raw_citations:
+        if type(cited) is not dict:
             return None
-        source_id = item.get("source", _MISSING)
-        quote = item.get("quote", _MISSING)
-        note = item.get("note", _MISSING)
+        try:
+            source_id, quote, cited_note = _CITATION_VALUES(cited)
+        except KeyError:
+            return None
         if type(source_id) is not str or source_id in seen or source_id not in sources:
             return None
         source = sources[source_id]
@@ -445,58 +475,56 @@ def _fast_record(
                 return None
         elif quote is not None:
             return None
-        if note is not None and type(note) is not str:
+        if cited_note is not None and type(cited_note) is not str:
             return None
         seen.add(source_id)
-        citations.append(Citation(source_id, quote, note))
+        citations.append(Citation(source_id, quote, cited_note))
         if known_by is None or source.known_by < known_by:
             known_by = source.known_by
-    start = get("period_start", _MISSING)
-    end = get("period_end", _MISSING)
-    for date in (start, end):
-        if date is not None and (type(date) is not str or not _real_date(date)):
-            return None
-    if start and end and first_day(start) > last_day(end):
+    if (
+        (start is not None and (type(start) is not str or not _real_date(start)))
+        or (end is not None and (type(end) is not str or not _real_date(end)))
+        or (start and end and first_day(start) > last_day(end))
+        or (amount is not None and (type(amount) is not int or not 0 <= amount <= MAX_YUAN))
+        or (year is not None and (type(year) is not int or not MIN_YEAR <= year <= MAX_YEAR))
+        or (type(value) is not int and type(value) is not float)
+        or not -MAX_VALUE <= value <= MAX_VALUE
+        or type(as_of) is not str
+        or len(as_of) != 10
+        or not _real_date(as_of)
+        or type(cumulative) is not bool
+    ):
         return None
-    amount = get("amount_yuan", _MISSING)
-    if amount is not None and (type(amount) is not int or not 0 <= amount <= MAX_YUAN):
-        return None
-    year = get("year", _MISSING)
-    if year is not None and (type(year) is not int or not MIN_YEAR <= year <= MAX_YEAR):
-        return None
-    value = get("value", _MISSING)
-    if type(value) is not int and type(value) is not float:
-        return None
-    if not -MAX_VALUE <= value <= MAX_VALUE:
-        return None
-    as_of = get("as_of", _MISSING)
-    if type(as_of) is not str or len(as_of) != 10 or not _real_date(as_of):
-        return None
-    texts = [get(name, _MISSING) for name in _TEXT_FIELDS]
-    for text in texts:
+    for text in (provider, receiver, item, measure, unit, figure):
         if type(text) is not str or not text.strip():
             return None
-    optional = [get(name, _MISSING) for name in _OPTIONAL_TEXT_FIELDS]
-    for text in optional:
-        if text is not None and type(text) is not str:
+    for optional in (provider_code, receiver_code, note):
+        if optional is not None and type(optional) is not str:
             return None
-    links = [get(name, _MISSING) for name in ("part_of", "revises")]
-    for link in links:
+    for link in (part_of, revises):
         if link is not None and (
             type(link) is not str or len(link) > MAX_ID_LENGTH or _SLUG_MATCH(link) is None
         ):
             return None
-    choices = [get(name, _MISSING) for name, _ in _CHOICE_FIELDS]
-    for value_, (_, allowed) in zip(choices, _CHOICE_FIELDS, strict=True):
-        if type(value_) is not str or value_ not in allowed:
-            return None
-    cumulative = get("cumulative", _MISSING)
-    if type(cumulative) is not bool:
+    if not (
+        type(kind) is str
+        and kind in KINDS
+        and type(level) is str
+        and level in LEVELS
+        and type(category) is str
+        and category in CATEGORIES
+        and type(approx) is str
+        and approx in APPROX
+        and type(stage) is str
+        and stage in STAGES
+        and type(actor) is str
+        and actor in ACTORS
+        and type(scope) is str
+        and scope in SCOPES
+    ):
         return None
-    provider, receiver, item, measure, unit, figure = texts
-    provider_code, receiver_code, note = optional
-    kind, level, category, approx, stage, actor, scope = choices
     span_year = period_year(start, end)
+    pairing = pairings[pairing_id]
     if (
         kind != pairing.kind
         or level != pairing.level
@@ -537,8 +565,8 @@ def _fast_record(
         stage,
         actor,
         scope,
-        links[0],
-        links[1],
+        part_of,
+        revises,
         tuple(citations),
         note,
         figure,
@@ -546,17 +574,9 @@ def _fast_record(
     )
 
 
-_TEXT_FIELDS = ("provider", "receiver", "item", "measure", "unit", "figure")
-_OPTIONAL_TEXT_FIELDS = ("provider_code", "receiver_code", "note")
-_CHOICE_FIELDS = (
-    ("kind", KINDS),
-    ("level", LEVELS),
-    ("category", CATEGORIES),
-    ("approx", APPROX),
-    ("stage", STAGES),
-    ("actor", ACTORS),
-    ("scope", SCOPES),
-)
+# Every stored field of a record, in the order of Record's fields: one C call fetches them all.
+_RECORD_VALUES = operator.itemgetter(*(name for name in Record._fields if name != "known_by"))
+_CITATION_VALUES = operator.itemgetter("source", "quote", "note")
 
 
 def _unique(path: str, kind: str, ids: list[str]) -> None:
