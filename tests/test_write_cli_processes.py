@@ -293,7 +293,7 @@ def import_file_for(item: str, before: bytes, folder: Path) -> tuple[Path, bytes
 
     with_it = folder / "with-it.json"
     with_it.write_bytes(after_adding(before, item, folder))
-    added = next(r for r in dataset.load(with_it).records if r.item == item)
+    added = next(r for r in dataset.load(with_it, use_index=False).records if r.item == item)
     rows_file = folder / f"{item}.jsonl"
     rows_file.write_text(json.dumps(added.as_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
     scratch = folder / "scratch-import.json"
@@ -356,5 +356,5 @@ def test_signal_during_import_leaves_before_or_after(
             assert process.returncode in (-signal.SIGKILL, 0), error
             for path in temporaries(folder):
                 path.unlink()
-    dataset.load(db)
+    dataset.load(db, use_index=False)
     assert outcomes["before"] and outcomes["after"], outcomes
