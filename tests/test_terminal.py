@@ -54,11 +54,16 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 def in_terminal(
-    argv: Sequence[str], columns: int, rows: int = 50, env: dict[str, str] | None = None
+    argv: Sequence[str],
+    columns: int,
+    rows: int = 50,
+    env: dict[str, str] | None = None,
+    errors: list[str] | None = None,
 ) -> tuple[str, int]:
     """Run ``argv`` with stdout on a pty of ``columns`` x ``rows``; what it showed, and the
     status. Raw mode: bytes pass unchanged. A new session, so no pager can read the keyboard
-    of the terminal running the tests."""
+    of the terminal running the tests. stderr must stay empty, unless ``errors`` is given to
+    collect it."""
     controller, child = pty.openpty()
     tty.setraw(child)
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
@@ -93,7 +98,10 @@ def in_terminal(
     stderr = process.stderr.read() if process.stderr else b""
     if process.stderr:
         process.stderr.close()
-    assert stderr == b"", stderr.decode("utf-8", "replace")
+    if errors is None:
+        assert stderr == b"", stderr.decode("utf-8", "replace")
+    else:
+        errors.append(stderr.decode("utf-8", "replace"))
     return ESCAPE.sub("", b"".join(chunks).decode("utf-8")), status
 
 
@@ -535,3 +543,32 @@ def test_width_from_a_real_terminal() -> None:
         0,
     )
     assert (status, text.strip()) == (0, "80")  # a terminal that reports no size
+
+
+def test_a_table_of_thousands_of_rows_asks_for_limit_unless_it_is_paged(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import scale
+
+    db = tmp_path / "big.json"
+    scale.write_database(db, commands.TABLE_ROWS_MAX + 300, 5)
+    base = ["--db", str(db)]
+    errors: list[str] = []
+    shown, status = in_terminal(
+        [str(SCRIPT), "list", *base, "--no-pager"], 120, env=environment(), errors=errors
+    )
+    assert status == 2 and shown == ""
+    assert len(errors[0].splitlines()) == 1 and "--limit" in errors[0], errors
+    assert errors[0].startswith("xiezuo: error: 5,") and "rows are too many" in errors[0]
+    errors.clear()
+    shown, status = in_terminal(
+        [str(SCRIPT), "report", *base, "--no-pager"], 120, env=environment(), errors=errors
+    )
+    assert status == 2 and "--limit" in errors[0]
+    shown, status = in_terminal(
+        [str(SCRIPT), "list", *base, "--limit", "40", "--no-pager"], 120, env=environment()
+    )
+    assert status == 0 and "40 条记录" in shown
+    shown, status = in_terminal(
+        [str(SCRIPT), "list", *base], 120, rows=30, env=environment(XIEZUO_PAGER="tail -n 4")
+    )
+    assert status == 0 and f"{commands.TABLE_ROWS_MAX + 300} 条记录" in shown

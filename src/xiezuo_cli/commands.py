@@ -229,7 +229,7 @@ def _check_table_size(rows: int, output: OutputOptions) -> None:
         return
     raise UsageProblem(
         f"{rows:,} rows are too many for a table on a terminal (the most is "
-        f"{TABLE_ROWS_MAX:,}): add --limit N or filters, use a pager, or --csv"
+        f"{TABLE_ROWS_MAX:,}): narrow it with filters or --limit N, use a pager, or --csv"
     )
 
 
@@ -281,6 +281,9 @@ def funds_totals(params: Params) -> None:
         order = {id(d): row for d, row in zip(dicts, rows, strict=True)}
         dicts = _sorted_rows(dicts, params, data)
         rows = [order[id(d)] for d in dicts]
+
+    if output.is_table:
+        _check_table_size(len(decisions) if params.explain else len(rows), output)
 
     def table() -> None:
         from xiezuo_cli import render
@@ -337,6 +340,9 @@ def report(params: Params) -> None:
             (decided[r.id] for r in records if r.id in decided), funds.group_fields(["category"])
         )
         report_groups.append((title, records, subtotals, sources))
+
+    if output.is_table:
+        _check_table_size(len(ordered), output)
 
     def table() -> None:
         from xiezuo_cli import render
