@@ -9,7 +9,7 @@ same run and interleaved:
 - `xiezuo funds --by pairing --csv`, `xiezuo list --pair <one receiver> --csv` and
   `xiezuo validate`, each cold (XDG_CACHE_HOME a fresh empty folder every run: the first run
   after a change, which writes the marshal snapshot of a small file or the SQLite index of one of
-  at least 4 MiB) and warm (the same folder every run, filled by one untimed run);
+  at least 2 MiB) and warm (the same folder every run, filled by one untimed run);
 - jq computing the same money totals from the same JSON file;
 - sqlite3 computing them from `xiezuo export --format sqlite -o FILE` (`SELECT ... FROM
   fund_totals GROUP BY ...`; the export itself is made and timed once, outside the rounds);
@@ -1340,7 +1340,8 @@ if mode == "cold":
     data = timed("read", rawfile.read_checked, path)
     timed("checksums", rawfile.fingerprint, data)
     tables = timed("parse", store.read_tables, path, data)
-    wrap(validate, ("_place", "_source", "_pairing", "_record", "_unique", "_check_part_of",
+    wrap(validate, ("_place", "_source", "_pairing", "_fast_record", "_record", "_unique",
+                    "_check_part_of",
                     "_check_revisions", "_check_running_totals"))
     places, pairings, sources, records, pinyin = timed("build", validate.build, path, tables)
     result["build_parts"] = dict(spent)
@@ -1397,7 +1398,8 @@ STEP_NAMES = {
     "index_write": "write the index (SQLite, `index.write`)",
 }
 PARTS = {
-    "_record": "per-record field checks + Record objects (`_record`)",
+    "_fast_record": "per-record checks in one pass + Record objects (`_fast_record`)",
+    "_record": "field-by-field checks of records the one pass did not accept (`_record`)",
     "_place": "places (`_place`)",
     "_source": "sources (`_source`)",
     "_pairing": "pairings (`_pairing`)",
@@ -1454,11 +1456,12 @@ def profile(db: Path, receiver: str, env: dict[str, str], folder: Path, size: in
         f"### Where the time goes at {size:,} records",
         "",
         "`--profile`: the steps of a cold and of a warm `funds --by pairing --csv` on a file "
-        "with an index, each timed on its own in a process that does just that run's work (so "
-        "the garbage collector sees the heap it sees in a real run), then the command on the "
-        "loaded data: cold, from memory after writing the index, as `dataset.load` does on a "
-        "miss; warm, from the index. The last column, from a third process, is the same step "
-        "with Python's cyclic garbage collector off (`gc.disable()`), for comparison only.",
+        "with an index, each timed on its own in a process that does just that run's work, then "
+        "the command on the loaded data: cold, from memory after writing the index, as "
+        "`dataset.load` does on a miss; warm, from the index. The middle column has Python's "
+        "cyclic garbage collector on; the last column, from a third process, has it off "
+        "(`gc.disable()`), as `dataset.load` and `store.transaction` really run the loading "
+        "(heap.py): that column is the one to set beside the measured medians.",
         "",
         "| step | time | with gc off |",
         "| --- | ---: | ---: |",

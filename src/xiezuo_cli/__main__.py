@@ -1,7 +1,6 @@
 """``python -m xiezuo_cli`` runs the same entry point as the ``xiezuo`` command."""
 
-import sys
 
-from xiezuo_cli.entry import main
+from xiezuo_cli.entry import console
 
-sys.exit(main())
+console()

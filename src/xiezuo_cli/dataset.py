@@ -137,18 +137,10 @@ def load(path: PathLike, *, use_index: bool = True) -> Dataset:
     imported when needed, and the snapshot or index written for next time. ``use_index=False``
     (``--no-index``, and XIEZUO_NO_INDEX=1) reads the file itself and writes nothing.
     """
-    import gc
+    from xiezuo_cli.heap import collector_paused
 
-    # Loading makes hundreds of thousands of objects and frees none: the cyclic garbage
-    # collector would walk them again and again for nothing (half the parse, most of a cache
-    # read at 100,000 records). It is switched back on as it was, whatever happens.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _load(path, use_index)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(path: PathLike, use_index: bool) -> Dataset:

@@ -11,13 +11,25 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 from xiezuo_cli.edge import fail, guard
 from xiezuo_cli.errors import ExitStatus
 
 
+def console() -> NoReturn:
+    """The `xiezuo` command and `python -m xiezuo_cli`: main, then an exit that skips tearing
+    the heap down. After a query on a large database, freeing its objects one by one at
+    interpreter exit takes seconds (1.5 s at 100,000 records) and gives the OS back nothing it
+    would not take back anyway. Output is flushed first; errors exit the usual way."""
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 def main() -> int:
-    """`xiezuo` and `python -m xiezuo_cli`."""
+    """`xiezuo` and `python -m xiezuo_cli`, without the quick exit (tests call it in-process)."""
     try:
         return _main()
     except KeyboardInterrupt:  # Ctrl-C while the command's modules were still loading

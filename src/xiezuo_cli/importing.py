@@ -99,6 +99,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any, NamedTuple
 
 from xiezuo_cli.errors import DataFileError, ExitStatus, UsageProblem, XiezuoError
+from xiezuo_cli.heap import collector_paused
 from xiezuo_cli.model import RECORD_FIELDS, last_day
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")
@@ -1626,6 +1627,7 @@ def plan_import(
     )
 
 
+@collector_paused()  # reading, checking and writing a whole database (heap.py)
 def import_file(
     path: str,
     db_path: str,

@@ -431,9 +431,10 @@ def transaction(
     Whatever ``check`` says, nothing the checked reader would refuse is ever written.
     """
     from xiezuo_cli import locking
+    from xiezuo_cli.heap import collector_paused
 
     shown = os.fspath(path)
-    with locking.exclusive(shown, timeout=timeout):
+    with locking.exclusive(shown, timeout=timeout), collector_paused():
         tables = read_tables(shown)
         yield tables
         _check_names(tables)
