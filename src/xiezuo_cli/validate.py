@@ -415,38 +415,13 @@ def _fast_record(
     passes them. Anything unusual (a missing key, a subclass of str, a NaN) takes the slow path;
     tests/test_validate_fast.py checks the two agree on valid and broken records alike."""
     try:
-        (
-            record_id,
-            pairing_id,
-            kind,
-            level,
-            provider,
-            provider_code,
-            receiver,
-            receiver_code,
-            category,
-            item,
-            measure,
-            value,
-            unit,
-            amount,
-            approx,
-            start,
-            end,
-            year,
-            cumulative,
-            as_of,
-            stage,
-            actor,
-            scope,
-            part_of,
-            revises,
-            raw_citations,
-            note,
-            figure,
-        ) = _RECORD_VALUES(raw)
+        values = _RECORD_VALUES(raw)
     except KeyError:
         return None
+    record_id, pairing_id, kind, level, provider, provider_code, receiver = values[:7]
+    receiver_code, category, item, measure, value, unit, amount, approx = values[7:15]
+    start, end, year, cumulative, as_of, stage, actor, scope = values[15:23]
+    part_of, revises, raw_citations, note, figure = values[23:]
     if not (
         type(record_id) is str
         and len(record_id) <= MAX_ID_LENGTH
@@ -541,42 +516,15 @@ def _fast_record(
             return None
     elif unit == MONEY_UNIT:
         return None
-    return Record(
-        record_id,
-        pairing_id,
-        kind,
-        level,
-        provider,
-        provider_code,
-        receiver,
-        receiver_code,
-        category,
-        item,
-        measure,
-        value,
-        unit,
-        amount,
-        approx,
-        start,
-        end,
-        year,
-        cumulative,
-        as_of,
-        stage,
-        actor,
-        scope,
-        part_of,
-        revises,
-        tuple(citations),
-        note,
-        figure,
-        known_by,  # type: ignore[arg-type]
+    return Record._make(
+        (*values[:_CITATIONS_AT], tuple(citations), *values[_CITATIONS_AT + 1 :], known_by)
     )
 
 
 # Every stored field of a record, in the order of Record's fields: one C call fetches them all.
 _RECORD_VALUES = operator.itemgetter(*(name for name in Record._fields if name != "known_by"))
 _CITATION_VALUES = operator.itemgetter("source", "quote", "note")
+_CITATIONS_AT = Record._fields.index("citations")
 
 
 def _unique(path: str, kind: str, ids: list[str]) -> None:
