@@ -410,7 +410,7 @@ def cite(params: Params) -> None:
     if record is None:
         import difflib
 
-        close = difflib.get_close_matches(record_id, [r.id for r in data.records], n=3)
+        close = difflib.get_close_matches(record_id, data.record_ids(), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see `xiezuo list` for ids"
         raise UsageProblem(f"no record {record_id!r}{hint}")
     history = revision_history(data, record)
@@ -445,14 +445,19 @@ CITE_FIELDS_SOURCE = ("title", "publisher", "author", "published", "url")
 
 def revision_history(data: Dataset, record: Record) -> list[Record]:
     """Every figure of the record's revision chain, oldest first (the record itself included)."""
-    by_id = {r.id: r for r in data.records}
-    revised_by = {r.revises: r for r in data.records if r.revises is not None}
+    later = data.superseded()  # figure -> the one that revises it, over every record
     first = record
-    while first.revises is not None and first.revises in by_id:
-        first = by_id[first.revises]
+    while first.revises is not None:
+        earlier = data.record(first.revises)
+        if earlier is None:
+            break
+        first = earlier
     chain = [first]
-    while chain[-1].id in revised_by:
-        chain.append(revised_by[chain[-1].id])
+    while chain[-1].id in later:
+        following = data.record(later[chain[-1].id])
+        if following is None:
+            break
+        chain.append(following)
     return chain
 
 
