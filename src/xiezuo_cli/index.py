@@ -28,7 +28,7 @@ import os
 import stat
 import time
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from xiezuo_cli import cache, rawfile
@@ -135,16 +135,21 @@ class Index:
 
     def records_of(self, pairing_ids: Collection[str]) -> list[Record]:
         """The records of these pairings, in id order."""
-        found: list[tuple[int, Record]] = []
-        ids = sorted(pairing_ids)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT seq, body, sum FROM records WHERE pairing IN ({marks})"
-            for seq, body, total in self._rows(sql, chunk):
-                found.append((seq, thaw_record(_checked(body, total))))
+        sql = "SELECT seq, body, sum FROM records WHERE pairing IN "
+        found = [
+            (seq, thaw_record(_checked(body, total)))
+            for seq, body, total in self._rows_in(sql, pairing_ids)
+        ]
         found.sort(key=lambda pair: pair[0])
         return [record for _, record in found]
+
+    def _rows_in(self, sql: str, values: Collection[str]) -> Iterator[tuple[Any, ...]]:
+        """``sql`` ending in ``IN `` completed with the values, a few hundred at a time (SQLite
+        limits the parameters of one statement)."""
+        ordered = sorted(values)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            yield from self._rows(f"{sql}({','.join('?' * len(chunk))})", chunk)
 
     def record(self, record_id: str) -> Record | None:
         for body, total in self._rows("SELECT body, sum FROM records WHERE id = ?", (record_id,)):
@@ -157,19 +162,11 @@ class Index:
     def light(self, pairing_ids: Collection[str] | None) -> list[Record]:
         """The records of these pairings (None: all) without their text (item, citations, note,
         figure), in id order: what funds totals read, at a fraction of the memory."""
+        sql = "SELECT body, sum FROM light"
         if pairing_ids is None:
-            rows: Iterable[tuple[Any, ...]] = self._rows("SELECT body, sum FROM light")
+            rows = self._rows(sql)
         else:
-            ids = sorted(pairing_ids)
-            rows = (
-                row
-                for start in range(0, len(ids), _CHUNK)
-                for row in self._rows(
-                    "SELECT body, sum FROM light WHERE pairing IN "
-                    f"({','.join('?' * len(ids[start : start + _CHUNK]))})",
-                    ids[start : start + _CHUNK],
-                )
-            )
+            rows = self._rows_in(sql + " WHERE pairing IN ", pairing_ids)
         make = Record._make
         records: list[Record] = []
         for body, total in rows:
