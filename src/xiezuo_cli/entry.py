@@ -18,10 +18,17 @@ from xiezuo_cli.errors import ExitStatus
 
 
 def console() -> NoReturn:
-    """The `xiezuo` command and `python -m xiezuo_cli`: main, then an exit that skips tearing
-    the heap down. After a query on a large database, freeing its objects one by one at
-    interpreter exit takes seconds (1.5 s at 100,000 records) and gives the OS back nothing it
+    """The `xiezuo` command and `python -m xiezuo_cli`: main with Python's cyclic garbage
+    collector off, then an exit that skips tearing the heap down.
+
+    One command makes no reference cycles worth collecting, while the collector, woken by the
+    objects a command makes, walks every object of a loaded database again and again (half of
+    a cold `funds` at 100,000 records; heap.py pauses it where loading runs in-process too).
+    Freeing those objects one by one at exit takes seconds more and gives the OS back nothing it
     would not take back anyway. Output is flushed first; errors exit the usual way."""
+    import gc
+
+    gc.disable()
     status = main()
     sys.stdout.flush()
     sys.stderr.flush()
