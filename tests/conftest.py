@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +67,63 @@ def db_copy(tmp_path: Path) -> Callable[[Callable[[dict[str, Any]], None] | None
 
 def record_doc(data: dict[str, Any], record_id: str) -> dict[str, Any]:
     return next(doc for doc in data["record"].values() if doc["id"] == record_id)
+
+
+def run_on_terminal(
+    argv: Sequence[str],
+    env: dict[str, str],
+    *,
+    size: tuple[int, int] | None = None,
+    new_session: bool = False,
+    timeout: float = 20,
+) -> tuple[bytes, int, bytes]:
+    """Run ``argv`` with stdout on a pseudo-terminal: (what the terminal showed, the status,
+    stderr). The terminal is in raw mode, so bytes pass unchanged (no LF to CRLF); ``size`` is
+    (columns, rows), set as ``stty cols N rows M`` does; ``new_session`` keeps a pager from
+    reading the keyboard of the terminal running the tests."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import subprocess
+    import termios
+    import time
+    import tty
+
+    controller, terminal = pty.openpty()
+    tty.setraw(terminal)
+    if size is not None:
+        columns, rows = size
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    try:
+        process = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=new_session,
+        )
+    finally:
+        os.close(terminal)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.2)
+        if not ready:
+            if process.poll() is not None:
+                break
+            continue
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    status = process.wait(timeout=timeout)
+    stderr = process.stderr.read() if process.stderr else b""
+    if process.stderr:
+        process.stderr.close()
+    return b"".join(chunks), status, stderr

@@ -10,20 +10,17 @@ import csv
 import fcntl
 import io
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
 import sys
 import time
-import tty
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUNDLED
+from conftest import BUNDLED, run_on_terminal
 from rich.cells import cell_len
 
 from xiezuo_cli.edge import BROKEN_PIPE_STATUS
@@ -238,43 +235,12 @@ def run_in_terminal(
 
     The terminal is put in raw mode so that it passes bytes through unchanged (no LF to CRLF).
     """
-    controller, terminal = pty.openpty()
-    tty.setraw(terminal)
     env = environment(COLUMNS="120", TERM=term)
     if not no_color:
         del env["NO_COLOR"]
-    try:
-        process = subprocess.Popen(
-            [str(SCRIPT), *args],
-            stdin=subprocess.DEVNULL,
-            stdout=terminal,
-            stderr=subprocess.PIPE,
-            env=env,
-        )
-    finally:
-        os.close(terminal)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 0.5)
-        if not ready:
-            if process.poll() is not None:
-                break
-            continue
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(controller)
-    status = process.wait(timeout=TIMEOUT)
-    stderr = process.stderr.read() if process.stderr else b""
-    if process.stderr:
-        process.stderr.close()
+    shown, status, stderr = run_on_terminal([str(SCRIPT), *args], env, timeout=TIMEOUT)
     assert_quiet(stderr)
-    return b"".join(chunks).decode("utf-8"), status
+    return shown.decode("utf-8"), status
 
 
 def test_funds_on_a_terminal_prints_a_table() -> None:

@@ -11,20 +11,16 @@ import functools
 import io
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
 import sys
-import time
-import tty
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUNDLED
+from conftest import BUNDLED, run_on_terminal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
@@ -686,39 +682,7 @@ def test_hostile_data_in_a_table_has_no_bidi_or_zero_width(hostile_db: Path) -> 
 
 def run_in_terminal(args: Sequence[str]) -> tuple[bytes, int, bytes]:
     """stdout on a pseudo-terminal in raw mode: (what it showed, status, stderr)."""
-    controller, terminal = pty.openpty()
-    tty.setraw(terminal)
-    try:
-        process = subprocess.Popen(
-            [*MODULE, *args],
-            stdin=subprocess.DEVNULL,
-            stdout=terminal,
-            stderr=subprocess.PIPE,
-            env=environment(),
-        )
-    finally:
-        os.close(terminal)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 0.5)
-        if not ready:
-            if process.poll() is not None:
-                break
-            continue
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(controller)
-    status = process.wait(timeout=TIMEOUT)
-    stderr = process.stderr.read() if process.stderr else b""
-    if process.stderr:
-        process.stderr.close()
-    return b"".join(chunks), status, stderr
+    return run_on_terminal([*MODULE, *args], environment(), timeout=TIMEOUT)
 
 
 def test_hostile_data_in_csv_on_a_terminal_is_escaped(hostile_db: Path) -> None:

@@ -10,25 +10,18 @@ wide even for its essential columns becomes blocks.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import pty
 import re
-import select
-import struct
 import subprocess
 import sys
-import termios
-import time
-import tty
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUNDLED
+from conftest import BUNDLED, run_on_terminal
 from rich.cells import cell_len
 
 from xiezuo_cli import commands, pager, terminal
@@ -64,45 +57,18 @@ def in_terminal(
     status. Raw mode: bytes pass unchanged. A new session, so no pager can read the keyboard
     of the terminal running the tests. stderr must stay empty, unless ``errors`` is given to
     collect it."""
-    controller, child = pty.openpty()
-    tty.setraw(child)
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    try:
-        process = subprocess.Popen(
-            list(argv),
-            stdin=subprocess.DEVNULL,
-            stdout=child,
-            stderr=subprocess.PIPE,
-            env=env if env is not None else environment(XIEZUO_PAGER="cat"),
-            start_new_session=True,
-        )
-    finally:
-        os.close(child)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 0.2)
-        if not ready:
-            if process.poll() is not None:
-                break
-            continue
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(controller)
-    status = process.wait(timeout=TIMEOUT)
-    stderr = process.stderr.read() if process.stderr else b""
-    if process.stderr:
-        process.stderr.close()
+    shown, status, stderr = run_on_terminal(
+        argv,
+        env if env is not None else environment(XIEZUO_PAGER="cat"),
+        size=(columns, rows),
+        new_session=True,
+        timeout=TIMEOUT,
+    )
     if errors is None:
         assert stderr == b"", stderr.decode("utf-8", "replace")
     else:
         errors.append(stderr.decode("utf-8", "replace"))
-    return ESCAPE.sub("", b"".join(chunks).decode("utf-8")), status
+    return ESCAPE.sub("", shown.decode("utf-8")), status
 
 
 def xiezuo(args: Sequence[str], columns: int) -> list[str]:
