@@ -477,7 +477,7 @@ def export(params: Params) -> None:
         from xiezuo_cli.sqlite_export import write_sqlite
 
         records = query.select(data, filters)
-        write_sqlite(data, records, params.output.path or "", known_by=filters.known_by)
+        write_sqlite(data, records, params.output.path, known_by=filters.known_by)
         return
     _records_out(data, query.iter_select(data, filters), params._replace(selection=Selection()))
 
@@ -529,6 +529,11 @@ def run(command: str, raw: Mapping[str, object]) -> None:
     from xiezuo_cli.params import parse
 
     params = parse(command, raw)
+    if params.output.path is not None:  # before anything is read: where it may not write
+        from xiezuo_cli import destination
+
+        database = params.db if params.db is not None else dataset.bundled_path()
+        destination.check(params.output.path, database=database)
     try:
         _run_once(command, params)
     except IndexDamaged as damage:

@@ -174,6 +174,10 @@ def run(params: ImportParams) -> None:
     from xiezuo_cli import dataset, importing
 
     db = params.db if params.db is not None else dataset.bundled_path()
+    if params.output.path is not None:  # before anything is read: where it may not write
+        from xiezuo_cli import destination
+
+        destination.check(params.output.path, database=db, inputs=(params.file,))
     with _Progress(params.file) as progress:
         try:
             outcome = importing.import_file(
