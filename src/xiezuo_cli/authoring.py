@@ -54,6 +54,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from xiezuo_cli.destination import SOURCES_FOLDER
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import (
     ACTORS,
@@ -112,7 +113,6 @@ SOURCE_INPUT_FIELDS = (
 CITATION_INPUT_FIELDS = ("source", "quote", "note")
 
 DEFAULT_STAGE, DEFAULT_ACTOR, DEFAULT_SCOPE = "actual", "unknown", "item"
-SOURCES_FOLDER = "sources"
 MAX_TEXT_BYTES = 16 * 2**20  # a held article; anything larger is not one
 _RECORD_ID = re.compile(r"r-([0-9]+)")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -652,28 +652,27 @@ def source_document(fields: Mapping[str, object], tables: Tables) -> dict[str, A
         "reprint_of": _text(fields, "reprint_of", required=False),
         "excerpt_only": _boolean(fields, "excerpt_only"),
         "text_held": held,
-        "text_file": f"{SOURCES_FOLDER}/{source_id}.txt" if held else None,
+        "text_file": f"{SOURCES_FOLDER}/{text_name(source_id)}" if held else None,
         "note": _text(fields, "note", required=False, note=True),
     }
 
 
 def held_text(source: Mapping[str, Any], data_dir: str | None, field: str) -> str:
-    """The held text of a source (UTF-8), from ``<data_dir>/<text_file>``."""
+    """The held text of a source (UTF-8), from ``<data_dir>/<text_file>`` (held.py: never
+    through a link, never outside ``sources/``). A text that cannot be read is DataFileError
+    naming it (exit 3), as every file xiezuo reads."""
+    from xiezuo_cli import held
+
     if data_dir is None:
         raise FieldError(
             field, f"cannot be checked: the folder of {source['id']}'s text is unknown"
         )
-    path = os.path.join(data_dir, str(source.get("text_file")))
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_TEXT_BYTES + 1)
-    except OSError as error:
-        raise FieldError(
-            field, f"cannot read the held text of {source['id']} ({path}): {error.strerror}"
-        ) from None
+    text_file = str(source.get("text_file"))
+    data = held.read(data_dir, text_file, MAX_TEXT_BYTES)
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
+        path = os.path.join(data_dir, text_file)
         raise FieldError(field, f"the held text of {source['id']} ({path}) is not UTF-8") from None
 
 
@@ -1076,14 +1075,22 @@ class TextFile(NamedTuple):
 
 def read_text_file(path: str, field: str = "text") -> TextFile:
     """An article's text from a file in UTF-8 (a BOM is dropped) or GB18030, line ends made
-    \\n, converted to simplified Chinese when OpenCC is installed (else kept as it is)."""
+    \\n, converted to simplified Chinese when OpenCC is installed (else kept as it is).
+
+    The file is opened as every file xiezuo reads (rawfile.open_regular): missing, a folder, a
+    FIFO (never waited on), a device or unreadable is DataFileError naming it (exit 3); so is
+    one that is too large or not text."""
+    from xiezuo_cli.errors import DataFileError
+    from xiezuo_cli.rawfile import open_regular
+
+    descriptor = open_regular(path, "a text file")
     try:
-        with open(path, "rb") as stream:
+        with os.fdopen(descriptor, "rb") as stream:
             data = stream.read(MAX_TEXT_BYTES + 1)
     except OSError as error:
-        raise FieldError(field, f"cannot read {path}: {error.strerror or error}") from None
+        raise DataFileError(path, f"cannot read: {error.strerror or error}") from None
     if len(data) > MAX_TEXT_BYTES:
-        raise FieldError(field, f"{path} is larger than {MAX_TEXT_BYTES // 2**20} MiB")
+        raise DataFileError(path, f"larger than {MAX_TEXT_BYTES // 2**20} MiB: not an article")
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -1091,12 +1098,12 @@ def read_text_file(path: str, field: str = "text") -> TextFile:
         except UnicodeDecodeError:
             continue
     else:
-        raise FieldError(field, f"{path} is neither UTF-8 nor GB18030 text")
+        raise DataFileError(path, "neither UTF-8 nor GB18030 text")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise FieldError(field, f"{path} is empty")
+        raise DataFileError(path, "empty: no text to hold")
     if "\x00" in text:
-        raise FieldError(field, f"{path} is not text (it holds NUL bytes)")
+        raise DataFileError(path, "not text (it holds NUL bytes)")
     try:
         import opencc  # the build extra; optional here
     except ImportError:
@@ -1105,30 +1112,15 @@ def read_text_file(path: str, field: str = "text") -> TextFile:
     return TextFile(simplified, encoding, simplified != text)
 
 
-def text_path(data_dir: str, source_id: str) -> str:
-    return os.path.join(data_dir, SOURCES_FOLDER, f"{source_id}.txt")
+def text_name(source_id: str) -> str:
+    """The file name a source's held text gets in ``sources/``."""
+    return f"{source_id}.txt"
 
 
 def write_source_text(data_dir: str, source_id: str, text: str) -> tuple[str, bool]:
-    """Hold a source's text in ``<data_dir>/sources/<id>.txt``, atomically. Returns the path and
-    whether the file is new (False: the same text was there already). A different file there is
-    refused: FieldError ``text``."""
-    from xiezuo_cli.files import atomic_text_file
+    """Hold a source's text in ``<data_dir>/sources/<id>.txt``, atomically and never through a
+    link (held.write). Returns the path and whether the file is new (False: the same text was
+    there already); something else there is refused (UsageProblem, one line)."""
+    from xiezuo_cli import held
 
-    path = text_path(data_dir, source_id)
-    if os.path.lexists(path):
-        try:
-            with open(path, encoding="utf-8") as stream:
-                same = stream.read() == text
-        except (OSError, UnicodeDecodeError):
-            same = False
-        if same:
-            return path, False
-        raise FieldError("text", f"{path} exists and holds another text; move it away first")
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-    except OSError as error:
-        raise FieldError("text", f"cannot make {os.path.dirname(path)}: {error.strerror}") from None
-    with atomic_text_file(path) as stream:
-        stream.write(text)
-    return path, True
+    return held.write(data_dir, text_name(source_id), text)

@@ -40,6 +40,7 @@ _DECIDING = (
     "index.py",
     "dataset.py",
     "rawfile.py",
+    "held.py",
 )
 
 

@@ -16,7 +16,7 @@ import stat
 from collections.abc import Iterator
 
 from xiezuo_cli.errors import DataFileError
-from xiezuo_cli.safe_text import cut
+from xiezuo_cli.safe_text import cut, cut_path
 
 MAX_BYTES_ENV = "XIEZUO_MAX_DB_BYTES"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -124,7 +124,7 @@ def open_regular(
 
 def _link_target(path: str) -> str:
     try:
-        return _shown(os.readlink(path))
+        return cut_path(os.readlink(path))
     except OSError:
         return "?"
 

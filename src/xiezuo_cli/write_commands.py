@@ -561,8 +561,9 @@ def run_remove(params: RemoveParams) -> None:
         removed = next(d for d in tables[table] if d.get("id") == params.id)
         tables[table] = [d for d in tables[table] if d is not removed]
     if table == "source" and removed.get("text_held") and removed.get("text_file"):
-        with suppress(OSError):  # the held copy goes with its source
-            os.unlink(os.path.join(data_dir, str(removed["text_file"])))
+        from xiezuo_cli import held
+
+        held.remove(data_dir, str(removed["text_file"]))  # the held copy goes with its source
     _say(f"removed {table} {params.id}")
 
 
