@@ -1653,6 +1653,7 @@ def import_file(
 
     if not os.path.lexists(db_path):
         raise DataFileError(db_path, "no such file (make a database with `xiezuo init PATH`)")
+    store.check_database(db_path)  # before the file is read: it may be large
     rows, read_problems, unread, _fmt = read_rows(path, fmt, encoding, phase("read"))
 
     def decide(tables: Mapping[str, list[dict[str, Any]]]) -> Outcome:
