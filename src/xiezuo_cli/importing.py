@@ -250,20 +250,12 @@ def check_encoding(value: str | None) -> str | None:
 
 
 def _open(path: str) -> IO[bytes]:
-    import stat
+    """The file of records, opened as every file xiezuo reads (rawfile.open_regular): a
+    folder, a FIFO (refused at once, never waited on), a device or a socket is one line."""
+    from xiezuo_cli.rawfile import open_regular
 
-    try:
-        stream = open(path, "rb")  # noqa: SIM115  (closed by the caller)
-    except FileNotFoundError:
-        raise ImportFileError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ImportFileError(path, "is a directory, not a file of records") from None
-    except OSError as error:
-        raise ImportFileError(path, f"cannot read: {error.strerror or error}") from None
-    if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-        stream.close()
-        raise ImportFileError(path, "is not a regular file")
-    return stream
+    descriptor = open_regular(path, "a file of records", error=ImportFileError)
+    return os.fdopen(descriptor, "rb")
 
 
 def _first_undecodable(path: str, encoding: str) -> str | None:
