@@ -70,6 +70,7 @@ from xiezuo_cli.model import (
     last_day,
     period_year,
 )
+from xiezuo_cli.safe_text import shown
 
 Tables = Mapping[str, Sequence[dict[str, Any]]]
 
@@ -273,7 +274,7 @@ def _negative(text: str) -> bool:
 
 def parse_amount(field: str, value: object) -> Figure:
     """Money as typed: 3900万, 3900万元, 2.22亿, 100余万元, 39000000 (whole yuan, 0 or more)."""
-    from xiezuo_cli.amounts import AmountError, parse_quantity
+    from xiezuo_cli.amounts import AmountError, TooManyDigits, parse_quantity
 
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise FieldError(field, f"{_shown(value)} is not an amount: use 3900万, 2.22亿 or 39000000")
@@ -282,6 +283,8 @@ def parse_amount(field: str, value: object) -> Figure:
         raise FieldError(field, f"{_shown(text)} is negative: an amount is 0 or more")
     try:
         quantity = parse_quantity(text)
+    except TooManyDigits as error:
+        raise FieldError(field, f"{_shown(text)} is not an amount: {error.reason}") from None
     except AmountError:
         raise FieldError(
             field, f"{_shown(text)} is not an amount: use 3900万, 2.22亿, 100余万元 or 39000000"
@@ -301,11 +304,15 @@ def parse_amount(field: str, value: object) -> Figure:
 def parse_value(field: str, value: object) -> int | float:
     """A number: 1200, 79.5, 1,200 (an int whenever it is whole)."""
     if isinstance(value, bool):
-        raise FieldError(field, f"{value!r} is not a number")
+        raise FieldError(field, f"{shown(value)} is not a number")
     if isinstance(value, int | float):
         number: int | float = value
     else:
         text = str(value).strip().replace(",", "").replace("，", "")
+        from xiezuo_cli.amounts import MAX_DIGITS
+
+        if sum(c.isdigit() for c in text) > MAX_DIGITS:
+            raise FieldError(field, f"{_shown(value)} is too large")
         try:
             number = int(text)
         except ValueError:
@@ -324,7 +331,7 @@ def parse_value(field: str, value: object) -> int | float:
 
 
 def _figure(fields: Mapping[str, object]) -> Figure:
-    from xiezuo_cli.amounts import AmountError, parse_quantity
+    from xiezuo_cli.amounts import AmountError, TooManyDigits, parse_quantity
 
     amount, value, unit = fields.get("amount"), fields.get("value"), fields.get("unit")
     written = _text(fields, "figure", required=False)
@@ -368,6 +375,8 @@ def _figure(fields: Mapping[str, object]) -> Figure:
     figure_text = written or typed
     try:
         quantity = parse_quantity(figure_text)
+    except TooManyDigits as error:
+        raise FieldError("figure" if written else "value", error.reason) from None
     except AmountError:
         if written is not None:
             raise FieldError(
@@ -397,10 +406,12 @@ def _number_in(quote: str, figure: Figure) -> bool:
         numerals = [c for c in figure.figure if c in _CHINESE_NUMERALS]
         if numerals and "".join(numerals) in quote:
             return True
-    from xiezuo_cli.amounts import MULTIPLIERS
+    from xiezuo_cli.amounts import MAX_DIGITS, MULTIPLIERS
 
     for match in _QUANTITY.finditer(quote):
         whole, _, decimals = match[1].replace(",", "").replace("，", "").partition(".")
+        if len(whole) + len(decimals) > MAX_DIGITS:
+            continue  # no figure's number (int() would refuse past 4300 digits)
         multiplier = 1
         for character in match[2]:
             multiplier *= MULTIPLIERS[character]
@@ -617,7 +628,7 @@ def pairing_document(
     if _given(source):
         source_id = check_slug("source", source)
         if source_id not in _by_id(tables, "source"):
-            raise FieldError("source", f"no source {source_id!r} (xiezuo sources add)")
+            raise FieldError("source", f"no source {shown(source_id)} (xiezuo sources add)")
     return {
         "id": pairing_id,
         "kind": kind,
@@ -697,7 +708,7 @@ def _citation(
     source_id = check_slug(f"{where}.source", raw["source"])
     source = sources.get(source_id)
     if source is None:
-        raise FieldError(f"{where}.source", f"no source {source_id!r} (xiezuo sources add)")
+        raise FieldError(f"{where}.source", f"no source {shown(source_id)} (xiezuo sources add)")
     quote = raw.get("quote")
     field = f"{where}.quote"
     if quote is not None and not isinstance(quote, str):
@@ -857,7 +868,7 @@ def _reference(
     if target == record_id:
         raise FieldError(field, f"{target} is this record itself")
     if target not in records:
-        raise FieldError(field, f"no record {target!r}")
+        raise FieldError(field, f"no record {shown(target)}")
     return target
 
 

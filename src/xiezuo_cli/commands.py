@@ -19,6 +19,7 @@ from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, Source
 from xiezuo_cli.options import OutputOptions
 from xiezuo_cli.output import write_json_document, write_rows
 from xiezuo_cli.params import Params, Selection
+from xiezuo_cli.safe_text import shown
 
 PAIRS_FIELDS = (
     "id",
@@ -363,7 +364,7 @@ def show(params: Params) -> None:
     found = match_pairings(data.pairings.values(), name)
     if len(found) > 1:
         listed = ", ".join(f"{p.id} ({p.label})" for p in found)
-        raise UsageProblem(f"{name!r} fits {len(found)} pairings: {listed}; name one of them")
+        raise UsageProblem(f"{shown(name)} fits {len(found)} pairings: {listed}; name one of them")
     pairing = found[0]
     filters = _filters(data, params)
     if filters.pairings is not None and pairing.id not in filters.pairings:
@@ -412,7 +413,7 @@ def cite(params: Params) -> None:
 
         close = difflib.get_close_matches(record_id, data.record_ids(), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see `xiezuo list` for ids"
-        raise UsageProblem(f"no record {record_id!r}{hint}")
+        raise UsageProblem(f"no record {shown(record_id)}{hint}")
     history = revision_history(data, record)
     flat = _flat(output)
     rows = []

@@ -26,6 +26,8 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from xiezuo_cli.safe_text import shown
+
 if TYPE_CHECKING:
     from xiezuo_cli.importing import Action, Outcome
     from xiezuo_cli.options import CommandSpec, OutputOptions
@@ -145,7 +147,7 @@ def parse(raw: Mapping[str, object]) -> ImportParams:
         except ValueError:
             timeout = -1.0
         if not 0 <= timeout <= 86400:
-            raise UsageProblem(f"invalid --timeout {timeout_text!r}: give seconds, 0 or more")
+            raise UsageProblem(f"invalid --timeout {shown(timeout_text)}: give seconds, 0 or more")
     dry_run = flag(raw, "dry_run")
     db = parse_db(raw)
     if db is not None:

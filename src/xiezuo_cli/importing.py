@@ -472,6 +472,9 @@ class _Reader:
             where = f"line {number}"
             try:
                 value = _DECODER.decode(line)
+            except _JsonProblem as problem:
+                yield Problem(count, where, None, None, str(problem))
+                continue
             except (ValueError, RecursionError) as error:
                 yield Problem(count, where, None, None, f"not JSON: {_json_reason(error)}")
                 continue
@@ -522,12 +525,18 @@ def _typed(name: str, cell: str) -> object:
         return None
     if name in _INTEGER_FIELDS:
         text = cell.strip()
-        if not _INTEGER.fullmatch(text) or len(text.lstrip("+-")) > 20:
+        if not _INTEGER.fullmatch(text):
             return _Bad(f"expected a whole number, got {cell[:40]!r}")
+        digits = len(text.lstrip("+-"))
+        if digits > _MAX_INT_DIGITS:
+            return _Bad(f"a whole number of {digits:,} digits (the limit is {_MAX_INT_DIGITS})")
         return int(text)
     if name in _NUMBER_FIELDS:
         text = cell.strip()
-        if _INTEGER.fullmatch(text) and len(text.lstrip("+-")) <= 20:
+        if _INTEGER.fullmatch(text):
+            digits = len(text.lstrip("+-"))
+            if digits > _MAX_INT_DIGITS:
+                return _Bad(f"a number of {digits:,} digits (the limit is {_MAX_INT_DIGITS})")
             return int(text)
         try:
             number = float(text)
@@ -597,7 +606,22 @@ def _no_constant(token: str) -> object:
     raise _JsonProblem(f"{token} is not a JSON number")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_strict_object, parse_constant=_no_constant)
+def _strict_int(token: str) -> int:
+    # As the database's reader (store.MAX_INT_DIGITS): past 4300 digits int() raises anyway.
+    digits = len(token.lstrip("-"))
+    if digits > _MAX_INT_DIGITS:
+        raise _JsonProblem(f"an integer of {digits:,} digits (the limit is {_MAX_INT_DIGITS})")
+    return int(token)
+
+
+_MAX_INT_DIGITS = 20
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_strict_object, parse_constant=_no_constant, parse_int=_strict_int
+)
+# Only to find where a value the strict decoder refused ends: converts nothing.
+_SKIPPING = json.JSONDecoder(
+    parse_int=lambda token: 0, parse_float=lambda token: 0.0, parse_constant=lambda token: 0
+)
 
 
 def _json_reason(error: BaseException) -> str:
@@ -690,7 +714,7 @@ class _JsonArray:
             try:
                 value, end = _DECODER.raw_decode(self.buffer, self.pos)
             except _JsonProblem as problem:
-                value, end = _Bad(f"not JSON: {problem}"), self._value_end()
+                value, end = _Bad(str(problem)), self._value_end()
             except RecursionError:
                 raise self._fail("nested too deeply") from None
             except json.JSONDecodeError as error:
@@ -710,8 +734,7 @@ class _JsonArray:
 
     def _value_end(self) -> int:
         """Where a value the strict decoder refused ends, read again leniently."""
-        lenient = json.JSONDecoder()
-        return lenient.raw_decode(self.buffer, self.pos)[1]
+        return _SKIPPING.raw_decode(self.buffer, self.pos)[1]
 
     def _end(self) -> None:
         if self._skip_blanks() != "":

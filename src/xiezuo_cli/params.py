@@ -21,6 +21,7 @@ from xiezuo_cli.funds import GROUP_FIELDS, ROLL_UP_LEVELS
 from xiezuo_cli.options import COMMANDS_BY_NAME, TABLE_UNITS, OutputOptions, check_choice
 from xiezuo_cli.output import FORMATS
 from xiezuo_cli.query import Filters
+from xiezuo_cli.safe_text import shown
 
 Raw = Mapping[str, object]
 
@@ -196,12 +197,14 @@ def _stdout_is_terminal() -> bool:
 def parse_limit(text: str | None) -> int | None:
     if text is None:
         return None
+    if len(text.strip()) > 20:  # more than any count of rows (int() refuses past 4300 digits)
+        raise UsageProblem(f"invalid --limit {shown(text)}: too large")
     try:
         value = int(text.strip())
     except ValueError:
-        raise UsageProblem(f"invalid --limit {text!r}: use a whole number") from None
+        raise UsageProblem(f"invalid --limit {shown(text)}: use a whole number") from None
     if value < 0:
-        raise UsageProblem(f"invalid --limit {text!r}: use 0 or more")
+        raise UsageProblem(f"invalid --limit {shown(text)}: use 0 or more")
     return value
 
 
