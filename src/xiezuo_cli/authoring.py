@@ -683,8 +683,10 @@ def held_text(source: Mapping[str, Any], data_dir: str | None, field: str) -> st
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
+        from xiezuo_cli.errors import DataFileError
+
         path = os.path.join(data_dir, text_file)
-        raise FieldError(field, f"the held text of {source['id']} ({path}) is not UTF-8") from None
+        raise DataFileError(path, f"the held text of {source['id']} is not UTF-8") from None
 
 
 def _citation(
