@@ -19,7 +19,7 @@ from contextlib import suppress
 
 from xiezuo_cli.destination import SOURCES_FOLDER
 from xiezuo_cli.errors import DataFileError, UsageProblem
-from xiezuo_cli.safe_text import cut
+from xiezuo_cli.safe_text import cut, cut_path
 
 MAX_NAME_BYTES = 255  # a file name on every common file system
 _UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f/\\\\\u2028\u2029]")
@@ -102,8 +102,8 @@ def write(data_dir: str, name: str, text: str) -> tuple[str, bool]:
     if os.path.lexists(file_path):
         if os.path.islink(file_path):
             raise UsageProblem(
-                f"{file_path} is a symbolic link (to {cut(os.readlink(file_path))}); held texts "
-                "are plain files: remove it first"
+                f"{file_path} is a symbolic link (to {cut_path(os.readlink(file_path))}); "
+                "held texts are plain files: remove it first"
             )
         try:
             same = read(data_dir, text_file, len(text.encode("utf-8")) + 4) == text.encode("utf-8")

@@ -207,14 +207,14 @@ def run(params: ImportParams) -> None:
 
 def _problems_out(path: str, problems: list) -> None:
     """Each refused row, one line on stderr, as the error edge writes its one line."""
-    from xiezuo_cli.safe_text import escape_controls
+    from xiezuo_cli.edge import error_line
 
     stream = sys.stderr
     if stream is None:
         return
     encoding = getattr(stream, "encoding", None) or "utf-8"
     for problem in problems:
-        line = f"xiezuo: error: {escape_controls(problem.text(path), table=True)}\n"
+        line = error_line(problem.text(path))
         try:
             stream.write(line.encode(encoding, "backslashreplace").decode(encoding))
         except (LookupError, UnicodeError):

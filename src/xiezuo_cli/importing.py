@@ -101,6 +101,7 @@ from typing import IO, Any, NamedTuple
 from xiezuo_cli.errors import DataFileError, ExitStatus, UsageProblem, XiezuoError
 from xiezuo_cli.heap import collector_paused
 from xiezuo_cli.model import RECORD_FIELDS, last_day
+from xiezuo_cli.safe_text import shown
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")
 EXTENSIONS = {
@@ -163,13 +164,17 @@ class Problem(NamedTuple):
     reason: str
 
     def text(self, path: str) -> str:
-        parts = [path]
+        """One line: the file, where, the record and field (each cut: a row's id may be a
+        megabyte), and the reason."""
+        from xiezuo_cli.safe_text import cut, cut_path
+
+        parts = [cut_path(path)]
         if self.where:
             parts.append(self.where)
         if self.record:
-            parts.append(f"record {self.record}")
+            parts.append(f"record {cut(self.record)}")
         if self.field:
-            parts.append(f"field {self.field}")
+            parts.append(f"field {cut(self.field)}")
         return ": ".join([*parts, self.reason])
 
 
@@ -231,7 +236,7 @@ def check_input_format(value: str | None) -> str | None:
     text = value.strip().lower()
     if text not in INPUT_FORMATS:
         raise UsageProblem(
-            f"invalid --input-format {value!r}: choose one of {', '.join(INPUT_FORMATS)}"
+            f"invalid --input-format {shown(value)}: choose one of {', '.join(INPUT_FORMATS)}"
         )
     return text
 
@@ -244,7 +249,7 @@ def check_encoding(value: str | None) -> str | None:
         name = codecs.lookup(value.strip()).name
     except LookupError:
         raise UsageProblem(
-            f"invalid --encoding {value!r}: no such encoding; e.g. utf-8, gb18030, gbk"
+            f"invalid --encoding {shown(value)}: no such encoding; e.g. utf-8, gb18030, gbk"
         ) from None
     return "utf-8-sig" if name == "utf-8" else name
 
@@ -280,13 +285,20 @@ def _first_undecodable(path: str, encoding: str) -> str | None:
 
 def detect_encoding(path: str, given: str | None) -> str:
     """The encoding to read the file in: ``given`` (checked), else UTF-8, else GB18030."""
+    with _open(path) as stream:
+        head = stream.read(4)
+    marked = head.startswith(codecs.BOM_UTF8)
     if given is not None:
+        if marked and given != "utf-8-sig":
+            raise ImportFileError(
+                path,
+                f"the encodings disagree: the file starts with a UTF-8 byte order mark, but "
+                f"--encoding {given} was given; save it again in one encoding",
+            )
         bad = _first_undecodable(path, given)
         if bad is not None:
             raise ImportFileError(path, f"not {given} text ({bad})")
         return given
-    with _open(path) as stream:
-        head = stream.read(4)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ImportFileError(
             path, "UTF-16 text (as Excel's 'Unicode text' saves): give --encoding utf-16"
@@ -294,6 +306,13 @@ def detect_encoding(path: str, given: str | None) -> str:
     bad_utf8 = _first_undecodable(path, "utf-8-sig")
     if bad_utf8 is None:
         return "utf-8-sig"
+    if marked:  # a UTF-8 mark on text in another encoding (GBK, say): never read as GBK
+        raise ImportFileError(
+            path,
+            f"the encodings disagree: the file starts with a UTF-8 byte order mark but is not "
+            f"UTF-8 text ({bad_utf8}; GBK, perhaps); save it again as UTF-8, or as GBK without "
+            "the mark",
+        )
     bad_gb = _first_undecodable(path, "gb18030")
     if bad_gb is None:
         return "gb18030"
@@ -414,7 +433,9 @@ class _Reader:
         seen: set[str] = set()
         for name in names:
             if name in seen:
-                raise ImportFileError(self.path, f"{where}: the column {name!r} is there twice")
+                raise ImportFileError(
+                    self.path, f"{where}: the column {shown(name)} is there twice"
+                )
             seen.add(name)
             if name not in known:
                 import difflib
@@ -431,11 +452,11 @@ class _Reader:
                 raise ImportFileError(self.path, f"{where}: unknown column {name[:40]!r}{hint}")
         missing = [name for name in RECORD_FIELDS if name not in seen]
         if missing:
-            shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+            listed = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
             columns = "column" if len(missing) == 1 else "columns"
             raise ImportFileError(
                 self.path,
-                f"{where}: no {columns} {shown} ({len(missing)} of the {len(RECORD_FIELDS)} "
+                f"{where}: no {columns} {listed} ({len(missing)} of the {len(RECORD_FIELDS)} "
                 f"contract columns missing; `xiezuo export --format {self.fmt}` writes them all)",
             )
         self.columns = tuple(names)
@@ -1214,7 +1235,7 @@ class _Planner:
             return
         stub = self.stubs.get(source_id)
         if stub is None:  # not seen by the first pass: a row it could not read
-            raise _Refused(field, f"no source {source_id!r}")
+            raise _Refused(field, f"no source {shown(source_id)}")
         if stub.published is None:
             raise _Refused(
                 "as_of",
@@ -1469,17 +1490,19 @@ class _Planner:
             if given == built and isinstance(given, bool) == isinstance(built, bool):
                 continue
             if name in _PAIRING_DERIVED:
-                because = f"pairing {pairing['id']} gives {built!r}"
+                because = f"pairing {pairing['id']} gives {shown(built)}"
             elif name in _PERIOD_DERIVED:
                 start, end = document.get("period_start"), document.get("period_end")
-                because = f"the period {start or '…'}..{end or '…'} gives {built!r}"
+                because = f"the period {start or '…'}..{end or '…'} gives {shown(built)}"
             else:
-                because = f"the figure gives {built!r}"
-            raise _Refused(name, f"the file says {given!r}, but {because}")
+                because = f"the figure gives {shown(built)}"
+            raise _Refused(name, f"the file says {shown(given)}, but {because}")
         for name in ("as_of",):
             given = values.get(name)
             if isinstance(given, str) and last_day(given) != document.get(name):
-                raise _Refused(name, f"the file says {given!r}, stored as {document.get(name)!r}")
+                raise _Refused(
+                    name, f"the file says {shown(given)}, stored as {shown(document.get(name))}"
+                )
 
     def _check_counts(self) -> None:
         """A CSV/TSV row's citation count against the citations its rows gave."""

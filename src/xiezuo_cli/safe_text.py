@@ -77,8 +77,11 @@ def cut_path(path: object) -> str:
 
 
 def shown(value: object, limit: int = SHOWN_CHARS) -> str:
-    """``value`` quoted for a message, as ``{value!r}`` would, and cut as ``cut`` does."""
-    return repr(cut(value, limit))
+    """``value`` for a message as ``{value!r}`` shows it (text quoted, a number as it is), cut
+    as ``cut`` does."""
+    if isinstance(value, str):
+        return repr(cut(value, limit))
+    return cut(repr(value), limit)
 
 
 def cut_message(message: str, limit: int = MESSAGE_CHARS) -> str:
