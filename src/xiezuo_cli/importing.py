@@ -80,8 +80,17 @@ are written just before the database, and removed again if it cannot be written.
 
 Known limits: a figure the build derived rather than read (旺苍's 约5004万元, computed from the
 3978万元 its quote holds) passes only as a stub's quote: against a held text, a quote must hold
-the figure's number, and so must a ``figure`` column. CSV's ``--excel`` guard (a ``'`` before
-``= + - @``) is not undone: it cannot be told from a quote that starts with one.
+the figure's number, and so must a ``figure`` column.
+
+**Round trips.** Every export format that is also an import format (JSON, JSON Lines, CSV, TSV,
+CSV ``--excel``) imports back into a database made by ``xiezuo init`` so that ``export --format
+json`` gives the same bytes, for figures with one citation in CSV and TSV (they carry one a row;
+a figure with more is refused, row by row, saying so). A cell may be as long as a row
+(``MAX_ROW_CHARS``; csv's own limit of 131,072 is raised while reading). CSV ``--excel`` starts
+with a UTF-8 byte order mark, and a CSV that does has its formula guards undone
+(``output.excel_unguard``: the guard is written so that it can be, ``'=x`` becoming ``''=x``); a
+CSV without the mark keeps every ``'`` as text. Markdown and tables are not import formats: a
+Markdown table is refused in one line (``NOT_AN_IMPORT_FORMAT``).
 """
 
 from __future__ import annotations
@@ -101,6 +110,7 @@ from typing import IO, Any, NamedTuple
 from xiezuo_cli.errors import DataFileError, ExitStatus, UsageProblem, XiezuoError
 from xiezuo_cli.heap import collector_paused
 from xiezuo_cli.model import RECORD_FIELDS, last_day
+from xiezuo_cli.output import excel_unguard
 from xiezuo_cli.safe_text import shown
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")
@@ -114,6 +124,11 @@ EXTENSIONS = {
 }
 # Columns a file may have besides the contract fields.
 OPTIONAL_COLUMNS = ("figure",)
+# Markdown and tables are for people: what they escape or wrap cannot always be read back.
+NOT_AN_IMPORT_FORMAT = (
+    "a Markdown table is for reading, not an import format: import reads the CSV, TSV, JSON or "
+    "JSON Lines that `xiezuo export` writes"
+)
 # Problems kept and shown; the rest are counted.
 MAX_SHOWN = 20
 # A line (CSV, TSV, JSON Lines) or one JSON value of an array longer than this is not a record.
@@ -283,11 +298,16 @@ def _first_undecodable(path: str, encoding: str) -> str | None:
             lines += chunk.count(b"\n")
 
 
+def _starts_with_utf8_mark(path: str) -> bool:
+    with _open(path) as stream:
+        return stream.read(3) == codecs.BOM_UTF8
+
+
 def detect_encoding(path: str, given: str | None) -> str:
     """The encoding to read the file in: ``given`` (checked), else UTF-8, else GB18030."""
     with _open(path) as stream:
         head = stream.read(4)
-    marked = head.startswith(codecs.BOM_UTF8)
+    marked = head.startswith(codecs.BOM_UTF8)  # as _starts_with_utf8_mark
     if given is not None:
         if marked and given != "utf-8-sig":
             raise ImportFileError(
@@ -333,6 +353,8 @@ def detect_format(path: str, given: str | None, encoding: str) -> str:
     with _open(path) as binary:
         text = io.TextIOWrapper(binary, encoding=encoding, newline="")
         head = text.read(4096).lstrip("\ufeff \t\r\n")
+    if extension in (".md", ".markdown") or head.startswith("|"):
+        raise ImportFileError(path, NOT_AN_IMPORT_FORMAT)
     if head.startswith("["):
         return "json"
     if head.startswith("{"):
@@ -357,6 +379,9 @@ class _Reader:
         self.progress = progress
         self.size = os.path.getsize(path)
         self.columns: tuple[str, ...] = ()
+        # A CSV that starts with a UTF-8 byte order mark was written with --excel (or saved by
+        # Excel as "CSV UTF-8"): its formula guards are undone, so the text is what was stored.
+        self.excel = fmt == "csv" and _starts_with_utf8_mark(path)
 
     def rows(self) -> Iterator[Row | Problem]:
         with _open(self.path) as binary:
@@ -402,6 +427,8 @@ class _Reader:
 
     def _delimited(self, text: IO[str]) -> Iterator[Row | Problem]:
         tsv = self.fmt == "tsv"
+        # A cell may be as long as a row (a 200,000-character note): csv's own limit is 131,072.
+        previous_limit = csv.field_size_limit(MAX_ROW_CHARS)
         reader = csv.reader(self._lines(text), delimiter="\t" if tsv else ",")
         header: list[str] | None = None
         start = 1
@@ -421,9 +448,17 @@ class _Reader:
                 self._tick(count)
                 yield self._flat_row(count, where, header, cells)
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise ImportFileError(
+                    self.path,
+                    f"line {start}: a cell longer than {MAX_ROW_CHARS} characters; not a file "
+                    "of records",
+                ) from None
             raise ImportFileError(
                 self.path, f"line {start}: not {self.fmt.upper()}: {error}"
             ) from None
+        finally:
+            csv.field_size_limit(previous_limit)
         if header is None:
             raise self._empty()
 
@@ -478,6 +513,8 @@ class _Reader:
             value = _typed(name, cell)
             if isinstance(value, _Bad):
                 return Problem(position, where, cells[0] or None, name, value.reason)
+            if self.excel and isinstance(value, str):
+                value = excel_unguard(value)
             values[name] = value
         return Row(position, where, values, flat=True)
 
