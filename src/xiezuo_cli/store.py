@@ -458,10 +458,21 @@ def check_database(shown: str) -> None:
     from xiezuo_cli.files import system_folder
     from xiezuo_cli.rawfile import open_regular
 
-    os.close(open_regular(shown, "a database file"))
+    descriptor = open_regular(shown, "a database file")
+    try:
+        head = os.read(descriptor, 4096)
+    except OSError as error:
+        raise DataFileError(shown, f"cannot read: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
     top = system_folder(os.path.realpath(shown))
     if top is not None:
         raise DataFileError(shown, f"is in {top}, the system's own files, not a database file")
+    # A database is a JSON object. Anything else (an empty file, a lock file, an article) is
+    # refused here, in the words the loader uses for it, before a lock file is made beside it.
+    if not head.removeprefix(_UTF8_BOM).lstrip(b" \t\r\n").startswith(b"{"):
+        read_tables(shown)  # raises DataFileError, as every command reading it would
+        raise DataFileError(shown, "not a TinyDB database (the top level is not a JSON object)")
 
 
 def write_tables(
