@@ -157,3 +157,35 @@ def test_sources_as_a_link_to_another_folder(cli: Run, db: Path, tmp_path: Path)
     result = cli("remove", "evil", "--db", str(db))
     assert result.exit_code == 0
     assert target.read_text(encoding="utf-8") == ARTICLE
+
+
+def test_import_never_writes_a_stub_text_through_a_link(cli: Run, tmp_path: Path) -> None:
+    """Import holds the quotes of a new stub source as its text: a link where that text would
+    go is refused in one line, and the texts it had already made are taken back."""
+    from conftest import BUNDLED
+
+    rows = json.loads(cli("export", "--db", str(BUNDLED)).stdout)
+    held = ("yuhang-cangxi-2021-11-17", "xiaoshan-2022-02-10")
+    chosen = []
+    for source in held:
+        row = next(r for r in rows if r["source"] == source and not r["part_of"])
+        row["citations"] = row["citations"][:1]
+        chosen.append(row)
+    given = tmp_path / "rows.json"
+    given.write_text(json.dumps(chosen, ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "new.json"
+    assert cli("init", str(db)).exit_code == 0
+    (tmp_path / "sources").mkdir()
+    link = tmp_path / "sources" / f"{held[1]}.txt"
+    link.symlink_to(tmp_path / "elsewhere.txt")
+    before = db.read_bytes()
+    result = cli("import", str(given), "--db", str(db))
+    assert result.exit_code == 2, result.stderr
+    assert one_error_line(result).startswith(f"xiezuo: error: {link} is a symbolic link")
+    assert db.read_bytes() == before
+    assert sorted(os.listdir(tmp_path / "sources")) == [link.name]
+    assert not (tmp_path / "elsewhere.txt").exists()
+    link.unlink()
+    result = cli("import", str(given), "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(os.listdir(tmp_path / "sources")) == sorted(f"{s}.txt" for s in held)

@@ -1792,12 +1792,14 @@ def _hold_texts(db_path: str, texts: Mapping[str, str]) -> list[str]:
     created: list[str] = []
     try:
         for source_id, text in texts.items():
+            # Something in the way (another text, a link) is one line naming it, exit 2, as
+            # for sources add; a write the system refuses, exit 1 (held.write).
             made, new = authoring.write_source_text(data_dir, source_id, text)
             if new:
                 created.append(made)
-    except authoring.FieldError as error:
+    except BaseException:
         for made in created:
             with contextlib.suppress(OSError):
                 os.unlink(made)
-        raise DataFileError(db_path, f"the held text of a new source: {error.problem}") from None
+        raise
     return created
