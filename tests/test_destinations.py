@@ -213,3 +213,30 @@ def test_nothing_is_made_under_dev(cli: Run, db: Path) -> None:
         assert not target.exists()
     finally:
         target.unlink(missing_ok=True)
+
+
+def test_sqlite_to_dev_stdout_in_a_private_dev(db: Path) -> None:
+    """The finding itself, end to end: `export --format sqlite -o /dev/stdout` in a pipe. Run in
+    a private mount namespace whose /dev is a fresh tmpfs holding only the stdout link, so that
+    a regression replaces that link, never the machine's."""
+    import shutil
+
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs unshare(1) and root for a private /dev")
+    script = (
+        'mount -t tmpfs none /dev && ln -s /proc/self/fd/1 /dev/stdout && "$@"; status=$?; '
+        'readlink /dev/stdout >&2; ls -A /dev >&2; exit "$status"'
+    )
+    namespace = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh"]
+    command = [sys.executable, "-m", "xiezuo_cli", "export", "--format", "sqlite"]
+    result = subprocess.run(
+        [*namespace, *command, "-o", "/dev/stdout", "--db", str(db)],
+        capture_output=True,
+        env={**os.environ, **ENV},
+        timeout=60,
+    )
+    if result.returncode != 0 and b"mount" in result.stderr and b"xiezuo" not in result.stderr:
+        pytest.skip(f"cannot make a private /dev here: {result.stderr.decode()[:200]}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(SQLITE_MAGIC)
+    assert result.stderr.decode().splitlines() == ["/proc/self/fd/1", "stdout"]
