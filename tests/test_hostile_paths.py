@@ -80,29 +80,43 @@ KINDS: dict[str, Callable[[Path], None]] = {
 EXISTING = {"database": "my.json", "lock": ".my.json.lock", "held-text": "sources/art.txt"}
 
 
-@pytest.fixture
-def work(tmp_path: Path, cli: Run, monkeypatch) -> Path:
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with a pairing, a held source, a plain source and one record, its lock file,
-    an article, and its export as rows to import; the working folder for relative paths."""
-    folder = tmp_path / "work"
+    an article, and its export as rows to import: made once, copied for each test."""
+    from typer.testing import CliRunner
+
+    from xiezuo_cli.cli import app
+
+    folder = tmp_path_factory.mktemp("hostile") / "work"
     folder.mkdir()
-    monkeypatch.chdir(folder)
     (folder / "article.txt").write_text("余杭区投入3900万元。另有200万元。", encoding="utf-8")
+    db = str(folder / "my.json")
     steps = [
-        ("init", "my.json"),
-        ("pairs", "add", "--kind", "东西部协作", "--provider", "余杭", "--receiver", "苍溪",
-         "--db", "my.json"),
+        ("init", db),
+        ("pairs", "add", "--kind", "东西部协作", "--provider", "余杭", "--receiver", "苍溪"),
         ("sources", "add", "--id", "art", "--publisher", "p", "--published", "2021", "--text",
-         "article.txt", "--db", "my.json"),
-        ("sources", "add", "--id", "plain", "--publisher", "p", "--published", "2021",
-         "--db", "my.json"),
+         str(folder / "article.txt")),
+        ("sources", "add", "--id", "plain", "--publisher", "p", "--published", "2021"),
         ("add", "--pair", "苍溪", "--category", "财政援助", "--measure", "协作资金", "--item",
-         "专项", "--amount", "3900万元", "--source", "art", "--db", "my.json"),
-        ("export", "-o", "rows.json", "--db", "my.json"),
+         "专项", "--amount", "3900万元", "--source", "art"),
+        ("export", "-o", str(folder / "rows.json")),
     ]  # fmt: skip
+    runner = CliRunner()
     for step in steps:
-        result = cli(*step)
+        result = runner.invoke(app, list(step), env={**ENV, "XIEZUO_DB": db})
         assert result.exit_code == 0, (step, result.stderr)
+    return folder
+
+
+@pytest.fixture
+def work(template: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the template, the working folder for relative paths."""
+    import shutil
+
+    folder = tmp_path / "work"
+    shutil.copytree(template, folder, symlinks=True)
+    monkeypatch.chdir(folder)
     return folder
 
 
