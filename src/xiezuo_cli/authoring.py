@@ -54,8 +54,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from xiezuo_cli.destination import SOURCES_FOLDER
 from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.held import SOURCES_FOLDER
 from xiezuo_cli.model import (
     ACTORS,
     APPROX,

@@ -26,8 +26,6 @@ from xiezuo_cli.safe_text import cut_path
 
 # Names of standard output: written to the stream itself, never opened and replaced.
 STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
-# The folder of held texts beside a database (authoring and validate name it the same).
-SOURCES_FOLDER = "sources"
 
 
 def is_stdout(path: str) -> bool:
@@ -63,6 +61,7 @@ def _refused(path: str, what: str) -> UsageProblem:
 def _protected(database: str | None, inputs: Sequence[str]) -> Iterator[tuple[str, str, bool]]:
     """(what it is, its real path, whether it is a folder) for everything -o may not touch."""
     from xiezuo_cli import dataset
+    from xiezuo_cli.held import SOURCES_FOLDER
 
     if database is not None:
         from xiezuo_cli.locking import lock_path

@@ -17,10 +17,10 @@ import os
 import re
 from contextlib import suppress
 
-from xiezuo_cli.destination import SOURCES_FOLDER
 from xiezuo_cli.errors import DataFileError, UsageProblem
 from xiezuo_cli.safe_text import cut, cut_path
 
+SOURCES_FOLDER = "sources"  # beside the database
 MAX_NAME_BYTES = 255  # a file name on every common file system
 _UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f/\\\\\u2028\u2029]")
 
