@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED, ENV, one_error_line
+from conftest import BUNDLED, ENV, YUHANG_CANGXI, new_database, one_error_line
 from typer.testing import Result
 
 from xiezuo_cli import params
@@ -28,12 +28,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 @pytest.fixture
 def db(tmp_path: Path, cli: Run) -> Path:
-    path = tmp_path / "my.json"
-    assert cli("init", str(path)).exit_code == 0
-    result = cli("pairs", "add", "--kind", "东西部协作", "--provider", "余杭", "--receiver", "苍溪",
-                 "--db", str(path))  # fmt: skip
-    assert result.exit_code == 0, result.stderr
-    return path
+    return new_database(cli, tmp_path / "my.json", YUHANG_CANGXI)
 
 
 def files_in(folder: Path) -> dict[str, bytes | str]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ENV, one_error_line
+from conftest import ENV, YUHANG_CANGXI, new_database, one_error_line
 from typer.testing import Result
 
 Run = Callable[..., Result]
@@ -24,17 +24,11 @@ ARTICLE = "余杭区投入专项资金3900万元。另有9万元捐款。"
 
 @pytest.fixture
 def db(tmp_path: Path, cli: Run) -> Path:
-    path = tmp_path / "my.json"
-    assert cli("init", str(path)).exit_code == 0
-    result = cli("pairs", "add", "--kind", "东西部协作", "--provider", "余杭", "--receiver", "苍溪",
-                 "--db", str(path))  # fmt: skip
-    assert result.exit_code == 0, result.stderr
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
-    result = cli("sources", "add", "--id", "art", "--publisher", "p", "--published", "2021",
-                 "--text", str(article), "--db", str(path))  # fmt: skip
-    assert result.exit_code == 0, result.stderr
-    return path
+    held = ("sources", "add", "--id", "art", "--publisher", "p", "--published", "2021",
+            "--text", str(article))  # fmt: skip
+    return new_database(cli, tmp_path / "my.json", YUHANG_CANGXI, held)
 
 
 def with_source(db: Path, text_file: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import one_error_line
+from conftest import YUHANG_CANGXI, new_database, one_error_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
@@ -28,16 +28,9 @@ RECORD = ("--pair", "苍溪", "--category", "财政援助", "--measure", "协作
 
 @pytest.fixture
 def db(tmp_path: Path, cli: Run) -> Path:
-    path = tmp_path / "my.json"
-    assert cli("init", str(path)).exit_code == 0
-    for args in (
-        ("pairs", "add", "--kind", "东西部协作", "--provider", "余杭", "--receiver", "苍溪"),
-        ("sources", "add", "--id", "art", "--publisher", "p", "--published", "2021"),
-        ("add", *RECORD, "--amount", "3900万元"),
-    ):
-        result = cli(*args, "--db", str(path))
-        assert result.exit_code == 0, result.stderr
-    return path
+    source = ("sources", "add", "--id", "art", "--publisher", "p", "--published", "2021")
+    record = ("add", *RECORD, "--amount", "3900万元")
+    return new_database(cli, tmp_path / "my.json", YUHANG_CANGXI, source, record)
 
 
 @pytest.mark.parametrize(

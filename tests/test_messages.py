@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import one_error_line
+from conftest import YUHANG_CANGXI, new_database, one_error_line
 from test_writes import tmpfs
 from typer.testing import Result
 
@@ -26,19 +26,10 @@ LONGEST = 2200  # safe_text.MESSAGE_CHARS, "xiezuo: error: " and the note of wha
 
 @pytest.fixture
 def db(tmp_path: Path, cli: Run) -> Path:
-    path = tmp_path / "my.json"
-    assert cli("init", str(path)).exit_code == 0
-    result = cli("pairs", "add", "--kind", "东西部协作", "--provider", "余杭", "--receiver", "苍溪",
-                 "--db", str(path))  # fmt: skip
-    assert result.exit_code == 0, result.stderr
-    result = cli("sources", "add", "--id", "art", "--publisher", "p", "--published", "2021",
-                 "--db", str(path))  # fmt: skip
-    assert result.exit_code == 0, result.stderr
-    result = cli("add", "--pair", "苍溪", "--category", "财政援助", "--measure", "协作资金",
-                 "--item", "专项", "--amount", "3900万元", "--source", "art",
-                 "--db", str(path))  # fmt: skip
-    assert result.exit_code == 0, result.stderr
-    return path
+    source = ("sources", "add", "--id", "art", "--publisher", "p", "--published", "2021")
+    record = ("add", "--pair", "苍溪", "--category", "财政援助", "--measure", "协作资金",
+              "--item", "专项", "--amount", "3900万元", "--source", "art")  # fmt: skip
+    return new_database(cli, tmp_path / "my.json", YUHANG_CANGXI, source, record)
 
 
 def short_lines(result: Result) -> list[str]:
