@@ -65,6 +65,20 @@ def db_copy(tmp_path: Path) -> Callable[[Callable[[dict[str, Any]], None] | None
     return make
 
 
+# The pairing most write tests start from.
+YUHANG_CANGXI = ("pairs", "add", "--kind", "东西部协作", "--provider", "余杭", "--receiver", "苍溪")
+
+
+def new_database(cli: Callable[..., Result], path: Path, *steps: Sequence[str]) -> Path:
+    """A database made by ``xiezuo init`` at ``path``, then each write command of ``steps`` run
+    on it with ``--db path`` (each must succeed)."""
+    assert cli("init", str(path)).exit_code == 0
+    for step in steps:
+        result = cli(*step, "--db", str(path))
+        assert result.exit_code == 0, (step, result.stderr)
+    return path
+
+
 def record_doc(data: dict[str, Any], record_id: str) -> dict[str, Any]:
     return next(doc for doc in data["record"].values() if doc["id"] == record_id)
 

@@ -392,8 +392,6 @@ def test_bad_pairs_and_sources(write: Run, db: Path, tmp_path: Path) -> None:
          "--id: source cangxi exists"),
         (("sources", "add", "--id", "x", "--publisher", "p", "--published", "2021",
           "--url", "not a url"), "--url: 'not a url' is not a URL"),
-        (("sources", "add", "--id", "x", "--publisher", "p", "--published", "2021",
-          "--text", str(tmp_path / "missing.txt")), "--text: cannot read"),
         (("sources", "add", "--id", "x", "--publisher", "p"), "--published is required"),
         (("add", *fund(), "--timeout", "soon"), "invalid --timeout 'soon'"),
     ]  # fmt: skip
@@ -401,6 +399,12 @@ def test_bad_pairs_and_sources(write: Run, db: Path, tmp_path: Path) -> None:
         result = write(*args)
         assert result.exit_code == 2, (args, result.stdout)
         assert one_error_line(result).startswith("xiezuo: error: " + message), result.stderr
+    # A file that cannot be read is a file error, exit 3, as for every file xiezuo reads.
+    missing = tmp_path / "missing.txt"
+    result = write("sources", "add", "--id", "x", "--publisher", "p", "--published", "2021",
+                   "--text", str(missing))  # fmt: skip
+    assert result.exit_code == 3
+    assert one_error_line(result) == f"xiezuo: error: {missing}: no such file"
     assert db.read_bytes() == before
     assert added(write("sources", "add", "--id", "gbk", "--publisher", "p", "--published",
                        "2021", "--text", str(gbk))) == "gbk"  # fmt: skip

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 MULTIPLIERS = {"百": 10**2, "千": 10**3, "万": 10**4, "亿": 10**8}
 from xiezuo_cli.model import DISPLAY_UNITS  # noqa: E402  (re-exported for the renderers)
+from xiezuo_cli.safe_text import shown  # noqa: E402
 
 CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CHINESE_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -50,6 +51,20 @@ class AmountError(ValueError):
     """Text that is not a figure or amount; the message is one line for the user."""
 
 
+# Digits of one number in a figure, decimals included: an amount of 10**14 yuan has 15, so 30
+# is room enough; more is a mistake (and past 4300, Python refuses to convert them at all).
+MAX_DIGITS = 30
+
+
+class TooManyDigits(AmountError):
+    """A number with more than MAX_DIGITS digits: the message says so, and callers that word
+    their own message for a bad amount use this one instead."""
+
+    def __init__(self, digits: int) -> None:
+        self.reason = f"a number of {digits:,} digits (at most {MAX_DIGITS})"
+        super().__init__(self.reason)
+
+
 class Quantity(NamedTuple):
     value: int | float  # int whenever the figure is whole
     unit: str  # what follows the number as written: 元, 平方米, 名, 大共建产业园
@@ -63,7 +78,10 @@ class Quantity(NamedTuple):
 def _exact(number: str) -> tuple[int, int]:
     """'2.22' -> (222, 2): the digits as an integer and how many of them are decimals."""
     whole, _, decimals = number.replace(",", "").partition(".")
-    return int(whole + decimals), len(decimals)
+    digits = whole + decimals
+    if len(digits) > MAX_DIGITS:
+        raise TooManyDigits(len(digits))
+    return int(digits), len(decimals)
 
 
 def parse_quantity(text: str) -> Quantity:
@@ -87,9 +105,9 @@ def parse_quantity(text: str) -> Quantity:
             break
     match = _patterns()[0].fullmatch(rest)
     if match is None or not (match["number"] or match["mult1"] or match["mult2"]):
-        raise AmountError(f"not a figure: {text!r}")
+        raise AmountError(f"not a figure: {shown(text)}")
     if match["mult1"] and match["mult2"]:
-        raise AmountError(f"not a figure: {text!r}")
+        raise AmountError(f"not a figure: {shown(text)}")
     number = match["number"]
     if number is None:  # 万亩, 万余名: the multiplier alone stands for one of it
         digits, scale = 1, 0
@@ -114,14 +132,16 @@ def parse_yuan(text: str) -> int:
     """An amount of money as a user types it: 39000000, 3900万, 3900万元, 2.22亿, 1,000元."""
     try:
         quantity = parse_quantity(text)
+    except TooManyDigits as error:
+        raise AmountError(f"invalid amount {shown(text)}: {error.reason}") from None
     except AmountError:
         quantity = None
     if quantity is None or quantity.unit not in ("", "元") or quantity.approx != "exact":
         raise AmountError(
-            f"invalid amount {text!r}: use yuan or 万/亿, e.g. 39000000, 3900万, 2.22亿"
+            f"invalid amount {shown(text)}: use yuan or 万/亿, e.g. 39000000, 3900万, 2.22亿"
         )
     if not isinstance(quantity.value, int):
-        raise AmountError(f"invalid amount {text!r}: a fraction of a yuan")
+        raise AmountError(f"invalid amount {shown(text)}: a fraction of a yuan")
     return quantity.value
 
 

@@ -55,6 +55,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.held import SOURCES_FOLDER
 from xiezuo_cli.model import (
     ACTORS,
     APPROX,
@@ -69,6 +70,7 @@ from xiezuo_cli.model import (
     last_day,
     period_year,
 )
+from xiezuo_cli.safe_text import shown
 
 Tables = Mapping[str, Sequence[dict[str, Any]]]
 
@@ -112,7 +114,6 @@ SOURCE_INPUT_FIELDS = (
 CITATION_INPUT_FIELDS = ("source", "quote", "note")
 
 DEFAULT_STAGE, DEFAULT_ACTOR, DEFAULT_SCOPE = "actual", "unknown", "item"
-SOURCES_FOLDER = "sources"
 MAX_TEXT_BYTES = 16 * 2**20  # a held article; anything larger is not one
 _RECORD_ID = re.compile(r"r-([0-9]+)")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -273,7 +274,7 @@ def _negative(text: str) -> bool:
 
 def parse_amount(field: str, value: object) -> Figure:
     """Money as typed: 3900万, 3900万元, 2.22亿, 100余万元, 39000000 (whole yuan, 0 or more)."""
-    from xiezuo_cli.amounts import AmountError, parse_quantity
+    from xiezuo_cli.amounts import AmountError, TooManyDigits, parse_quantity
 
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise FieldError(field, f"{_shown(value)} is not an amount: use 3900万, 2.22亿 or 39000000")
@@ -282,6 +283,8 @@ def parse_amount(field: str, value: object) -> Figure:
         raise FieldError(field, f"{_shown(text)} is negative: an amount is 0 or more")
     try:
         quantity = parse_quantity(text)
+    except TooManyDigits as error:
+        raise FieldError(field, f"{_shown(text)} is not an amount: {error.reason}") from None
     except AmountError:
         raise FieldError(
             field, f"{_shown(text)} is not an amount: use 3900万, 2.22亿, 100余万元 or 39000000"
@@ -301,11 +304,15 @@ def parse_amount(field: str, value: object) -> Figure:
 def parse_value(field: str, value: object) -> int | float:
     """A number: 1200, 79.5, 1,200 (an int whenever it is whole)."""
     if isinstance(value, bool):
-        raise FieldError(field, f"{value!r} is not a number")
+        raise FieldError(field, f"{shown(value)} is not a number")
     if isinstance(value, int | float):
         number: int | float = value
     else:
         text = str(value).strip().replace(",", "").replace("，", "")
+        from xiezuo_cli.amounts import MAX_DIGITS
+
+        if sum(c.isdigit() for c in text) > MAX_DIGITS:
+            raise FieldError(field, f"{_shown(value)} is too large")
         try:
             number = int(text)
         except ValueError:
@@ -324,7 +331,7 @@ def parse_value(field: str, value: object) -> int | float:
 
 
 def _figure(fields: Mapping[str, object]) -> Figure:
-    from xiezuo_cli.amounts import AmountError, parse_quantity
+    from xiezuo_cli.amounts import AmountError, TooManyDigits, parse_quantity
 
     amount, value, unit = fields.get("amount"), fields.get("value"), fields.get("unit")
     written = _text(fields, "figure", required=False)
@@ -368,6 +375,8 @@ def _figure(fields: Mapping[str, object]) -> Figure:
     figure_text = written or typed
     try:
         quantity = parse_quantity(figure_text)
+    except TooManyDigits as error:
+        raise FieldError("figure" if written else "value", error.reason) from None
     except AmountError:
         if written is not None:
             raise FieldError(
@@ -397,10 +406,12 @@ def _number_in(quote: str, figure: Figure) -> bool:
         numerals = [c for c in figure.figure if c in _CHINESE_NUMERALS]
         if numerals and "".join(numerals) in quote:
             return True
-    from xiezuo_cli.amounts import MULTIPLIERS
+    from xiezuo_cli.amounts import MAX_DIGITS, MULTIPLIERS
 
     for match in _QUANTITY.finditer(quote):
         whole, _, decimals = match[1].replace(",", "").replace("，", "").partition(".")
+        if len(whole) + len(decimals) > MAX_DIGITS:
+            continue  # no figure's number (int() would refuse past 4300 digits)
         multiplier = 1
         for character in match[2]:
             multiplier *= MULTIPLIERS[character]
@@ -617,7 +628,7 @@ def pairing_document(
     if _given(source):
         source_id = check_slug("source", source)
         if source_id not in _by_id(tables, "source"):
-            raise FieldError("source", f"no source {source_id!r} (xiezuo sources add)")
+            raise FieldError("source", f"no source {shown(source_id)} (xiezuo sources add)")
     return {
         "id": pairing_id,
         "kind": kind,
@@ -652,29 +663,30 @@ def source_document(fields: Mapping[str, object], tables: Tables) -> dict[str, A
         "reprint_of": _text(fields, "reprint_of", required=False),
         "excerpt_only": _boolean(fields, "excerpt_only"),
         "text_held": held,
-        "text_file": f"{SOURCES_FOLDER}/{source_id}.txt" if held else None,
+        "text_file": f"{SOURCES_FOLDER}/{text_name(source_id)}" if held else None,
         "note": _text(fields, "note", required=False, note=True),
     }
 
 
 def held_text(source: Mapping[str, Any], data_dir: str | None, field: str) -> str:
-    """The held text of a source (UTF-8), from ``<data_dir>/<text_file>``."""
+    """The held text of a source (UTF-8), from ``<data_dir>/<text_file>`` (held.py: never
+    through a link, never outside ``sources/``). A text that cannot be read is DataFileError
+    naming it (exit 3), as every file xiezuo reads."""
+    from xiezuo_cli import held
+
     if data_dir is None:
         raise FieldError(
             field, f"cannot be checked: the folder of {source['id']}'s text is unknown"
         )
-    path = os.path.join(data_dir, str(source.get("text_file")))
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_TEXT_BYTES + 1)
-    except OSError as error:
-        raise FieldError(
-            field, f"cannot read the held text of {source['id']} ({path}): {error.strerror}"
-        ) from None
+    text_file = str(source.get("text_file"))
+    data = held.read(data_dir, text_file, MAX_TEXT_BYTES)
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise FieldError(field, f"the held text of {source['id']} ({path}) is not UTF-8") from None
+        from xiezuo_cli.errors import DataFileError
+
+        path = os.path.join(data_dir, text_file)
+        raise DataFileError(path, f"the held text of {source['id']} is not UTF-8") from None
 
 
 def _citation(
@@ -698,7 +710,7 @@ def _citation(
     source_id = check_slug(f"{where}.source", raw["source"])
     source = sources.get(source_id)
     if source is None:
-        raise FieldError(f"{where}.source", f"no source {source_id!r} (xiezuo sources add)")
+        raise FieldError(f"{where}.source", f"no source {shown(source_id)} (xiezuo sources add)")
     quote = raw.get("quote")
     field = f"{where}.quote"
     if quote is not None and not isinstance(quote, str):
@@ -858,7 +870,7 @@ def _reference(
     if target == record_id:
         raise FieldError(field, f"{target} is this record itself")
     if target not in records:
-        raise FieldError(field, f"no record {target!r}")
+        raise FieldError(field, f"no record {shown(target)}")
     return target
 
 
@@ -1076,14 +1088,22 @@ class TextFile(NamedTuple):
 
 def read_text_file(path: str, field: str = "text") -> TextFile:
     """An article's text from a file in UTF-8 (a BOM is dropped) or GB18030, line ends made
-    \\n, converted to simplified Chinese when OpenCC is installed (else kept as it is)."""
+    \\n, converted to simplified Chinese when OpenCC is installed (else kept as it is).
+
+    The file is opened as every file xiezuo reads (rawfile.open_regular): missing, a folder, a
+    FIFO (never waited on), a device or unreadable is DataFileError naming it (exit 3); so is
+    one that is too large or not text."""
+    from xiezuo_cli.errors import DataFileError
+    from xiezuo_cli.rawfile import open_regular
+
+    descriptor = open_regular(path, "a text file")
     try:
-        with open(path, "rb") as stream:
+        with os.fdopen(descriptor, "rb") as stream:
             data = stream.read(MAX_TEXT_BYTES + 1)
     except OSError as error:
-        raise FieldError(field, f"cannot read {path}: {error.strerror or error}") from None
+        raise DataFileError(path, f"cannot read: {error.strerror or error}") from None
     if len(data) > MAX_TEXT_BYTES:
-        raise FieldError(field, f"{path} is larger than {MAX_TEXT_BYTES // 2**20} MiB")
+        raise DataFileError(path, f"larger than {MAX_TEXT_BYTES // 2**20} MiB: not an article")
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -1091,12 +1111,12 @@ def read_text_file(path: str, field: str = "text") -> TextFile:
         except UnicodeDecodeError:
             continue
     else:
-        raise FieldError(field, f"{path} is neither UTF-8 nor GB18030 text")
+        raise DataFileError(path, "neither UTF-8 nor GB18030 text")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise FieldError(field, f"{path} is empty")
+        raise DataFileError(path, "empty: no text to hold")
     if "\x00" in text:
-        raise FieldError(field, f"{path} is not text (it holds NUL bytes)")
+        raise DataFileError(path, "not text (it holds NUL bytes)")
     try:
         import opencc  # the build extra; optional here
     except ImportError:
@@ -1105,30 +1125,15 @@ def read_text_file(path: str, field: str = "text") -> TextFile:
     return TextFile(simplified, encoding, simplified != text)
 
 
-def text_path(data_dir: str, source_id: str) -> str:
-    return os.path.join(data_dir, SOURCES_FOLDER, f"{source_id}.txt")
+def text_name(source_id: str) -> str:
+    """The file name a source's held text gets in ``sources/``."""
+    return f"{source_id}.txt"
 
 
 def write_source_text(data_dir: str, source_id: str, text: str) -> tuple[str, bool]:
-    """Hold a source's text in ``<data_dir>/sources/<id>.txt``, atomically. Returns the path and
-    whether the file is new (False: the same text was there already). A different file there is
-    refused: FieldError ``text``."""
-    from xiezuo_cli.files import atomic_text_file
+    """Hold a source's text in ``<data_dir>/sources/<id>.txt``, atomically and never through a
+    link (held.write). Returns the path and whether the file is new (False: the same text was
+    there already); something else there is refused (UsageProblem, one line)."""
+    from xiezuo_cli import held
 
-    path = text_path(data_dir, source_id)
-    if os.path.lexists(path):
-        try:
-            with open(path, encoding="utf-8") as stream:
-                same = stream.read() == text
-        except (OSError, UnicodeDecodeError):
-            same = False
-        if same:
-            return path, False
-        raise FieldError("text", f"{path} exists and holds another text; move it away first")
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-    except OSError as error:
-        raise FieldError("text", f"cannot make {os.path.dirname(path)}: {error.strerror}") from None
-    with atomic_text_file(path) as stream:
-        stream.write(text)
-    return path, True
+    return held.write(data_dir, text_name(source_id), text)

@@ -40,6 +40,7 @@ _DECIDING = (
     "index.py",
     "dataset.py",
     "rawfile.py",
+    "held.py",
 )
 
 
@@ -98,7 +99,8 @@ def load(path: str, data: bytes) -> dict[str, Any] | None:
     if entry is None:
         return None
     try:
-        with open(entry, "rb") as file:
+        # Checked as every read is: a FIFO or device planted in the cache is a miss, not a hang.
+        with os.fdopen(rawfile.open_regular(entry, "a cache entry"), "rb") as file:
             stored = marshal.loads(file.read())
         if not isinstance(stored, tuple) or len(stored) != 2:
             return None
@@ -118,7 +120,8 @@ def save(path: str, data: bytes, parts: dict[str, Any]) -> None:
     try:
         os.makedirs(os.path.dirname(entry), exist_ok=True)
         payload = marshal.dumps((key(path, rawfile.fingerprint(data)), _freeze(parts)))
-        with open(temporary, "wb") as file:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(temporary, flags, 0o600), "wb") as file:
             file.write(payload)
         os.replace(temporary, entry)
     except Exception:

@@ -21,9 +21,11 @@ from xiezuo_cli.errors import ExitStatus, ReaderGone
 from xiezuo_cli.options import COMMANDS, COMMANDS_BY_NAME, Arg, CommandSpec, Opt
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 ok (also when nothing matches), 1 unexpected error or output that could not "
-    "be written, 2 usage error (bad option value, unknown pairing, place or field), 3 data file "
-    "error; 130 interrupted, 141 the reader of a pipe closed it early."
+    "Exit codes: 0 ok (also when nothing matches), 1 unexpected error, or a file or the output "
+    "that the system would not let xiezuo write, 2 usage error (bad option value, unknown "
+    "pairing, place or field, -o naming what may not be written), 3 a file xiezuo reads (the "
+    "database, an import file, a text) is missing or invalid; 130 interrupted, 141 the reader "
+    "of a pipe closed it early."
 )
 
 

@@ -19,6 +19,7 @@ from xiezuo_cli.model import CATEGORIES, RECORD_FIELDS, Record, Source
 from xiezuo_cli.options import OutputOptions
 from xiezuo_cli.output import write_json_document, write_rows
 from xiezuo_cli.params import Params, Selection
+from xiezuo_cli.safe_text import shown
 
 PAIRS_FIELDS = (
     "id",
@@ -363,7 +364,7 @@ def show(params: Params) -> None:
     found = match_pairings(data.pairings.values(), name)
     if len(found) > 1:
         listed = ", ".join(f"{p.id} ({p.label})" for p in found)
-        raise UsageProblem(f"{name!r} fits {len(found)} pairings: {listed}; name one of them")
+        raise UsageProblem(f"{shown(name)} fits {len(found)} pairings: {listed}; name one of them")
     pairing = found[0]
     filters = _filters(data, params)
     if filters.pairings is not None and pairing.id not in filters.pairings:
@@ -412,7 +413,7 @@ def cite(params: Params) -> None:
 
         close = difflib.get_close_matches(record_id, data.record_ids(), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see `xiezuo list` for ids"
-        raise UsageProblem(f"no record {record_id!r}{hint}")
+        raise UsageProblem(f"no record {shown(record_id)}{hint}")
     history = revision_history(data, record)
     flat = _flat(output)
     rows = []
@@ -477,7 +478,7 @@ def export(params: Params) -> None:
         from xiezuo_cli.sqlite_export import write_sqlite
 
         records = query.select(data, filters)
-        write_sqlite(data, records, params.output.path or "", known_by=filters.known_by)
+        write_sqlite(data, records, params.output.path, known_by=filters.known_by)
         return
     _records_out(data, query.iter_select(data, filters), params._replace(selection=Selection()))
 
@@ -529,6 +530,11 @@ def run(command: str, raw: Mapping[str, object]) -> None:
     from xiezuo_cli.params import parse
 
     params = parse(command, raw)
+    if params.output.path is not None:  # before anything is read: where it may not write
+        from xiezuo_cli import destination
+
+        database = params.db if params.db is not None else dataset.bundled_path()
+        destination.check(params.output.path, database=database)
     try:
         _run_once(command, params)
     except IndexDamaged as damage:

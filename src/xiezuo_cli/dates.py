@@ -39,12 +39,17 @@ _DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2004, 2, 2, 1, 1, 1)
 
 
+# The longest date form is about 30 characters ("Wednesday, 15 September 2021"); with room.
+MAX_DATE_CHARS = 100
+
+
 class DateParseError(ValueError):
     """A date the user typed could not be understood; the message is one line for the CLI."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        super().__init__(f"invalid date '{_printable(text)}': use {ACCEPTED_FORMS}")
+        shown = text if len(text) <= 60 else text[:60] + "…"
+        super().__init__(f"invalid date '{_printable(shown)}': use {ACCEPTED_FORMS}")
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ def parse_date_span(text: str) -> DateSpan:
     Raises DateParseError (a ValueError) for anything else, naming the text and the forms.
     """
     # NFKC folds full-width digits and punctuation (２０２１／６) into ASCII.
+    if len(text) > MAX_DATE_CHARS:  # no date is this long; the English parser would be slow
+        raise DateParseError(text)
     normal = unicodedata.normalize("NFKC", text).strip()
     span = _parse_numeric(normal)
     if span is None:

@@ -48,10 +48,17 @@ def _write_error(line: str) -> None:
         pass
 
 
-def fail(message: str, status: int) -> NoReturn:
-    from xiezuo_cli.safe_text import escape_controls  # only on the way out with an error
+def error_line(message: str) -> str:
+    """The one line an error is: controls shown as escapes, and at most about
+    safe_text.MESSAGE_CHARS long (a value the message echoes may be a megabyte; each should
+    have been cut where it was quoted, and this is the backstop)."""
+    from xiezuo_cli.safe_text import cut_message, escape_controls  # only on the way out
 
-    _write_error(f"xiezuo: error: {escape_controls(message, table=True)}\n")
+    return f"xiezuo: error: {cut_message(escape_controls(message, table=True))}\n"
+
+
+def fail(message: str, status: int) -> NoReturn:
+    _write_error(error_line(message))
     sys.exit(status)
 
 

@@ -44,11 +44,12 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from xiezuo_cli.amounts import AmountError, parse_quantity
+from xiezuo_cli.amounts import AmountError, TooManyDigits, parse_quantity
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.fields import ALIASES, FIELDS, Field, lookup
 from xiezuo_cli.model import Record, first_day, last_day
+from xiezuo_cli.safe_text import shown
 
 Predicate = Callable[[Record], bool]
 
@@ -147,12 +148,12 @@ def parse_words(words: Sequence[str]) -> tuple[Condition, ...]:
             # Only when a caller lets unknown options through as arguments (--jsn, or -5 where
             # a field was due).
             raise UsageProblem(
-                f"no such option {bare!r}; a value beginning with - goes after --: "
+                f"no such option {shown(bare)}; a value beginning with - goes after --: "
                 "xiezuo filter -- amount_yuan gt -5"
             )
         if operator_of(word) is not None:
             raise UsageProblem(
-                f"operator {bare!r} has no field before it: write field {bare} value, "
+                f"operator {shown(bare)} has no field before it: write field {bare} value, "
                 f"e.g. {example(FIELDS['amount_yuan'])}"
             )
         if _IDENTIFIER.fullmatch(bare) and (
@@ -167,13 +168,13 @@ def _triple(field: Field, words: Sequence[str], index: int) -> Condition:
     name = field.name
     if index + 1 >= len(words):
         raise UsageProblem(
-            f"{name!r} needs an operator and a value: write {example(field)} "
+            f"{shown(name)} needs an operator and a value: write {example(field)} "
             f"(operators: {OPERATORS_HELP})"
         )
     op = operator_of(words[index + 1])
     if op is None:
         raise UsageProblem(
-            f"expected an operator after {name!r}, got {words[index + 1]!r}: "
+            f"expected an operator after {shown(name)}, got {shown(words[index + 1])}: "
             f"use {OPERATORS_HELP}, e.g. {example(field)}"
         )
     if index + 2 >= len(words):
@@ -186,9 +187,9 @@ def _triple(field: Field, words: Sequence[str], index: int) -> Condition:
 
 
 def _unexpected(word: str, previous: Condition | None) -> str:
-    where = f"after {previous.text!r}" if previous else "in filter"
+    where = f"after {shown(previous.text)}" if previous else "in filter"
     message = (
-        f"unexpected {word!r} {where}: write a field, an operator and a value as three words "
+        f"unexpected {shown(word)} {where}: write a field, an operator and a value as three words "
         f"(amount_yuan ge 3900万) or as one quoted word ('amount_yuan>=3900万'); "
         f"operators: {OPERATORS_HELP}"
     )
@@ -206,7 +207,8 @@ def _condition(field: Field, op: str, value: str, text: str) -> Condition:
         items = [item.strip() for item in _LIST_SEPARATOR.split(value)]
         if not value or not all(items):
             raise UsageProblem(
-                f"{text!r}: in takes a comma list without empty items, e.g. {_in_example(field)}"
+                f"{shown(text)}: in takes a comma list without empty items, e.g. "
+                f"{_in_example(field)}"
             )
         typed = tuple(
             None if item.casefold() in _NULL else _typed(field, item, text) for item in items
@@ -215,7 +217,8 @@ def _condition(field: Field, op: str, value: str, text: str) -> Condition:
     if value.casefold() in _NULL:
         if op not in ("eq", "ne"):
             raise UsageProblem(
-                f"{text!r}: only eq and ne (= and !=) compare with null, e.g. {field.name} eq null"
+                f"{shown(text)}: only eq and ne (= and !=) compare with null, e.g. "
+                f"{field.name} eq null"
             )
         return Condition(field.name, op, (None,), text, value)
     if op == "has":
@@ -223,7 +226,7 @@ def _condition(field: Field, op: str, value: str, text: str) -> Condition:
     if op in _ORDER and not field.ordered:
         raise UsageProblem(
             f"{field.name} has no order; use eq, ne, has or in, not {op} "
-            f"({text!r}), e.g. {_in_example(field)}"
+            f"({shown(text)}), e.g. {_in_example(field)}"
         )
     return Condition(field.name, op, (_typed(field, value, text),), text, value)
 
@@ -240,7 +243,7 @@ def _typed(field: Field, text: str, condition: str) -> Any:
         try:
             span = parse_date_span(text)
         except DateParseError as error:
-            raise UsageProblem(f"{condition!r}: {error}") from None
+            raise UsageProblem(f"{shown(condition)}: {error}") from None
         return (span.first, span.last)
     if kind == "year":
         from xiezuo_cli.query import parse_year_range
@@ -249,7 +252,7 @@ def _typed(field: Field, text: str, condition: str) -> Any:
     if kind == "boolean":
         folded = text.casefold()
         if folded not in _TRUE + _FALSE:
-            raise UsageProblem(f"{condition!r}: {field.name} is true or false")
+            raise UsageProblem(f"{shown(condition)}: {field.name} is true or false")
         truth = folded in _TRUE
         return (truth, truth)
     if kind == "choice":
@@ -269,7 +272,9 @@ def _choice(field: Field, text: str, condition: str) -> str:
 
 
 def _not_a_choice(name: str, text: str, condition: str, choices: Iterable[str]) -> str:
-    message = f"invalid {name} {text!r} in {condition!r}: choose one of {', '.join(choices)}"
+    message = (
+        f"invalid {name} {shown(text)} in {shown(condition)}: choose one of {', '.join(choices)}"
+    )
     if _LIST_SEPARATOR.search(text):
         message += f"; for several use in: {name} in {text}"
     return message
@@ -279,11 +284,15 @@ def _number(text: str, field: Field, condition: str) -> int | float:
     sign = -1 if text[:1] in ("-", "−") else 1  # −5 too: a minus sign, not a hyphen
     try:
         quantity = parse_quantity(text[1:] if sign < 0 else text)
+    except TooManyDigits as error:
+        raise UsageProblem(
+            f"invalid number {shown(text)} for {field.name} in {shown(condition)}: {error.reason}"
+        ) from None
     except AmountError:
         quantity = None
     if quantity is None or quantity.unit not in ("", "元") or quantity.approx != "exact":
         raise UsageProblem(
-            f"invalid number {text!r} for {field.name} in {condition!r}: "
+            f"invalid number {shown(text)} for {field.name} in {shown(condition)}: "
             "use e.g. 39000000, 3900万 or 2.22亿"
         )
     return sign * quantity.value
@@ -348,7 +357,7 @@ def compile_expression(expression: str, data: Dataset) -> Predicate:
     """One condition written as one word: 'amount_yuan>=3900万' or 'amount_yuan ge 3900万'."""
     predicates = compile_all([expression], data)
     if len(predicates) != 1:
-        raise UsageProblem(f"{expression!r} is not one condition")
+        raise UsageProblem(f"{shown(expression)} is not one condition")
     return predicates[0]
 
 
@@ -417,7 +426,7 @@ def _search(field: Field, text: str, condition: str, data: Dataset) -> Predicate
 
         needle = normalize(text)
         if not needle:
-            raise UsageProblem(f"{condition!r}: a name search needs letters or characters")
+            raise UsageProblem(f"{shown(condition)}: a name search needs letters or characters")
         sides = _pairing_sides(field)
         chosen = {
             pairing.id

@@ -37,6 +37,7 @@ from xiezuo_cli.model import (
     STAGE_NAMES,
     STAGES,
 )
+from xiezuo_cli.safe_text import shown
 
 TYPES = {
     "text": "exact with eq/ne/in; has: contains",
@@ -156,7 +157,7 @@ def unknown_field_message(name: str, where: str = "filter") -> str:
     close += [f for f in FIELD_NAMES if len(folded) >= 3 and folded in f]
     suggestion = list(dict.fromkeys(close))[:3]
     hint = f" (did you mean {' or '.join(suggestion)}?)" if suggestion else ""
-    return f"unknown field {name!r} in {where}{hint}; valid fields: {', '.join(FIELD_NAMES)}"
+    return f"unknown field {shown(name)} in {where}{hint}; valid fields: {', '.join(FIELD_NAMES)}"
 
 
 def fields_rows() -> list[dict[str, str]]:

@@ -37,7 +37,7 @@ def display_width(text: str) -> int:
 def terminal_width() -> int:
     """COLUMNS when it is a usable number, else the terminal's width, else 80; at most 120."""
     text = os.environ.get("COLUMNS", "").strip()
-    if text.isdigit() and int(text) >= MIN_WIDTH:
+    if text.isdigit() and len(text) <= 6 and int(text) >= MIN_WIDTH:
         return min(int(text), MAX_WIDTH)
     try:
         columns = os.get_terminal_size().columns

@@ -26,6 +26,8 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from xiezuo_cli.safe_text import shown
+
 if TYPE_CHECKING:
     from xiezuo_cli.importing import Action, Outcome
     from xiezuo_cli.options import CommandSpec, OutputOptions
@@ -145,7 +147,7 @@ def parse(raw: Mapping[str, object]) -> ImportParams:
         except ValueError:
             timeout = -1.0
         if not 0 <= timeout <= 86400:
-            raise UsageProblem(f"invalid --timeout {timeout_text!r}: give seconds, 0 or more")
+            raise UsageProblem(f"invalid --timeout {shown(timeout_text)}: give seconds, 0 or more")
     dry_run = flag(raw, "dry_run")
     db = parse_db(raw)
     if db is not None:
@@ -174,6 +176,10 @@ def run(params: ImportParams) -> None:
     from xiezuo_cli import dataset, importing
 
     db = params.db if params.db is not None else dataset.bundled_path()
+    if params.output.path is not None:  # before anything is read: where it may not write
+        from xiezuo_cli import destination
+
+        destination.check(params.output.path, database=db, inputs=(params.file,))
     with _Progress(params.file) as progress:
         try:
             outcome = importing.import_file(
@@ -201,14 +207,14 @@ def run(params: ImportParams) -> None:
 
 def _problems_out(path: str, problems: list) -> None:
     """Each refused row, one line on stderr, as the error edge writes its one line."""
-    from xiezuo_cli.safe_text import escape_controls
+    from xiezuo_cli.edge import error_line
 
     stream = sys.stderr
     if stream is None:
         return
     encoding = getattr(stream, "encoding", None) or "utf-8"
     for problem in problems:
-        line = f"xiezuo: error: {escape_controls(problem.text(path), table=True)}\n"
+        line = error_line(problem.text(path))
         try:
             stream.write(line.encode(encoding, "backslashreplace").decode(encoding))
         except (LookupError, UnicodeError):

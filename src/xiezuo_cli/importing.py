@@ -80,8 +80,17 @@ are written just before the database, and removed again if it cannot be written.
 
 Known limits: a figure the build derived rather than read (旺苍's 约5004万元, computed from the
 3978万元 its quote holds) passes only as a stub's quote: against a held text, a quote must hold
-the figure's number, and so must a ``figure`` column. CSV's ``--excel`` guard (a ``'`` before
-``= + - @``) is not undone: it cannot be told from a quote that starts with one.
+the figure's number, and so must a ``figure`` column.
+
+**Round trips.** Every export format that is also an import format (JSON, JSON Lines, CSV, TSV,
+CSV ``--excel``) imports back into a database made by ``xiezuo init`` so that ``export --format
+json`` gives the same bytes, for figures with one citation in CSV and TSV (they carry one a row;
+a figure with more is refused, row by row, saying so). A cell may be as long as a row
+(``MAX_ROW_CHARS``; csv's own limit of 131,072 is raised while reading). CSV ``--excel`` starts
+with a UTF-8 byte order mark, and a CSV that does has its formula guards undone
+(``output.excel_unguard``: the guard is written so that it can be, ``'=x`` becoming ``''=x``); a
+CSV without the mark keeps every ``'`` as text. Markdown and tables are not import formats: a
+Markdown table is refused in one line (``NOT_AN_IMPORT_FORMAT``).
 """
 
 from __future__ import annotations
@@ -101,6 +110,8 @@ from typing import IO, Any, NamedTuple
 from xiezuo_cli.errors import DataFileError, ExitStatus, UsageProblem, XiezuoError
 from xiezuo_cli.heap import collector_paused
 from xiezuo_cli.model import RECORD_FIELDS, last_day
+from xiezuo_cli.output import excel_unguard
+from xiezuo_cli.safe_text import shown
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")
 EXTENSIONS = {
@@ -113,6 +124,11 @@ EXTENSIONS = {
 }
 # Columns a file may have besides the contract fields.
 OPTIONAL_COLUMNS = ("figure",)
+# Markdown and tables are for people: what they escape or wrap cannot always be read back.
+NOT_AN_IMPORT_FORMAT = (
+    "a Markdown table is for reading, not an import format: import reads the CSV, TSV, JSON or "
+    "JSON Lines that `xiezuo export` writes"
+)
 # Problems kept and shown; the rest are counted.
 MAX_SHOWN = 20
 # A line (CSV, TSV, JSON Lines) or one JSON value of an array longer than this is not a record.
@@ -163,13 +179,17 @@ class Problem(NamedTuple):
     reason: str
 
     def text(self, path: str) -> str:
-        parts = [path]
+        """One line: the file, where, the record and field (each cut: a row's id may be a
+        megabyte), and the reason."""
+        from xiezuo_cli.safe_text import cut, cut_path
+
+        parts = [cut_path(path)]
         if self.where:
             parts.append(self.where)
         if self.record:
-            parts.append(f"record {self.record}")
+            parts.append(f"record {cut(self.record)}")
         if self.field:
-            parts.append(f"field {self.field}")
+            parts.append(f"field {cut(self.field)}")
         return ": ".join([*parts, self.reason])
 
 
@@ -231,7 +251,7 @@ def check_input_format(value: str | None) -> str | None:
     text = value.strip().lower()
     if text not in INPUT_FORMATS:
         raise UsageProblem(
-            f"invalid --input-format {value!r}: choose one of {', '.join(INPUT_FORMATS)}"
+            f"invalid --input-format {shown(value)}: choose one of {', '.join(INPUT_FORMATS)}"
         )
     return text
 
@@ -244,26 +264,18 @@ def check_encoding(value: str | None) -> str | None:
         name = codecs.lookup(value.strip()).name
     except LookupError:
         raise UsageProblem(
-            f"invalid --encoding {value!r}: no such encoding; e.g. utf-8, gb18030, gbk"
+            f"invalid --encoding {shown(value)}: no such encoding; e.g. utf-8, gb18030, gbk"
         ) from None
     return "utf-8-sig" if name == "utf-8" else name
 
 
 def _open(path: str) -> IO[bytes]:
-    import stat
+    """The file of records, opened as every file xiezuo reads (rawfile.open_regular): a
+    folder, a FIFO (refused at once, never waited on), a device or a socket is one line."""
+    from xiezuo_cli.rawfile import open_regular
 
-    try:
-        stream = open(path, "rb")  # noqa: SIM115  (closed by the caller)
-    except FileNotFoundError:
-        raise ImportFileError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ImportFileError(path, "is a directory, not a file of records") from None
-    except OSError as error:
-        raise ImportFileError(path, f"cannot read: {error.strerror or error}") from None
-    if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-        stream.close()
-        raise ImportFileError(path, "is not a regular file")
-    return stream
+    descriptor = open_regular(path, "a file of records", error=ImportFileError)
+    return os.fdopen(descriptor, "rb")
 
 
 def _first_undecodable(path: str, encoding: str) -> str | None:
@@ -286,15 +298,27 @@ def _first_undecodable(path: str, encoding: str) -> str | None:
             lines += chunk.count(b"\n")
 
 
+def _starts_with_utf8_mark(path: str) -> bool:
+    with _open(path) as stream:
+        return stream.read(3) == codecs.BOM_UTF8
+
+
 def detect_encoding(path: str, given: str | None) -> str:
     """The encoding to read the file in: ``given`` (checked), else UTF-8, else GB18030."""
+    with _open(path) as stream:
+        head = stream.read(4)
+    marked = head.startswith(codecs.BOM_UTF8)  # as _starts_with_utf8_mark
     if given is not None:
+        if marked and given != "utf-8-sig":
+            raise ImportFileError(
+                path,
+                f"the encodings disagree: the file starts with a UTF-8 byte order mark, but "
+                f"--encoding {given} was given; save it again in one encoding",
+            )
         bad = _first_undecodable(path, given)
         if bad is not None:
             raise ImportFileError(path, f"not {given} text ({bad})")
         return given
-    with _open(path) as stream:
-        head = stream.read(4)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ImportFileError(
             path, "UTF-16 text (as Excel's 'Unicode text' saves): give --encoding utf-16"
@@ -302,6 +326,13 @@ def detect_encoding(path: str, given: str | None) -> str:
     bad_utf8 = _first_undecodable(path, "utf-8-sig")
     if bad_utf8 is None:
         return "utf-8-sig"
+    if marked:  # a UTF-8 mark on text in another encoding (GBK, say): never read as GBK
+        raise ImportFileError(
+            path,
+            f"the encodings disagree: the file starts with a UTF-8 byte order mark but is not "
+            f"UTF-8 text ({bad_utf8}; GBK, perhaps); save it again as UTF-8, or as GBK without "
+            "the mark",
+        )
     bad_gb = _first_undecodable(path, "gb18030")
     if bad_gb is None:
         return "gb18030"
@@ -322,6 +353,8 @@ def detect_format(path: str, given: str | None, encoding: str) -> str:
     with _open(path) as binary:
         text = io.TextIOWrapper(binary, encoding=encoding, newline="")
         head = text.read(4096).lstrip("\ufeff \t\r\n")
+    if extension in (".md", ".markdown") or head.startswith("|"):
+        raise ImportFileError(path, NOT_AN_IMPORT_FORMAT)
     if head.startswith("["):
         return "json"
     if head.startswith("{"):
@@ -346,6 +379,9 @@ class _Reader:
         self.progress = progress
         self.size = os.path.getsize(path)
         self.columns: tuple[str, ...] = ()
+        # A CSV that starts with a UTF-8 byte order mark was written with --excel (or saved by
+        # Excel as "CSV UTF-8"): its formula guards are undone, so the text is what was stored.
+        self.excel = fmt == "csv" and _starts_with_utf8_mark(path)
 
     def rows(self) -> Iterator[Row | Problem]:
         with _open(self.path) as binary:
@@ -391,6 +427,8 @@ class _Reader:
 
     def _delimited(self, text: IO[str]) -> Iterator[Row | Problem]:
         tsv = self.fmt == "tsv"
+        # A cell may be as long as a row (a 200,000-character note): csv's own limit is 131,072.
+        previous_limit = csv.field_size_limit(MAX_ROW_CHARS)
         reader = csv.reader(self._lines(text), delimiter="\t" if tsv else ",")
         header: list[str] | None = None
         start = 1
@@ -410,9 +448,17 @@ class _Reader:
                 self._tick(count)
                 yield self._flat_row(count, where, header, cells)
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise ImportFileError(
+                    self.path,
+                    f"line {start}: a cell longer than {MAX_ROW_CHARS} characters; not a file "
+                    "of records",
+                ) from None
             raise ImportFileError(
                 self.path, f"line {start}: not {self.fmt.upper()}: {error}"
             ) from None
+        finally:
+            csv.field_size_limit(previous_limit)
         if header is None:
             raise self._empty()
 
@@ -422,7 +468,9 @@ class _Reader:
         seen: set[str] = set()
         for name in names:
             if name in seen:
-                raise ImportFileError(self.path, f"{where}: the column {name!r} is there twice")
+                raise ImportFileError(
+                    self.path, f"{where}: the column {shown(name)} is there twice"
+                )
             seen.add(name)
             if name not in known:
                 import difflib
@@ -439,11 +487,11 @@ class _Reader:
                 raise ImportFileError(self.path, f"{where}: unknown column {name[:40]!r}{hint}")
         missing = [name for name in RECORD_FIELDS if name not in seen]
         if missing:
-            shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+            listed = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
             columns = "column" if len(missing) == 1 else "columns"
             raise ImportFileError(
                 self.path,
-                f"{where}: no {columns} {shown} ({len(missing)} of the {len(RECORD_FIELDS)} "
+                f"{where}: no {columns} {listed} ({len(missing)} of the {len(RECORD_FIELDS)} "
                 f"contract columns missing; `xiezuo export --format {self.fmt}` writes them all)",
             )
         self.columns = tuple(names)
@@ -465,6 +513,8 @@ class _Reader:
             value = _typed(name, cell)
             if isinstance(value, _Bad):
                 return Problem(position, where, cells[0] or None, name, value.reason)
+            if self.excel and isinstance(value, str):
+                value = excel_unguard(value)
             values[name] = value
         return Row(position, where, values, flat=True)
 
@@ -480,6 +530,9 @@ class _Reader:
             where = f"line {number}"
             try:
                 value = _DECODER.decode(line)
+            except _JsonProblem as problem:
+                yield Problem(count, where, None, None, str(problem))
+                continue
             except (ValueError, RecursionError) as error:
                 yield Problem(count, where, None, None, f"not JSON: {_json_reason(error)}")
                 continue
@@ -530,12 +583,18 @@ def _typed(name: str, cell: str) -> object:
         return None
     if name in _INTEGER_FIELDS:
         text = cell.strip()
-        if not _INTEGER.fullmatch(text) or len(text.lstrip("+-")) > 20:
+        if not _INTEGER.fullmatch(text):
             return _Bad(f"expected a whole number, got {cell[:40]!r}")
+        digits = len(text.lstrip("+-"))
+        if digits > _MAX_INT_DIGITS:
+            return _Bad(f"a whole number of {digits:,} digits (the limit is {_MAX_INT_DIGITS})")
         return int(text)
     if name in _NUMBER_FIELDS:
         text = cell.strip()
-        if _INTEGER.fullmatch(text) and len(text.lstrip("+-")) <= 20:
+        if _INTEGER.fullmatch(text):
+            digits = len(text.lstrip("+-"))
+            if digits > _MAX_INT_DIGITS:
+                return _Bad(f"a number of {digits:,} digits (the limit is {_MAX_INT_DIGITS})")
             return int(text)
         try:
             number = float(text)
@@ -605,7 +664,22 @@ def _no_constant(token: str) -> object:
     raise _JsonProblem(f"{token} is not a JSON number")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_strict_object, parse_constant=_no_constant)
+def _strict_int(token: str) -> int:
+    # As the database's reader (store.MAX_INT_DIGITS): past 4300 digits int() raises anyway.
+    digits = len(token.lstrip("-"))
+    if digits > _MAX_INT_DIGITS:
+        raise _JsonProblem(f"an integer of {digits:,} digits (the limit is {_MAX_INT_DIGITS})")
+    return int(token)
+
+
+_MAX_INT_DIGITS = 20
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_strict_object, parse_constant=_no_constant, parse_int=_strict_int
+)
+# Only to find where a value the strict decoder refused ends: converts nothing.
+_SKIPPING = json.JSONDecoder(
+    parse_int=lambda token: 0, parse_float=lambda token: 0.0, parse_constant=lambda token: 0
+)
 
 
 def _json_reason(error: BaseException) -> str:
@@ -698,7 +772,7 @@ class _JsonArray:
             try:
                 value, end = _DECODER.raw_decode(self.buffer, self.pos)
             except _JsonProblem as problem:
-                value, end = _Bad(f"not JSON: {problem}"), self._value_end()
+                value, end = _Bad(str(problem)), self._value_end()
             except RecursionError:
                 raise self._fail("nested too deeply") from None
             except json.JSONDecodeError as error:
@@ -718,8 +792,7 @@ class _JsonArray:
 
     def _value_end(self) -> int:
         """Where a value the strict decoder refused ends, read again leniently."""
-        lenient = json.JSONDecoder()
-        return lenient.raw_decode(self.buffer, self.pos)[1]
+        return _SKIPPING.raw_decode(self.buffer, self.pos)[1]
 
     def _end(self) -> None:
         if self._skip_blanks() != "":
@@ -1199,7 +1272,7 @@ class _Planner:
             return
         stub = self.stubs.get(source_id)
         if stub is None:  # not seen by the first pass: a row it could not read
-            raise _Refused(field, f"no source {source_id!r}")
+            raise _Refused(field, f"no source {shown(source_id)}")
         if stub.published is None:
             raise _Refused(
                 "as_of",
@@ -1454,17 +1527,19 @@ class _Planner:
             if given == built and isinstance(given, bool) == isinstance(built, bool):
                 continue
             if name in _PAIRING_DERIVED:
-                because = f"pairing {pairing['id']} gives {built!r}"
+                because = f"pairing {pairing['id']} gives {shown(built)}"
             elif name in _PERIOD_DERIVED:
                 start, end = document.get("period_start"), document.get("period_end")
-                because = f"the period {start or '…'}..{end or '…'} gives {built!r}"
+                because = f"the period {start or '…'}..{end or '…'} gives {shown(built)}"
             else:
-                because = f"the figure gives {built!r}"
-            raise _Refused(name, f"the file says {given!r}, but {because}")
+                because = f"the figure gives {shown(built)}"
+            raise _Refused(name, f"the file says {shown(given)}, but {because}")
         for name in ("as_of",):
             given = values.get(name)
             if isinstance(given, str) and last_day(given) != document.get(name):
-                raise _Refused(name, f"the file says {given!r}, stored as {document.get(name)!r}")
+                raise _Refused(
+                    name, f"the file says {shown(given)}, stored as {shown(document.get(name))}"
+                )
 
     def _check_counts(self) -> None:
         """A CSV/TSV row's citation count against the citations its rows gave."""
@@ -1653,6 +1728,7 @@ def import_file(
 
     if not os.path.lexists(db_path):
         raise DataFileError(db_path, "no such file (make a database with `xiezuo init PATH`)")
+    store.check_database(db_path)  # before the file is read: it may be large
     rows, read_problems, unread, _fmt = read_rows(path, fmt, encoding, phase("read"))
 
     def decide(tables: Mapping[str, list[dict[str, Any]]]) -> Outcome:
@@ -1716,12 +1792,14 @@ def _hold_texts(db_path: str, texts: Mapping[str, str]) -> list[str]:
     created: list[str] = []
     try:
         for source_id, text in texts.items():
+            # Something in the way (another text, a link) is one line naming it, exit 2, as
+            # for sources add; a write the system refuses, exit 1 (held.write).
             made, new = authoring.write_source_text(data_dir, source_id, text)
             if new:
                 created.append(made)
-    except authoring.FieldError as error:
+    except BaseException:
         for made in created:
             with contextlib.suppress(OSError):
                 os.unlink(made)
-        raise DataFileError(db_path, f"the held text of a new source: {error.problem}") from None
+        raise
     return created

@@ -78,7 +78,7 @@ CREATE INDEX records_id ON records (id);
 def min_bytes() -> int:
     """The size from which a database is indexed; XIEZUO_INDEX_MIN_BYTES changes it."""
     text = os.environ.get(ENV_MIN_BYTES, "").strip()
-    return int(text) if text.isdigit() else DEFAULT_MIN_BYTES
+    return int(text) if text.isdigit() and len(text) <= 20 else DEFAULT_MIN_BYTES
 
 
 def folder() -> str | None:

@@ -5,8 +5,10 @@ The lock is a separate, empty file beside the database, ``.<name>.lock`` (for ``
 file because the database itself is replaced by a rename on every write, and a lock on a file
 that is renamed away protects nothing. The operating system releases the lock when its holder
 exits, however it exits (SIGKILL, a crash), so a stale lock cannot outlive its process; the lock
-file stays, empty, and is reused. Symbolic links are followed first, so two paths to one database
-share one lock.
+file stays, empty, and is reused. Symbolic links to the database are followed first, so two
+paths to one database share one lock; the lock file itself is never a link (it is opened with
+O_NOFOLLOW: a link there is refused, so the lock never creates what a link points to), and the
+database is checked to be a regular file before it is taken (store.py).
 
 Only writers take the lock. Readers need none: a write replaces the database in one rename, so a
 reader sees the old file or the new one, never half of either.
@@ -19,7 +21,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from xiezuo_cli.errors import LockTimeout, XiezuoError
 
@@ -71,19 +73,49 @@ def exclusive(database: str | os.PathLike[str], *, timeout: float) -> Iterator[N
 
 
 def _open(shown: str, path: str) -> int:
+    """The lock file, opened (created if need be) without following a link: a lock path that
+    is a symbolic link, dangling or not, is refused, so that taking the lock never creates or
+    touches the file a link points to; so is one that is not a regular file."""
     flags = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | flags, 0o666)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | flags, 0o666)
     except OSError as error:
         problem = error.strerror or str(error)
-    # Someone else's lock file, or a read-only file system: flock needs only a reader (the
-    # write itself then says why it cannot be done).
-    if fcntl is not None:
-        try:
-            return os.open(path, os.O_RDONLY | flags)
-        except OSError:
-            pass
-    raise XiezuoError(f"cannot write {shown}: cannot create the lock file {path}: {problem}")
+        descriptor = -1
+        _refuse_special(shown, path)
+    if descriptor < 0:
+        # Someone else's lock file, or a read-only file system: flock needs only a reader (the
+        # write itself then says why it cannot be done).
+        if fcntl is not None:
+            with suppress(OSError):
+                descriptor = os.open(path, os.O_RDONLY | flags)
+        if descriptor < 0:
+            raise XiezuoError(
+                f"cannot write {shown}: cannot create the lock file {path}: {problem}"
+            )
+    import stat
+
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        _refuse_special(shown, path)
+    return descriptor
+
+
+def _refuse_special(shown: str, path: str) -> None:
+    """XiezuoError (exit 1) if the lock path is a link or not a regular file; else nothing."""
+    from xiezuo_cli.rawfile import kind
+
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return
+    what = "a symbolic link" if os.path.islink(path) else kind(status.st_mode) or ""
+    if what:
+        raise XiezuoError(
+            f"cannot write {shown}: its lock file {path} is {what}, not a lock file xiezuo made; "
+            "remove it"
+        )
 
 
 def _acquire(shown: str, path: str, descriptor: int, timeout: float) -> None:

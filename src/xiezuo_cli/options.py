@@ -16,6 +16,7 @@ from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.funds import GROUP_FIELDS, ROLL_UP_LEVELS
 from xiezuo_cli.model import ACTORS, CATEGORIES, DISPLAY_UNITS, KINDS, LEVELS, STAGES
 from xiezuo_cli.output import FORMATS
+from xiezuo_cli.safe_text import shown
 
 
 class Opt(NamedTuple):
@@ -446,5 +447,5 @@ class OutputOptions(NamedTuple):
 
 def check_choice(value: str, allowed: Sequence[str], option: str) -> str:
     if value not in allowed:
-        raise UsageProblem(f"invalid {option} {value!r}: choose one of {', '.join(allowed)}")
+        raise UsageProblem(f"invalid {option} {shown(value)}: choose one of {', '.join(allowed)}")
     return value

@@ -18,9 +18,12 @@ Safe in every stream (control characters are never passed to a terminal or a ren
 - JSON and JSON Lines keep Chinese as UTF-8 (not ``\\uXXXX``) but write DEL, the C1 controls
   U+0080–U+009F and U+2028/U+2029 as ``\\uXXXX`` escapes (C0 controls JSON escapes itself), so
   no raw control character reaches a terminal and JavaScript reads every line.
-- ``--excel`` (CSV for spreadsheets) prefixes ``'`` to a text cell that a spreadsheet would run
-  as a formula: one that begins with ``= + - @``, their full-width forms ``＝ ＋ － ＠``, a tab or
-  CR, or any of these after leading spaces (``  =1+1``). Numbers are never touched.
+- ``--excel`` (CSV for spreadsheets) starts with a UTF-8 byte order mark and prefixes ``'`` to a
+  text cell that a spreadsheet would run as a formula: one that begins with ``= + - @``, their
+  full-width forms ``＝ ＋ － ＠``, a tab or CR, or any of these after leading spaces
+  (``  =1+1``), and to one that is such text after ``'`` (so the guard can be undone exactly:
+  ``excel_unguard``; import does so for a CSV that starts with the mark). Numbers are never
+  touched.
 """
 
 from __future__ import annotations
@@ -55,11 +58,26 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
+def _runs_as_formula(text: str) -> bool:
+    return text.startswith(_FORMULA_STARTS) or text.lstrip(_LEADING_BLANKS).startswith(
+        _FORMULA_CHARS
+    )
+
+
 def excel_guard(text: str) -> str:
-    """``text`` with ``'`` in front if a spreadsheet would run it as a formula."""
-    if text.startswith(_FORMULA_STARTS) or text.lstrip(_LEADING_BLANKS).startswith(_FORMULA_CHARS):
+    """``text`` with ``'`` in front if a spreadsheet would run it as a formula, or if it already
+    starts with ``'`` before such text (``'=x`` becomes ``''=x``), so that ``excel_unguard``
+    gives back exactly ``text``: import undoes the guard of a CSV written with --excel."""
+    if _runs_as_formula(text.lstrip("'")):
         return "'" + text
     return text
+
+
+def excel_unguard(cell: str) -> str:
+    """The text ``excel_guard`` was given: one ``'`` less where the guard put one."""
+    if cell.startswith("'") and _runs_as_formula(cell.lstrip("'")):
+        return cell[1:]
+    return cell
 
 
 def tsv_escape(text: str) -> str:

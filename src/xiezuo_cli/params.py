@@ -21,6 +21,7 @@ from xiezuo_cli.funds import GROUP_FIELDS, ROLL_UP_LEVELS
 from xiezuo_cli.options import COMMANDS_BY_NAME, TABLE_UNITS, OutputOptions, check_choice
 from xiezuo_cli.output import FORMATS
 from xiezuo_cli.query import Filters
+from xiezuo_cli.safe_text import shown
 
 Raw = Mapping[str, object]
 
@@ -121,11 +122,14 @@ def parse_db(raw: Raw) -> str | None:
 
 
 def output_file(raw: Raw) -> str | None:
-    """-o FILE; None for stdout (not given, or -). An empty value is a mistake."""
+    """-o FILE; None for stdout (not given, or - or /dev/stdout: destination.STDOUT_NAMES).
+    An empty value is a mistake."""
+    from xiezuo_cli.destination import is_stdout
+
     path = one(raw, "output", "--output")
     if path is not None and not path.strip():
         raise UsageProblem("--output is empty: give a file, or - for stdout")
-    return None if path in (None, "-") else path
+    return None if path is None or is_stdout(path) else path
 
 
 def parse_output(raw: Raw, command: str) -> OutputOptions:
@@ -149,7 +153,13 @@ def parse_output(raw: Raw, command: str) -> OutputOptions:
         allowed = (*FORMATS, "sqlite") if command == "export" else FORMATS
         fmt = check_choice(chosen[0], allowed, "--format")
         if fmt == "sqlite" and not to_file:
-            raise UsageProblem("--format sqlite writes a database file: give -o FILE")
+            if one(raw, "output", "--output") is None:
+                raise UsageProblem("--format sqlite writes a database file: give -o FILE")
+            if _stdout_is_terminal():  # -o - on a terminal: binary is for a file or a pipe
+                raise UsageProblem(
+                    "--format sqlite -o -: a SQLite file is binary; redirect stdout to a file "
+                    "or a pipe, or give -o FILE"
+                )
     elif not to_file and _stdout_is_terminal():
         fmt = "table"
     else:
@@ -187,12 +197,14 @@ def _stdout_is_terminal() -> bool:
 def parse_limit(text: str | None) -> int | None:
     if text is None:
         return None
+    if len(text.strip()) > 20:  # more than any count of rows (int() refuses past 4300 digits)
+        raise UsageProblem(f"invalid --limit {shown(text)}: too large")
     try:
         value = int(text.strip())
     except ValueError:
-        raise UsageProblem(f"invalid --limit {text!r}: use a whole number") from None
+        raise UsageProblem(f"invalid --limit {shown(text)}: use a whole number") from None
     if value < 0:
-        raise UsageProblem(f"invalid --limit {text!r}: use 0 or more")
+        raise UsageProblem(f"invalid --limit {shown(text)}: use 0 or more")
     return value
 
 

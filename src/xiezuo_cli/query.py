@@ -14,6 +14,7 @@ from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import CATEGORIES, QUERY_FIELDS, Record, first_day, last_day
 from xiezuo_cli.options import check_choice
+from xiezuo_cli.safe_text import shown
 
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.|to|至|到)\s*(\d{4}))?\s*")
 
@@ -22,11 +23,13 @@ def parse_year_range(text: str, option: str = "--year") -> tuple[int, int]:
     """'2021' -> (2021, 2021); '2021-2023' -> (2021, 2023)."""
     match = _YEAR_RANGE.fullmatch(text)
     if match is None:
-        raise UsageProblem(f"invalid {option} {text!r}: use a year like 2021 or a range 2021-2023")
+        raise UsageProblem(
+            f"invalid {option} {shown(text)}: use a year like 2021 or a range 2021-2023"
+        )
     first = int(match[1])
     last = int(match[2] or match[1])
     if first > last:
-        raise UsageProblem(f"invalid {option} {text!r}: the range ends before it starts")
+        raise UsageProblem(f"invalid {option} {shown(text)}: the range ends before it starts")
     return first, last
 
 

@@ -16,13 +16,12 @@ import stat
 from collections.abc import Iterator
 
 from xiezuo_cli.errors import DataFileError
+from xiezuo_cli.safe_text import cut, cut_path
 
 MAX_BYTES_ENV = "XIEZUO_MAX_DB_BYTES"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 # Digits of a size in XIEZUO_MAX_DB_BYTES: more is a mistake.
 _MAX_DIGITS = 20
-# How much of a hostile key, id or number an error message shows.
-_SHOWN_CHARS = 60
 # Not every platform has these (Windows has neither): 0 leaves the flags as they are.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
@@ -74,31 +73,68 @@ def max_bytes(path: str | os.PathLike[str] = "") -> int:
     )
 
 
+def open_regular(
+    path: str,
+    what: str,
+    *,
+    follow_links: bool = True,
+    error: type[DataFileError] = DataFileError,
+) -> int:
+    """A read-only descriptor of the regular file at ``path``, or ``error`` (one line naming
+    the file, exit 3): missing, a directory, a named pipe, a device, a socket, unreadable, and
+    with ``follow_links=False`` a symbolic link. Opened with O_NONBLOCK, so a FIFO is refused at
+    once instead of waited on, and ``/dev/zero`` is never read. ``what`` is what the file
+    should be: "a database file", "a file of records".
+
+    Every file xiezuo reads that a user or a database names goes through here."""
+    flags = _OPEN_FLAGS | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise error(
+                path, f"a symbolic link to {_link_target(path)}, which does not exist"
+            ) from None
+        raise error(path, "no such file") from None
+    except IsADirectoryError:
+        raise error(path, f"is a directory, not {what}") from None
+    except OSError as failure:
+        if not follow_links and os.path.islink(path):  # ELOOP from O_NOFOLLOW
+            raise error(path, f"is a symbolic link (to {_link_target(path)}), not {what}") from None
+        # A Unix socket cannot be opened at all (ENXIO): say what it is, not why open failed.
+        try:
+            found = kind(os.stat(path).st_mode)
+        except (OSError, ValueError):
+            found = None
+        if found is not None:
+            raise error(path, f"is {found}, not {what}") from None
+        raise error(path, f"cannot open: {failure.strerror}") from None
+    except ValueError:  # an embedded NUL byte
+        raise error(path, "not a valid file name") from None
+    try:
+        found = kind(os.fstat(fd).st_mode)
+    except OSError as failure:
+        os.close(fd)
+        raise error(path, f"cannot read: {failure.strerror}") from None
+    if found is not None:
+        os.close(fd)
+        raise error(path, f"is {found}, not {what}")
+    return fd
+
+
+def _link_target(path: str) -> str:
+    try:
+        return cut_path(os.readlink(path))
+    except OSError:
+        return "?"
+
+
 def _read_bounded(path: str, cap: int, piece: int | None = None) -> Iterator[bytes]:
     """The bytes of the regular file at ``path``, at most ``cap`` of them, or DataFileError;
     in pieces of at most ``piece`` bytes, or as few reads as the size allows."""
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except FileNotFoundError:
-        raise DataFileError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DataFileError(path, "is a directory, not a database file") from None
-    except OSError as error:
-        # A Unix socket cannot be opened at all (ENXIO): say what it is, not why open failed.
-        try:
-            kind = _kind(os.stat(path).st_mode)
-        except (OSError, ValueError):
-            kind = None
-        if kind is not None:
-            raise DataFileError(path, f"is {kind}, not a database file") from None
-        raise DataFileError(path, f"cannot open: {error.strerror}") from None
-    except ValueError:  # an embedded NUL byte
-        raise DataFileError(path, "not a valid file name") from None
+    fd = open_regular(path, "a database file")
     try:
         status = os.fstat(fd)
-        kind = _kind(status.st_mode)
-        if kind is not None:
-            raise DataFileError(path, f"is {kind}, not a database file")
         if status.st_size > cap:
             raise DataFileError(path, _too_big(cap, status.st_size))
         # Ask for one byte more than the size: a second read then sees the end of the file. Files
@@ -119,7 +155,7 @@ def _read_bounded(path: str, cap: int, piece: int | None = None) -> Iterator[byt
         os.close(fd)
 
 
-def _kind(mode: int) -> str | None:
+def kind(mode: int) -> str | None:
     """What a path that is not a regular file is, for the error message; None for a file."""
     if stat.S_ISREG(mode):
         return None
@@ -134,6 +170,9 @@ def _kind(mode: int) -> str | None:
     return "not a regular file"
 
 
+_kind = kind
+
+
 def _too_big(cap: int, size: int | None) -> str:
     actual = f"{size} bytes" if size is not None else "larger than that"
     return f"the file is {actual}, over the limit of {cap} bytes (set {MAX_BYTES_ENV} to change it)"
@@ -141,8 +180,7 @@ def _too_big(cap: int, size: int | None) -> str:
 
 def _shown(text: str) -> str:
     """Text from the file made safe for a one-line message: escaped if need be, and short."""
-    if len(text) > _SHOWN_CHARS:
-        text = text[:_SHOWN_CHARS] + "…"
+    text = cut(text)
     return text if text.isprintable() else repr(text)[1:-1]
 
 

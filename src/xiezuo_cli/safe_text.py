@@ -52,6 +52,47 @@ def escape_controls(text: str, *, table: bool = False, keep: str = "") -> str:
     return pattern.sub(_escape_match, text)
 
 
+# How much of a value a message echoes: a name, an id, a number or a path someone typed or a
+# file holds may be a megabyte long, and a message is one line a person reads.
+SHOWN_CHARS = 60
+# A path is shown longer: its end (the file name) is what tells one file from another.
+PATH_CHARS = 240
+# The longest message line the error edge writes; a longer one loses its middle (a backstop:
+# the values in it should have been cut already).
+MESSAGE_CHARS = 2000
+
+
+def cut(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``value`` as text, at most ``limit`` characters of it and ``…`` if there was more."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def cut_path(path: object) -> str:
+    """A path for a message: whole up to PATH_CHARS characters, else its start and its end."""
+    text = str(path)
+    if len(text) <= PATH_CHARS:
+        return text
+    return text[: PATH_CHARS // 3] + "…" + text[-(PATH_CHARS * 2 // 3) :]
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``value`` for a message as ``{value!r}`` shows it (text quoted, a number as it is), cut
+    as ``cut`` does."""
+    if isinstance(value, str):
+        return repr(cut(value, limit))
+    return cut(repr(value), limit)
+
+
+def cut_message(message: str, limit: int = MESSAGE_CHARS) -> str:
+    """A message of at most about ``limit`` characters: a longer one keeps its start and its
+    end (where the reason is) and says how much of the middle was left out."""
+    if len(message) <= limit:
+        return message
+    head, tail = message[: limit * 2 // 3], message[-(limit // 3) :]
+    return f"{head} … ({len(message) - len(head) - len(tail):,} characters left out) … {tail}"
+
+
 def has_controls(text: str, *, table: bool = False) -> bool:
     """True if ``escape_controls`` would change ``text`` (with no ``keep``)."""
     return (_TABLE if table else _PLAIN).search(text) is not None

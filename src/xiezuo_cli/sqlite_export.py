@@ -67,7 +67,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from xiezuo_cli.errors import UsageProblem, XiezuoError
+from xiezuo_cli.errors import XiezuoError
 from xiezuo_cli.model import (
     ACTORS,
     APPROX,
@@ -328,58 +328,51 @@ ORDER BY r.id
 
 
 def write_sqlite(
-    data: Dataset, records: Sequence[Record], path: str, *, known_by: str | None = None
+    data: Dataset, records: Sequence[Record], path: str | None, *, known_by: str | None = None
 ) -> None:
     """Write ``records`` (the export's selection) with the places, pairings and sources of
-    ``data`` to a new SQLite file at ``path``, atomically.
+    ``data`` to a new SQLite file at ``path``, atomically (files.atomic_path: a link is followed,
+    never replaced); None: to stdout (``-o -``, ``-o /dev/stdout``).
 
     ``known_by`` is the export's --as-of as an ISO day (query.Filters.known_by): later revisions
     published after it are left out, and the fund views take only revisions known by then.
-    Raises UsageProblem for a path that cannot be a file, XiezuoError when writing fails or the
+    Raises UsageProblem for a path that may not be written, XiezuoError when writing fails or the
     foreign keys do not hold (the old file, if any, is then untouched).
     """
     import sqlite3
-    import tempfile
+
+    from xiezuo_cli.files import atomic_path
 
     if known_by is not None and not _ISO_DAY.fullmatch(known_by):
         raise ValueError(f"known_by must be an ISO day, got {known_by!r}")
-    target = os.path.abspath(path)
-    folder = os.path.dirname(target)
-    if os.path.isdir(target):
-        raise UsageProblem(f"cannot write {path}: it is a directory")
-    if not os.path.isdir(folder):
-        raise UsageProblem(f"cannot write {path}: no folder {folder}")
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder
-        )
-    except OSError as error:
-        raise UsageProblem(f"cannot write {path}: {error.strerror}") from None
-    os.close(handle)
-    try:
-        rows, selected = _with_references(data, records, known_by)
-        connection = sqlite3.connect(temporary)
+    if path is None:
+        _to_stdout(data, records, known_by)
+        return
+    with atomic_path(path, suffix=".tmp") as temporary:
         try:
-            _fill(connection, data, rows, selected, known_by)
-        finally:
-            connection.close()
-        from xiezuo_cli.files import _default_mode, _fsync_folder
-
-        mode = os.stat(target).st_mode & 0o7777 if os.path.exists(target) else _default_mode()
-        os.chmod(temporary, mode)
-        descriptor = os.open(temporary, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        os.replace(temporary, target)
-        _fsync_folder(folder)
-    except BaseException as error:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        if isinstance(error, (sqlite3.Error, OSError)):
+            rows, selected = _with_references(data, records, known_by)
+            connection = sqlite3.connect(temporary)
+            try:
+                _fill(connection, data, rows, selected, known_by)
+            finally:
+                connection.close()
+        except sqlite3.Error as error:
             raise XiezuoError(f"cannot write {path}: {error}") from error
-        raise
+
+
+def _to_stdout(data: Dataset, records: Sequence[Record], known_by: str | None) -> None:
+    """``-o -``: the database made in a temporary folder, then its bytes down stdout."""
+    import shutil
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="xiezuo-export-") as folder:
+        made = os.path.join(folder, "export.sqlite")
+        write_sqlite(data, records, made, known_by=known_by)
+        sys.stdout.flush()
+        with open(made, "rb") as stream:
+            shutil.copyfileobj(stream, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
 
 
 def _with_references(

@@ -405,6 +405,11 @@ def init_database(
     folder = os.path.dirname(os.path.realpath(shown))
     if not os.path.isdir(folder):
         raise UsageProblem(f"cannot create {shown}: no folder {folder}")
+    from xiezuo_cli.files import system_folder
+
+    top = system_folder(folder)
+    if top is not None:  # no database, and no lock file, among the system's own files
+        raise UsageProblem(f"cannot create {shown}: it would be in {top}, the system's own files")
     if check:
         _validate_new(shown, complete)
     data = _serialized(shown, complete)
@@ -434,6 +439,7 @@ def transaction(
     from xiezuo_cli.heap import collector_paused
 
     shown = os.fspath(path)
+    check_database(shown)  # before the lock: no lock file beside a device, a folder, a FIFO
     with locking.exclusive(shown, timeout=timeout), collector_paused():
         tables = read_tables(shown)
         yield tables
@@ -443,6 +449,30 @@ def transaction(
         data = _serialized(shown, tables)
         _remove_stale_temporaries(shown)
         _write(shown, data)
+
+
+def check_database(shown: str) -> None:
+    """The database to change is a regular file, checked as the loader checks it (DataFileError,
+    exit 3: missing, a link to nothing, a directory, a FIFO, a device, a socket), and not among
+    the system's own files: what is refused here never gets a lock file beside it."""
+    from xiezuo_cli.files import system_folder
+    from xiezuo_cli.rawfile import open_regular
+
+    descriptor = open_regular(shown, "a database file")
+    try:
+        head = os.read(descriptor, 4096)
+    except OSError as error:
+        raise DataFileError(shown, f"cannot read: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+    top = system_folder(os.path.realpath(shown))
+    if top is not None:
+        raise DataFileError(shown, f"is in {top}, the system's own files, not a database file")
+    # A database is a JSON object. Anything else (an empty file, a lock file, an article) is
+    # refused here, in the words the loader uses for it, before a lock file is made beside it.
+    if not head.removeprefix(_UTF8_BOM).lstrip(b" \t\r\n").startswith(b"{"):
+        read_tables(shown)  # raises DataFileError, as every command reading it would
+        raise DataFileError(shown, "not a TinyDB database (the top level is not a JSON object)")
 
 
 def write_tables(

@@ -288,6 +288,13 @@ def _source(path: str, raw: dict[str, Any]) -> Source:
     text_file = doc.optional_text("text_file")
     if text_held and not text_file:
         raise doc.fail("text_file", "missing for a source whose text is held")
+    if text_file is not None:
+        from xiezuo_cli.held import text_file_problem
+
+        # A crafted path would point reads and `remove` at another file (sources/../my.json).
+        problem = text_file_problem(text_file)
+        if problem is not None:
+            raise doc.fail("text_file", problem)
     return Source(
         id=doc.slug("id"),
         title=doc.optional_text("title"),

@@ -23,6 +23,7 @@ from xiezuo_cli import authoring
 from xiezuo_cli.errors import DataFileError, UsageProblem
 from xiezuo_cli.options import OutputOptions
 from xiezuo_cli.params import flag, many, one, parse_db
+from xiezuo_cli.safe_text import shown
 
 Raw = Mapping[str, object]
 DEFAULT_TIMEOUT = 10.0
@@ -163,7 +164,7 @@ def _timeout(raw: Raw) -> float:
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 86400:  # also refuses NaN
-        raise UsageProblem(f"invalid --timeout {text!r}: a number of seconds from 0 to 86400")
+        raise UsageProblem(f"invalid --timeout {shown(text)}: a number of seconds from 0 to 86400")
     return seconds
 
 
@@ -350,7 +351,7 @@ def parse(command: str, raw: Raw) -> WriteParams:
         for field in clear:
             if field not in CLEAR_FIELDS:
                 raise UsageProblem(
-                    f"invalid --clear {field!r}: choose one of {', '.join(CLEAR_FIELDS)}"
+                    f"invalid --clear {shown(field)}: choose one of {', '.join(CLEAR_FIELDS)}"
                 )
             if field in changes:
                 raise UsageProblem(f"--clear {field} and a new value for it: give one")
@@ -367,7 +368,9 @@ def parse(command: str, raw: Raw) -> WriteParams:
         identifier = str(raw.get("id") or "").strip()
         table = _value(raw, "table", "--table")
         if table is not None and table.strip() not in ("record", "pairing", "source"):
-            raise UsageProblem(f"invalid --table {table!r}: choose one of record, pairing, source")
+            raise UsageProblem(
+                f"invalid --table {shown(table)}: choose one of record, pairing, source"
+            )
         with _options(command):
             authoring.check_slug("id", identifier)
         return RemoveParams(command, db, timeout, identifier, table.strip() if table else None)
@@ -448,14 +451,14 @@ def run_sources_add(params: SourceAddParams) -> None:
                 os.unlink(created)
         raise
     if held is not None:
-        shown = document["text_file"]
+        text_file = document["text_file"]
         if held.converted is None:
             _note(
-                f"OpenCC is not installed: {shown} is kept as written (not converted to "
+                f"OpenCC is not installed: {text_file} is kept as written (not converted to "
                 "simplified Chinese)"
             )
         elif held.converted:
-            _note(f"{shown}: converted to simplified Chinese (OpenCC)")
+            _note(f"{text_file}: converted to simplified Chinese (OpenCC)")
     _say(document["id"])
 
 
@@ -463,7 +466,7 @@ def _record_index(tables: Mapping[str, list[dict[str, Any]]], record_id: str, op
     for index, document in enumerate(tables["record"]):
         if document.get("id") == record_id:
             return index
-    raise UsageProblem(f"{option}no record {record_id!r}")
+    raise UsageProblem(f"{option}no record {shown(record_id)}")
 
 
 def run_add(params: AddParams | CiteParams) -> None:
@@ -546,23 +549,24 @@ def run_remove(params: RemoveParams) -> None:
         ]
         if not found:
             what = params.table or "record, pairing or source"
-            raise UsageProblem(f"no {what} {params.id!r}")
+            raise UsageProblem(f"no {what} {shown(params.id)}")
         if len(found) > 1:
             raise UsageProblem(f"{params.id} is a {' and a '.join(found)}: say which with --table")
         table = found[0]
         refs = authoring.references(tables, table, params.id)
         if refs:
-            shown = ", ".join(refs[:3]) + (f" and {len(refs) - 3} more" if len(refs) > 3 else "")
+            listed = ", ".join(refs[:3]) + (f" and {len(refs) - 3} more" if len(refs) > 3 else "")
             verb = "refers" if len(refs) == 1 else "refer"
             raise UsageProblem(
-                f"cannot remove {table} {params.id}: {shown} {verb} to it; change or remove "
+                f"cannot remove {table} {params.id}: {listed} {verb} to it; change or remove "
                 f"{'it' if len(refs) == 1 else 'them'} first"
             )
         removed = next(d for d in tables[table] if d.get("id") == params.id)
         tables[table] = [d for d in tables[table] if d is not removed]
     if table == "source" and removed.get("text_held") and removed.get("text_file"):
-        with suppress(OSError):  # the held copy goes with its source
-            os.unlink(os.path.join(data_dir, str(removed["text_file"])))
+        from xiezuo_cli import held
+
+        held.remove(data_dir, str(removed["text_file"]))  # the held copy goes with its source
     _say(f"removed {table} {params.id}")
 
 
