@@ -469,15 +469,15 @@ def place_document(name: str, tables: Tables, field: str = "place") -> dict[str,
 def find_pairing(name: str, tables: Tables, field: str = "pairing") -> dict[str, Any]:
     """The pairing ``name`` fits: its id, a provider–receiver form (余杭-苍溪, yuhang cangxi) or
     either place's name. FieldError when none or several fit (萧山 fits five: give the id)."""
-    from xiezuo_cli.names import normalize
+    from xiezuo_cli.names import exact_id, known_list, normalize
 
     pairings = list(tables.get("pairing", ()))
     key = normalize(str(name or ""))
     if not key:
         raise FieldError(field, "missing")
-    exact = [p for p in pairings if normalize(str(p.get("id"))) == key]
-    if exact:
-        return exact[0]
+    exact = exact_id((str(p.get("id")) for p in pairings), str(name))
+    if exact is not None:
+        return next(p for p in pairings if str(p.get("id")) == exact)
     places = _by_id(tables, "place")
     found: list[dict[str, Any]] = []
     for pairing in pairings:
@@ -493,8 +493,8 @@ def find_pairing(name: str, tables: Tables, field: str = "pairing") -> dict[str,
     if found:
         ids = ", ".join(str(p.get("id")) for p in found[:6])
         raise FieldError(field, f"{_shown(name)} fits {len(found)} pairings ({ids}); give its id")
-    known = ", ".join(str(p.get("id")) for p in pairings[:6]) or "none yet (xiezuo pairs add)"
-    raise FieldError(field, f"unknown pairing {_shown(name)}; known: {known}")
+    known = known_list([str(p.get("id")) for p in pairings])
+    raise FieldError(field, f"unknown pairing {_shown(name)}; {known}")
 
 
 def _within(places: Mapping[str, Mapping[str, Any]], place: str, ancestor: str) -> bool:
