@@ -568,3 +568,88 @@ def test_audit_kangding_support_funds_run_2021_06_to_2022_02_inside_the_total(ex
     assert funds["part_of"] == "kangding-funds-total"
     whole = exported["kangding-funds-total"]
     assert (whole["amount_yuan"], whole["approx"]) == (180_000_000, "about")  # 近1.8亿
+
+
+# ─── notes speak of the figure and the article (issue 15, item 8) ───────────────────────────
+
+# Words that talk about how the data file was compiled, not about the figure or the article:
+# the facts rows and their hints, "the bundled data", "this file's judgement", "recorded as",
+# an inference with no word of what the article says, a check to be done later.
+PROCESS_WORDS = (
+    "facts",
+    "hint",
+    "捆绑",
+    "本文件",
+    "本库",
+    "数据库",
+    "数据文件",
+    "录入",
+    "收录",
+    "未收",
+    "记录",
+    "推断",
+    "推定",
+    "判断",
+    "提示",
+    "复核",
+    "惯例",
+    "规范",
+    "自行",
+    "推导",
+    "推得",
+    "我们",
+    "脚本",
+    "记为",
+    "记作",
+    "记在",
+    "按定义",
+)
+# Latin words a note may hold: the ids of records, sources, pairings and places it points to,
+# and web site names (51si.cn); anything else is a field name or value of the model (part_of,
+# stage, pledged, item) — the file's vocabulary, not the reader's.
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
+_SITE = re.compile(r"[a-z0-9.-]+\.(?:com|cn|net|org)")
+_IDS = {
+    doc["id"]
+    for table in ("record", "source", "pairing", "place")
+    for doc in DATABASE[table].values()
+}
+
+
+def _notes() -> list[tuple[str, str]]:
+    notes = []
+    for table in ("pairing", "source", "record"):
+        for doc in DATABASE[table].values():
+            if doc.get("note"):
+                notes.append((f"{table} {doc['id']}", doc["note"]))
+            for citation in doc.get("citations", ()):
+                if citation.get("note"):
+                    notes.append((f"{doc['id']} citing {citation['source']}", citation["note"]))
+    return notes
+
+
+def process_words(note: str) -> list[str]:
+    found = [word for word in PROCESS_WORDS if word in note]
+    found += [
+        word for word in _LATIN.findall(note) if word not in _IDS and not _SITE.fullmatch(word)
+    ]
+    return found
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "一期是万亩基地的一部分，part_of 捆绑的 kangding-tea-base-area（facts 未给提示，系本文件的判断）。",
+        "按 facts 记 actual。",
+        "是签约投资额，记为 pledged。",
+        "与33亿元相合（推断）。",
+    ],
+)
+def test_the_process_word_check_catches_what_it_is_for(note: str) -> None:
+    assert process_words(note)
+
+
+def test_notes_speak_of_the_figure_and_the_article_only() -> None:
+    found = {where: words for where, note in _notes() if (words := process_words(note))}
+    assert found == {}
+    assert len(_notes()) > 150  # every kind of note was read: records, citations, pairings, sources
