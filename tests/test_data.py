@@ -639,7 +639,7 @@ def process_words(note: str) -> list[str]:
 @pytest.mark.parametrize(
     "note",
     [
-        "一期是万亩基地的一部分，part_of 捆绑的 kangding-tea-base-area（facts 未给提示，系本文件的判断）。",
+        "一期含于 kangding-tea-base-area（facts 未给提示，系本文件的判断）。",
         "按 facts 记 actual。",
         "是签约投资额，记为 pledged。",
         "与33亿元相合（推断）。",
