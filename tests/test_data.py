@@ -653,3 +653,24 @@ def test_notes_speak_of_the_figure_and_the_article_only() -> None:
     found = {where: words for where, note in _notes() if (words := process_words(note))}
     assert found == {}
     assert len(_notes()) > 150  # every kind of note was read: records, citations, pairings, sources
+
+
+def test_kangding_donations_have_the_period_the_article_gives() -> None:
+    """The paragraph of the 萧山 article that reports the donated goods opens with 2021年: each
+    of its figures covers 2021 (not the 2021-06..2022-02 of the half-year figure above it)."""
+    text = (DATA / "sources" / "xiaoshan-2022-02-10.txt").read_text(encoding="utf-8")
+    paragraph = next(p for p in text.split("\n") if "2021年，萧山各级社会组织" in p)
+    inside = [
+        doc
+        for doc in RECORDS
+        if any(c["quote"] and c["quote"] in paragraph for c in doc["citations"])
+    ]
+    assert {doc["id"] for doc in inside} >= {
+        "kangding-jiaren-donation",
+        "kangding-uniforms-donation",
+        "kangding-paper-plane-donation",
+    }
+    for doc in inside:
+        assert (doc["period_start"], doc["period_end"], doc["year"]) == ("2021", "2021", 2021), doc[
+            "id"
+        ]
