@@ -353,6 +353,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         Opt(
             "explain", ("--explain",), "List the records summed and skipped, with why.", kind="flag"
         ),
+        Opt(
+            "no_derived",
+            ("--no-derived",),
+            "Leave out the figures worked out from an article's numbers (推算, such as 旺苍's "
+            "3978万 ÷ 79.5%), counted by default; their parts count in their place.",
+            kind="flag",
+        ),
         *_sort("rows", "amount_yuan, records or a grouping field"),
         CHART,
     ),
