@@ -183,14 +183,16 @@ FILTERS = (
     Opt(
         "year",
         ("--year", "-y"),
-        "Figures whose period lies within these years: 2021, or 2021-2023. A multi-year "
-        "figure (2021–2024) is in no single year.",
+        "Figures in these years, their period lying within them: 2021, or 2021-2023. A "
+        "multi-year figure (2021–2024) is in no single year; funds names those that reach "
+        "beyond.",
         metavar="YEARS",
     ),
     Opt(
         "during",
         ("--during",),
-        "Figures whose period overlaps these years: 2022, or 2021-2023.",
+        "Figures whose period overlaps these years: 2022, or 2021-2023. Totals add only those "
+        "in the years and show the others apart (跨出), as rows of their own.",
         metavar="YEARS",
     ),
     Opt(
