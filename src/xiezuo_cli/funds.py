@@ -450,12 +450,13 @@ def _total(key: Key, members: Sequence[Record], apart: str | None = None) -> Tot
 def _rows(groups: dict[Key, list[Decision]]) -> list[Total]:
     """The rows of totals for decisions grouped by key: the counted ones of a key in one row,
     but a running total never added to a figure of its measure whose period overlaps it (each
-    such running total a row of its own, ``apart`` "overlap"); each figure shown apart for the
-    window a row of its own. Rows sort by key, then by period."""
+    such running total a row of its own, ``apart`` "overlap", also when the grouping puts that
+    figure in another row, as --by year does: a reader must not add the two rows either); each
+    figure shown apart for the window a row of its own. Rows sort by key, then by period."""
     rows: list[Total] = []
+    ids = {d.record.id for members in groups.values() for d in members if d.counted}
     for key, members in groups.items():
         counted = [d for d in members if d.counted]
-        ids = {d.record.id for d in counted}
         alone = [
             d
             for d in counted
