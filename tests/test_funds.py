@@ -1041,7 +1041,8 @@ def test_by_year_table_names_the_span_of_a_multi_year_row(cli: Invoke) -> None:
     table = cli("funds", "--by", "year", "--format", "table").stdout
     assert cells(table.splitlines()[0])[:2] == ["年份", "跨年"]
     assert table_row(table, "2021–2024", "财政援助", "各类帮扶资金") == [
-        "2021–2024", "财政援助", "各类帮扶资金", "县级", "实际", "2021-06–2024-05", "约18,000.0", "1",
+        "2021–2024", "财政援助", "各类帮扶资金", "县级", "实际", "2021-06–2024-05",
+        "约18,000.0", "1",
     ]  # fmt: skip
     assert table_row(table, "…–2022", "财政援助") == [
         "…–2022", "财政援助", "财政资金", "县级", "实际", "…–2022-02", "960.0", "1",
