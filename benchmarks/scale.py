@@ -68,7 +68,7 @@ from xiezuo_cli.index import DEFAULT_MIN_BYTES as INDEX_MIN_BYTES
 from xiezuo_cli.model import QUERY_FIELDS, last_day, period_year
 
 # A stored record: the contract less the first citation's copies, plus the figure as written.
-STORED_FIELDS = tuple(name for name in QUERY_FIELDS if name not in ("source", "quote"))
+STORED_FIELDS = tuple(name for name in QUERY_FIELDS if name not in ("source", "quote", "derived"))
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
@@ -519,6 +519,7 @@ class Generator:
             "part_of": None,
             "revises": None,
             "note": self.rng.choice(NOTES) if self.rng.random() < 0.2 else None,
+            "derivation": None,
         }
 
     def finish(self, doc: dict[str, Any], citations: list[dict[str, Any]], first: int) -> None:

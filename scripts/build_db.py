@@ -70,7 +70,7 @@ def find_quote(record: dict[str, Any], citation: dict[str, Any], text: str) -> s
             f"record {record['id']}: {needle!r} is in {len(holders)} sentences of "
             f"{citation['source']}; give an anchor that is in exactly one"
         )
-    if not record.get("derived") and record["figure"] not in holders[0]:
+    if not record.get("derivation") and record["figure"] not in holders[0]:
         raise BuildError(f"record {record['id']}: figure {record['figure']!r} not in its quote")
     return holders[0]
 
@@ -97,7 +97,7 @@ def build_record(
         value, unit, amount = raw.get("value"), raw.get("unit"), None
         if value is None or unit is None:
             raise BuildError(f"record {record_id}: a figure that is not money needs value+unit")
-        if value != quantity.value and not raw.get("derived"):
+        if value != quantity.value and not raw.get("derivation"):
             raise BuildError(f"record {record_id}: value {value} but figure says {quantity}")
     start, end = (_date(d) for d in (raw.get("period") or [None, None]))
     year = period_year(start, end)
@@ -140,9 +140,12 @@ def build_record(
         "quote": None,
         "citations": citations,
         "note": raw.get("note"),
+        "derived": None,  # derived from derivation, never stored
+        "derivation": raw.get("derivation"),
     }
     assert tuple(built) == RECORD_FIELDS
-    del built["source"], built["quote"]  # the first citation's: derived, never stored twice
+    # the first citation's source and quote, and derived: computed on loading, never stored twice
+    del built["source"], built["quote"], built["derived"]
     built["figure"] = raw["figure"]
     return built
 

@@ -70,6 +70,8 @@ CONTRACT = (
     "quote",
     "citations",
     "note",
+    "derived",
+    "derivation",
 )
 CATEGORIES = (
     "财政援助",
@@ -128,7 +130,7 @@ def test_quote_is_a_whole_sentence(record, citation) -> None:
 def test_quote_holds_the_figure_or_for_a_derived_figure_its_anchor(record, citation) -> None:
     written = written_citation(record["id"], citation["source"])
     anchor = written.get("anchor")
-    if WRITTEN[record["id"]].get("derived"):
+    if WRITTEN[record["id"]].get("derivation"):
         # A figure computed from the article's numbers is not in the text: its anchor is.
         assert anchor, "a derived figure needs an anchor in the text"
         assert anchor in citation["quote"]
@@ -139,9 +141,54 @@ def test_quote_holds_the_figure_or_for_a_derived_figure_its_anchor(record, citat
 
 
 def test_only_the_project_funds_are_derived_among_the_held_records() -> None:
-    assert [raw["id"] for raw in HELD_YAML if raw.get("derived")] == [
-        "wangcang-project-funds-2021"  # 3978万 ÷ 79.5% ≈ 约5004万
+    assert [raw["id"] for raw in HELD_YAML if raw.get("derivation")] == [
+        "wangcang-project-funds-2021"  # 3978万 ÷ 79.5% ≈ 5004万
     ]
+
+
+# Every figure the articles do not give, worked out from their numbers (issue 15, item 5): the
+# project funds (3978万 ÷ 79.5%) and the per-county allocations, which the article gives only as
+# a rate per county of a tier (康定 and 苍溪 not even named in theirs).
+DERIVED = {
+    "wangcang-project-funds-2021",
+    "wangcang-allocation-2021",
+    "kangding-allocation-2021",
+    "cangxi-allocation-2021",
+}
+
+
+def test_derived_figures_are_marked_and_only_those() -> None:
+    assert {doc["id"] for doc in RECORDS if doc["derivation"]} == DERIVED
+    for record_id in DERIVED:
+        written = WRITTEN[record_id]
+        # never the article's own approximation: approx follows the wording, which there is none
+        assert BY_ID[record_id]["approx"] == "exact", record_id
+        assert not re.search(r"[约近余多超]", written["figure"]), record_id
+        assert re.search(r"[÷×=]", written["derivation"]), record_id  # the arithmetic
+
+
+def test_no_other_figure_is_worked_out() -> None:
+    """A figure not in its quote (held texts) or its facts row (the rest) is one we worked out;
+    every such figure is marked derived. The facts rows give each figure as written."""
+    with open(ROOT.parent / "shared" / "facts" / "figures.csv", encoding="utf-8") as file:
+        facts = {row["figure_id"]: row for row in csv.DictReader(file)}
+    for raw in WRITTEN.values():
+        if raw.get("derivation"):
+            continue
+        held = [c for c in BY_ID[raw["id"]]["citations"] if c["quote"]]
+        rows = [facts[f] for f in raw.get("facts", ()) if f in facts]
+        if held:
+            assert raw["figure"] in held[0]["quote"] or raw.get("anchor"), raw["id"]
+        elif rows:
+            assert any(
+                row["as_written"] == raw["figure"]
+                or (
+                    row["amount_yuan"]
+                    and int(row["amount_yuan"]) == BY_ID[raw["id"]]["amount_yuan"]
+                )
+                or (row["value"] and float(row["value"]) == float(BY_ID[raw["id"]]["value"]))
+                for row in rows
+            ), raw["id"]
 
 
 @pytest.mark.parametrize("record", RECORDS, ids=lambda r: r["id"])
@@ -156,7 +203,7 @@ def test_figure_gives_the_number(record) -> None:
 
 @pytest.mark.parametrize(
     ("record", "citation"),
-    [p for p in HELD_CITATIONS if not WRITTEN[p.values[0]["id"]].get("derived")],
+    [p for p in HELD_CITATIONS if not WRITTEN[p.values[0]["id"]].get("derivation")],
 )
 def test_number_of_the_record_appears_in_its_quote(record, citation) -> None:
     """The digits of value (or of its 万/亿 form) stand in the quote, or its Chinese numeral."""
@@ -241,17 +288,19 @@ def test_records_per_pairing() -> None:
 
 # 财政援助 measures and the family each adds up under (docs/model-v2.md); others are their own.
 FISCAL_FAMILY = {"协作资金": "财政资金", "财政捐赠": "财政资金"}
+# The actual figures each pairing's 财政援助 counts (not one funds row each: 浙江→四川's two are
+# kept apart, see test_funds.py).
 FISCAL_TOTALS = {
     # 专项资金 + 财政捐赠; the four projects are inside the 3900万; the 2021 allocation is
     # another stage
     ("yuhang-cangxi", "财政资金"): 39_000_000 + 2_000_000,
-    # the derived 约5004万 project funds (the 3978万 park funds and the 2000万 furniture city are
+    # the derived 5004万 project funds (the 3978万 park funds and the 2000万 furniture city are
     # inside) + 2025's 200万 财政捐赠
     ("xiaoshan-wangcang", "财政资金"): 50_040_000 + 2_000_000,
     ("xiaoshan-kangding", "各类帮扶资金"): 180_000_000,  # 近1.8亿; the 5939万 is inside it
     ("xiaoshan-longquan", "财政资金"): 9_600_000,
     ("binjiang-chaotian", "财政资金"): 155_000_000,
-    # 2016–2021-06 (52.788亿, the last phase) + 2021 (33亿, the new round): neither holds the other
+    # 2016–2021-06 (52.788亿, a running total) and 2021 (33亿): counted, but never added together
     ("zhejiang-sichuan", "财政资金"): 5_278_800_000 + 3_300_000_000,
 }
 
@@ -370,7 +419,6 @@ def test_approximate_figures_are_marked() -> None:
         "sichuan-workshop-jobs-poor-2021": "about",  # 近2000人
         "wangcang-donations": "at_least",  # 860余万元
         "wangcang-paired-units": "at_least",  # 20余个
-        "wangcang-project-funds-2021": "about",  # 约5004万元
         "wangcang-shop-area": "at_least",  # 100余平方米
     }
 
@@ -409,7 +457,10 @@ MONEY_MEASURES = {
 def test_records_use_known_categories_measures_and_contract_fields() -> None:
     # Stored: the contract without source and quote (the first citation's, derived on load),
     # then the figure as written.
-    stored = (*(name for name in CONTRACT if name not in ("source", "quote")), "figure")
+    stored = (
+        *(name for name in CONTRACT if name not in ("source", "quote", "derived")),
+        "figure",
+    )
     for doc in RECORDS:
         assert tuple(doc) == stored, doc["id"]
         assert doc["category"] in CATEGORIES
@@ -549,15 +600,18 @@ def test_audit_wangcang_fiscal_aid_is_not_a_bare_3978(cli, exported) -> None:
     project = exported["wangcang-project-funds-2021"]
     assert (project["amount_yuan"], project["approx"], project["part_of"], project["stage"]) == (
         50_040_000,
-        "about",
+        "exact",  # worked out, not the article's 约: derived says so
         None,
         "actual",
     )
+    assert project["derived"] is True
     result = cli("funds", "--pair", "旺苍", "--category", "财政援助", "--json")
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert [(row["measure"], row["amount_yuan"], row["about"], row["records"]) for row in rows] == [
-        ("财政资金", 50_040_000 + 2_000_000, True, 2)  # 约5004万 + 2025's 200万 财政捐赠
+    assert [
+        (row["measure"], row["amount_yuan"], row["derived"], row["records"]) for row in rows
+    ] == [
+        ("财政资金", 50_040_000 + 2_000_000, True, 2)  # 推算5004万 + 2025's 200万 财政捐赠
     ]
 
 
@@ -568,3 +622,109 @@ def test_audit_kangding_support_funds_run_2021_06_to_2022_02_inside_the_total(ex
     assert funds["part_of"] == "kangding-funds-total"
     whole = exported["kangding-funds-total"]
     assert (whole["amount_yuan"], whole["approx"]) == (180_000_000, "about")  # 近1.8亿
+
+
+# ─── notes speak of the figure and the article (issue 15, item 8) ───────────────────────────
+
+# Words that talk about how the data file was compiled, not about the figure or the article:
+# the facts rows and their hints, "the bundled data", "this file's judgement", "recorded as",
+# an inference with no word of what the article says, a check to be done later.
+PROCESS_WORDS = (
+    "facts",
+    "hint",
+    "捆绑",
+    "本文件",
+    "本库",
+    "数据库",
+    "数据文件",
+    "录入",
+    "收录",
+    "未收",
+    "记录",
+    "推断",
+    "推定",
+    "判断",
+    "提示",
+    "复核",
+    "惯例",
+    "规范",
+    "自行",
+    "推导",
+    "推得",
+    "我们",
+    "脚本",
+    "记为",
+    "记作",
+    "记在",
+    "按定义",
+)
+# Latin words a note may hold: the ids of records, sources, pairings and places it points to,
+# and web site names (51si.cn); anything else is a field name or value of the model (part_of,
+# stage, pledged, item) — the file's vocabulary, not the reader's.
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
+_SITE = re.compile(r"[a-z0-9.-]+\.(?:com|cn|net|org)")
+_IDS = {
+    doc["id"]
+    for table in ("record", "source", "pairing", "place")
+    for doc in DATABASE[table].values()
+}
+
+
+def _notes() -> list[tuple[str, str]]:
+    notes = []
+    for table in ("pairing", "source", "record"):
+        for doc in DATABASE[table].values():
+            if doc.get("note"):
+                notes.append((f"{table} {doc['id']}", doc["note"]))
+            for citation in doc.get("citations", ()):
+                if citation.get("note"):
+                    notes.append((f"{doc['id']} citing {citation['source']}", citation["note"]))
+    return notes
+
+
+def process_words(note: str) -> list[str]:
+    found = [word for word in PROCESS_WORDS if word in note]
+    found += [
+        word for word in _LATIN.findall(note) if word not in _IDS and not _SITE.fullmatch(word)
+    ]
+    return found
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "一期含于 kangding-tea-base-area（facts 未给提示，系本文件的判断）。",
+        "按 facts 记 actual。",
+        "是签约投资额，记为 pledged。",
+        "与33亿元相合（推断）。",
+    ],
+)
+def test_the_process_word_check_catches_what_it_is_for(note: str) -> None:
+    assert process_words(note)
+
+
+def test_notes_speak_of_the_figure_and_the_article_only() -> None:
+    found = {where: words for where, note in _notes() if (words := process_words(note))}
+    assert found == {}
+    assert len(_notes()) > 150  # every kind of note was read: records, citations, pairings, sources
+
+
+def test_kangding_donations_have_the_period_the_article_gives() -> None:
+    """The paragraph of the 萧山 article that reports the donated goods opens with 2021年: each
+    of its figures covers 2021 (not the 2021-06..2022-02 of the half-year figure above it)."""
+    text = (DATA / "sources" / "xiaoshan-2022-02-10.txt").read_text(encoding="utf-8")
+    paragraph = next(p for p in text.split("\n") if "2021年，萧山各级社会组织" in p)
+    inside = [
+        doc
+        for doc in RECORDS
+        if any(c["quote"] and c["quote"] in paragraph for c in doc["citations"])
+    ]
+    assert {doc["id"] for doc in inside} >= {
+        "kangding-jiaren-donation",
+        "kangding-uniforms-donation",
+        "kangding-paper-plane-donation",
+    }
+    for doc in inside:
+        assert (doc["period_start"], doc["period_end"], doc["year"]) == ("2021", "2021", 2021), doc[
+            "id"
+        ]

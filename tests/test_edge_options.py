@@ -173,10 +173,12 @@ def test_funds_sort_desc_limit(cli: Callable) -> None:
 
 def test_pairs_sort_by_fiscal_aid(cli: Callable) -> None:
     found = rows(cli("pairs", "--sort", "fiscal_aid_yuan", "--desc", "--limit", "3", "--csv"))
+    # 浙江→四川 has no one figure (a running total overlaps its 2021 figure): it sorts last, as a
+    # missing value does
     assert [r["id"] for r in found] == [
-        "zhejiang-sichuan",
         "xiaoshan-kangding",
         "binjiang-chaotian",
+        "xiaoshan-wangcang",
     ]
 
 

@@ -41,6 +41,8 @@ CONTRACT = (
     "quote",
     "citations",
     "note",
+    "derived",  # changed in 0.3: a figure worked out from the article's numbers, and how
+    "derivation",
 )
 
 

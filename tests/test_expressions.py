@@ -489,7 +489,13 @@ def test_catalogue_is_the_query_fields_with_known_types() -> None:
 
 
 # Each example as the stored data holds it, written out by hand.
-_STORED = {"value": 39_000_000, "amount_yuan": 39_000_000, "year": 2021, "cumulative": True}
+_STORED = {
+    "value": 39_000_000,
+    "amount_yuan": 39_000_000,
+    "year": 2021,
+    "cumulative": True,
+    "derived": True,
+}
 
 
 def test_catalogue_examples_are_in_the_data() -> None:
@@ -509,10 +515,12 @@ def test_catalogue_examples_are_in_the_data() -> None:
             held = [r["citations"][0]["source"] for r in records]
         elif field.name == "quote":
             held = [c["quote"] or "" for r in records for c in r["citations"]]
+        elif field.name == "derived":  # not stored: a derivation makes a figure derived
+            held = [r.get("derivation") is not None for r in records]
         else:
             held = [r[field.name] for r in records]
         wanted = _STORED.get(field.name, field.example)
-        if field.type == "text" and field.name in ("quote", "note"):
+        if field.type == "text" and field.name in ("quote", "note", "derivation"):
             assert any(wanted in (value or "") for value in held), field
         elif field.type == "count":
             assert int(wanted) in held, field
@@ -523,7 +531,7 @@ def test_catalogue_examples_are_in_the_data() -> None:
 def test_catalogue_examples_select_records() -> None:
     data = dataset.load(BUNDLED)
     for field in FIELDS.values():
-        op = "has" if field.name in ("quote", "note") else "eq"
+        op = "has" if field.name in ("quote", "note", "derivation") else "eq"
         assert select(field.name, op, field.example, data=data), field
 
 

@@ -102,36 +102,45 @@ def test_levels_are_never_added(cli: Callable) -> None:
     """County money is inside its province's: 财政资金 by category gives one row per level."""
     result = cli("funds", "--category", "财政援助", "--by", "category", "--csv")
     found = {
-        (row["level"], row["measure"]): int(row["amount_yuan"])
+        (row["level"], row["measure"], row["period_start"] or None): int(row["amount_yuan"])
         for row in rows(result)
         if row["stage"] == "actual"
     }
-    # county: 苍溪 3900万+200万, 朝天 1.55亿, 旺苍 约5004万 (2021) + 200万 (2025), 龙泉 960万
+    # county: 苍溪 3900万+200万, 朝天 1.55亿, 旺苍 推算5004万 (2021) + 200万 (2025), 龙泉 960万
     assert (
-        found[("county", "财政资金")]
+        found[("county", "财政资金", None)]  # 龙泉's 960万 has no start
         == 41_000_000 + 155_000_000 + 50_040_000 + 2_000_000 + 9_600_000
     )
-    # province: 浙江→四川 52.788亿 (2016–2021-06) and 33亿 (2021), judged disjoint by the curator
-    assert found[("province", "财政资金")] == 5_278_800_000 + 3_300_000_000
-    assert found[("county", "各类帮扶资金")] == 180_000_000
+    # province: 浙江→四川 52.788亿 (2016–2021-06, a running total) and 33亿 (2021): the first half
+    # of 2021 is in both, so never one 85.788亿
+    assert found[("province", "财政资金", "2016")] == 5_278_800_000
+    assert found[("province", "财政资金", "2021")] == 3_300_000_000
+    assert found[("county", "各类帮扶资金", "2021-06")] == 180_000_000
 
 
 def test_roll_up_shows_the_sum_of_counties_beside_the_reported_figure(cli: Callable) -> None:
     result = cli(
         "funds", "--in", "四川", "--category", "财政援助", "--roll-up", "province", "--csv"
     )
-    found = {(row["measure"], row["basis"]): row for row in rows(result)}
-    reported = found[("财政资金", "reported")]
-    rolled = found[("财政资金", "rolled_up")]
+    found = {(row["measure"], row["basis"], row["apart"]): row for row in rows(result)}
+    # 本级报道: the 2016–2021-06 running total and the 2021 figure, two rows, never added
+    reported = found[("财政资金", "reported", "")]
+    running = found[("财政资金", "reported", "overlap")]
+    rolled = found[("财政资金", "rolled_up", "")]
     assert (reported["provider"], reported["receiver"], reported["level"]) == (
         "浙江省",
         "四川省",
         "province",
     )
-    assert int(reported["amount_yuan"]) == 8_578_800_000
+    assert int(reported["amount_yuan"]) == 3_300_000_000
+    assert (int(running["amount_yuan"]), running["period_start"], running["period_end"]) == (
+        5_278_800_000,
+        "2016",
+        "2021-06",
+    )
     # 苍溪 4100万 + 旺苍 5004万 + 200万 + 朝天 1.55亿: the county figures, not added to the above
     assert int(rolled["amount_yuan"]) == 41_000_000 + 52_040_000 + 155_000_000
-    assert rolled["about"] == "true"
+    assert (rolled["about"], rolled["derived"]) == ("false", "true")
 
 
 def test_roll_up_keeps_county_parts_of_a_province_figure(cli: Callable) -> None:
@@ -295,7 +304,9 @@ def test_wangcang_fiscal_aid_is_not_shown_as_a_bare_3978(cli: Callable) -> None:
     result = cli("funds", "--pair", "旺苍", "--category", "财政援助", "--explain", "--csv")
     by_id = {row["id"]: row for row in rows(result)}
     assert by_id["wangcang-park-funds"]["reason"] == "part_of"
-    assert by_id["wangcang-project-funds-2021"]["approx"] == "about"
+    project = by_id["wangcang-project-funds-2021"]
+    assert (project["approx"], project["derived"]) == ("exact", "true")
+    assert project["derivation"].startswith("3978万元")
 
 
 # ─── validation of the model's rules ────────────────────────────────────────────────────────

@@ -12,6 +12,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -436,3 +437,68 @@ def test_full_administrative_name_from_the_province_down(
     records = ok_json(cli(*args, "--json"))
     assert {record["pairing"] for record in records} == {pairing}
     assert len(records) == RECORD_COUNTS[pairing]
+
+
+# ─── codes, exact ids and the known list (issue 15, item 6) ───────────────────────────────
+
+
+def _raw() -> dict[str, Any]:
+    return json.loads(BUNDLED.read_text(encoding="utf-8"))
+
+
+def test_every_pairing_answers_to_its_places_codes(cli: Cli) -> None:
+    raw = _raw()
+    places = {place["id"]: place for place in raw["place"].values()}
+    for pairing in raw["pairing"].values():
+        for side in ("provider", "receiver"):
+            code = places[pairing[side]]["code"]
+            if code is None:
+                continue
+            result = cli("pairs", "--pair", code, "--csv")
+            assert result.exit_code == 0, (code, result.stderr)
+            ids = [row["id"] for row in csv.DictReader(io.StringIO(result.stdout))]
+            assert pairing["id"] in ids, (code, ids)
+
+
+@pytest.mark.parametrize("command", ["funds", "show", "list", "report"])
+def test_a_county_code_selects_its_pairing(cli: Cli, command: str) -> None:
+    args = ("show", "513301") if command == "show" else (command, "--pair", "513301")
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    if command == "show":
+        assert document["pairing"]["id"] == "xiaoshan-kangding"
+    else:
+        assert document and {row["pairing"] for row in document} == {"xiaoshan-kangding"}
+
+
+def test_unknown_pairing_names_every_pairing(cli: Cli) -> None:
+    raw = _raw()
+    places = {place["id"]: place for place in raw["place"].values()}
+    line = one_error_line(cli("funds", "--pair", "zzqqxx"))
+    known = line.split("known: ", 1)[1]
+    for pairing in raw["pairing"].values():
+        label = f"{places[pairing['provider']]['short']}→{places[pairing['receiver']]['short']}"
+        assert label in known.split(", "), label
+
+
+def _with_near_ids(data: dict[str, Any]) -> None:
+    base = next(p for p in data["pairing"].values() if p["id"] == "yuhang-cangxi")
+    for number in range(1, 10):
+        data["pairing"][str(1000 + number)] = {**base, "id": f"yuhang-cangxi-k{number}"}
+
+
+@pytest.mark.parametrize("name", ["yuhang-cangxi", "YUHANG-CANGXI", " yuhang-cangxi "])
+def test_an_exact_pairing_id_selects_exactly_that_pairing(
+    cli: Cli, db_copy: Callable[..., Path], name: str
+) -> None:
+    db = str(db_copy(_with_near_ids))
+    pairs = cli("pairs", "--pair", name, "--csv", "--db", db)
+    assert pairs.exit_code == 0, pairs.stderr
+    assert [row["id"] for row in csv.DictReader(io.StringIO(pairs.stdout))] == ["yuhang-cangxi"]
+    shown = cli("show", name, "--json", "--db", db)
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["pairing"]["id"] == "yuhang-cangxi"
+    # the name forms still fit them all: 苍溪 is every one of the ten
+    every = cli("pairs", "--pair", "苍溪", "--csv", "--db", db)
+    assert len(list(csv.DictReader(io.StringIO(every.stdout)))) == 10

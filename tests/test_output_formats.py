@@ -463,7 +463,8 @@ def test_unit_changes_table_amounts(
 )
 def test_unit_in_pairs_table(cli: Cli, unit: str, shown: str) -> None:
     out = ok(cli("pairs", "--format", "table", "--unit", unit)).stdout
-    assert table_line(out, "yuhang-cangxi").split()[-1] == shown
+    # 财政援助, then its measure and period: 4,100 财政资金 2021-05–2021-11
+    assert table_line(out, "yuhang-cangxi").split()[-3:] == [shown, "财政资金", "2021-05–2021-11"]
     assert f"财政援助（{unit}）" in out
 
 

@@ -73,7 +73,7 @@ def test_sort_pipeline_puts_the_largest_total_first() -> None:
     # 丽水's feidi investments that arrived: 233.17亿 (industry) + 25.51亿 (science)
     assert (
         done.stdout.strip()
-        == "lishui-partners,产业合作,到位资金,city,actual,25868000000,false,false,2"
+        == "lishui-partners,产业合作,到位资金,city,actual,25868000000,false,false,2,,2024-09,,false"
     )
 
 

@@ -199,7 +199,10 @@ def test_short_output_read_in_full_is_exit_0() -> None:
     assert b'"amount_yuan": 41000000' in head
 
 
-FUNDS_HEADER = b"pairing,category,measure,level,stage,amount_yuan,at_least,about,records\r\n"
+FUNDS_HEADER = (
+    b"pairing,category,measure,level,stage,amount_yuan,at_least,about,records,"
+    b"period_start,period_end,apart,derived\r\n"
+)
 
 
 @pytest.mark.parametrize("start", sorted(STARTS))

@@ -168,6 +168,7 @@ def test_off_a_terminal_nothing_is_fitted(cli: Cli) -> None:
         "事项",
         "数值",
         "单位",
+        "阶段",
         "年份",
         "备注",
     ]
@@ -200,19 +201,22 @@ def test_list_table_loses_no_character_at_any_width(
 
 
 def test_columns_are_hidden_in_the_documented_order() -> None:
-    order = render.DROP_ORDER["list"]
-    assert order == ("remarks", "year", "category", "pairing")
+    full = render.DROP_ORDER["list"]
+    # the stage hides last, and only when every row has one stage (the line names it)
+    assert full == ("remarks", "year", "category", "pairing", "=stage")
+    order = [key.lstrip(render.UNIFORM) for key in full]
     cols = [render.RECORD_COLUMNS[name] for name in render.LIST_COLUMNS]
     rows = [render._record_row(DATA, r, "万元") for r in DATA.records]
     columns = render._cells(cols, rows, "万元")
     previous = len(cols)
     for width in range(200, 60, -5):
-        layout = render._fit(cols, columns, width, order)
+        layout = render._fit(cols, columns, width, full)
         if layout is None:
             break
         hidden = [c.key for i, c in enumerate(cols) if i not in layout.shown]
         hidden.sort(key=order.index)
         assert hidden == list(order[: len(hidden)]), (width, hidden)  # a prefix of the order
+        assert "stage" not in hidden  # the bundled records have every stage
         assert len(layout.shown) <= previous
         previous = len(layout.shown)
         used = sum(layout.widths.values()) + len(layout.gap) * (len(layout.shown) - 1)

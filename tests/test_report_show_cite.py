@@ -52,6 +52,8 @@ RECORD_FIELDS = (
     "quote",
     "citations",
     "note",
+    "derived",
+    "derivation",
 )
 SOURCE_COLUMNS = ("source_title", "source_publisher", "source_author", "source_published")
 CITE_COLUMNS = (*RECORD_FIELDS, "citation_note", *SOURCE_COLUMNS, "source_url")
@@ -69,6 +71,9 @@ PAIRS_COLUMNS = (
     "fiscal_aid_at_least",
     "fiscal_aid_about",
     "fiscal_aid_measure",
+    "fiscal_aid_period_start",
+    "fiscal_aid_period_end",
+    "fiscal_aid_derived",
 )
 SOURCE_FIELDS = (
     "id",
@@ -236,29 +241,30 @@ def test_report_per_pairing_table(cli: Invoke) -> None:
         "余杭、苍溪携手共进 跃上东西部协作新台阶（中新网四川（中新社四川分社），2021-11-17）"
     )
     assert f"{XIAOSHAN_SOURCE}（萧山日报，2022-02-10）" in captions[1]
-    # one 小计 per category and measure family (and level, stage) with counted money: the 21
-    # rows of `funds`
-    assert text.count("小计（") == 21
+    # one 小计 per category and measure family (and level, stage) with counted money: the 22
+    # rows of `funds` (浙川's 2016–2021-06 running total and its 2021 figure are two)
+    assert text.count("小计（") == 22
 
     by_title = {section[0]: "\n".join(section) for section in found}
     cangxi = by_title[title_of("yuhang-cangxi")]
     assert rows_starting(cangxi, "财政援助", subtotal("财政资金")) == [
-        ["财政援助", subtotal("财政资金"), "4,100.0", "万元", "2", "笔"]
+        ["财政援助", subtotal("财政资金"), "4,100.0", "万元", "实际", "2", "笔"]
     ]
     assert rows_starting(cangxi, "社会帮扶", subtotal("捐款捐物"))[0][2] == "251.0"
     assert rows_starting(cangxi, "消费帮扶", subtotal("帮助销售额"))[0][2:] == [
-        "≥8,280.0", "万元", "2", "笔",
+        "≥8,280.0", "万元", "实际", "2", "笔",
     ]  # fmt: skip
     assert rows_starting(cangxi, "消费帮扶", subtotal("采购额"))[0][2:] == [
         "1,085.0",
         "万元",
+        "实际",
         "1",
         "笔",
     ]
     assert rows_starting(cangxi, "产业合作", subtotal("投资额"))[0][2] == "31,800.0"
     wangcang = by_title[title_of("xiaoshan-wangcang")]
     assert rows_starting(wangcang, "财政援助", subtotal("财政资金"))[0][2:] == [
-        "约5,204.0", "万元", "2", "笔",
+        "推算5,204.0", "万元", "实际", "2", "笔",
     ]  # fmt: skip
     assert rows_starting(wangcang, "社会帮扶", subtotal("捐款捐物"))[0][2] == "≥887.5"
     kangding = by_title[title_of("xiaoshan-kangding")]
@@ -273,9 +279,13 @@ def test_report_per_pairing_table(cli: Invoke) -> None:
     assert rows_starting(longquan, "成效")  # outcomes are listed, with no 小计
     assert subtotals(longquan, "成效") == []
     sichuan = by_title[title_of("zhejiang-sichuan")]
+    # the running total and the 2021 figure overlap in 2021: two 小计, never 857,880
+    assert "857,880" not in sichuan
     assert (
-        rows_starting(sichuan, "财政援助", "小计（财政资金，省级；不重复计算）")[0][2] == "857,880"
+        rows_starting(sichuan, "财政援助", "小计（财政资金，省级；不重复计算）")[0][2] == "330,000"
     )
+    (running,) = [line for line in sichuan.splitlines() if "2016–2021-06累计数" in line]
+    assert "527,880" in running
     changchun = by_title[title_of("hangzhou-changchun")]
     assert (
         rows_starting(changchun, "产业合作", "小计（投资额，市级；不重复计算）")[0][2] == "100,000"
@@ -334,7 +344,7 @@ def test_report_per_year_table(cli: Invoke) -> None:
     by_title = {section[0]: "\n".join(section) for section in found}
     year_2021 = by_title["2021年"]
     # 苍溪 3900万 + 200万, 旺苍 约5004万 (county); 浙川 33亿 (province) apart
-    assert rows_starting(year_2021, "财政援助", subtotal("财政资金"))[0][2] == "约9,104.0"
+    assert rows_starting(year_2021, "财政援助", subtotal("财政资金"))[0][2] == "推算9,104.0"
     assert rows_starting(year_2021, "财政援助", "小计（财政资金，省级；不重复计算）")[0][2] == (
         "330,000.0"
     )
@@ -421,9 +431,10 @@ def test_report_filters_and_empty(cli: Invoke) -> None:
     )
     # no match: the header row and a count line, as for list, funds, pairs and show's sections
     lines = ok(cli("report", "--pair", "绿园", "--format", "table")).strip().splitlines()
-    assert lines[0].split() == ["类别", "事项", "数值", "单位", "年份", "编号", "备注"]
+    assert lines[0].split() == ["类别", "事项", "数值", "单位", "阶段", "年份", "编号", "备注"]
     assert set(lines[1]) == {"─"}
-    assert lines[2:] == ["0 条记录"]
+    # an empty answer says why
+    assert lines[2:] == ["0 条记录", "没有匹配的记录：所选结对（萧山→绿园）还没有任何记录。"]
 
 
 @pytest.mark.parametrize("value", ["bogus", "category", "Year "])
@@ -467,11 +478,12 @@ def test_report_chart_labels_tell_every_bar_apart(cli: Invoke) -> None:
 # ─── pairs ────────────────────────────────────────────────────────────────────────────────
 
 # id, kind, level, records, fiscal aid (yuan), ≥, 约, its measure family — by hand: 旺苍 is the
-# derived 约5004万 of 2021 + the 200万 donation of 2025; 康定 has no 财政资金 figure, only the
-# 近1.8亿 各类帮扶资金; 临平→石渠's 1660万 is allocated; 浙川 52.788亿 + 33亿.
+# derived 5004万 of 2021 + the 200万 donation of 2025; 康定 has no 财政资金 figure, only the
+# 近1.8亿 各类帮扶资金; 临平→石渠's 1660万 is allocated; 浙川's 52.788亿 (a running total of
+# 2016 to 2021-06) and 33亿 (2021) overlap: no one figure, its measure named.
 PAIRS = [
     ("yuhang-cangxi", "东西部协作", "county", 40, 41_000_000, False, False, "财政资金"),
-    ("xiaoshan-wangcang", "东西部协作", "county", 30, 52_040_000, False, True, "财政资金"),
+    ("xiaoshan-wangcang", "东西部协作", "county", 30, 52_040_000, False, False, "财政资金"),
     ("xiaoshan-kangding", "对口支援", "county", 29, 180_000_000, False, True, "各类帮扶资金"),
     ("xiaoshan-longquan", "山海协作", "county", 25, 9_600_000, False, False, "财政资金"),
     ("xiaoshan-lvyuan", "对口合作", "county", 0, None, False, False, None),
@@ -484,7 +496,7 @@ PAIRS = [
     ("hangzhou-changchun", "对口合作", "city", 7, None, False, False, None),
     ("zhejiang-ganzi", "对口支援", "city", 7, None, False, False, None),
     ("lishui-partners", "山海协作", "city", 11, None, False, False, None),
-    ("zhejiang-sichuan", "东西部协作", "province", 25, 8_578_800_000, False, False, "财政资金"),
+    ("zhejiang-sichuan", "东西部协作", "province", 25, None, False, False, "财政资金"),
     ("zhejiang-jilin", "对口合作", "province", 4, None, False, False, None),
 ]
 
@@ -519,6 +531,9 @@ def test_pairs_json(cli: Invoke) -> None:
         "fiscal_aid_at_least": False,
         "fiscal_aid_about": False,
         "fiscal_aid_measure": "财政资金",
+        "fiscal_aid_period_start": "2021-05",
+        "fiscal_aid_period_end": "2021-11",
+        "fiscal_aid_derived": False,
     }
     assert [row["id"] for row in rows] == list(PAIRINGS)
     for row in rows:
@@ -553,13 +568,18 @@ def test_pairs_kind(cli: Invoke) -> None:
 
 def test_pairs_table(cli: Invoke) -> None:
     text = ok(cli("pairs", "--format", "table"))
-    assert rows_starting(text, "yuhang-cangxi")[0][-2:] == ["40", "4,100"]
-    assert rows_starting(text, "xiaoshan-wangcang")[0][-2:] == ["30", "约5,204"]
-    # not 财政资金: the table names the measure it shows, in a column of its own (so that the
-    # amounts line up), left blank for 财政资金
-    assert rows_starting(text, "xiaoshan-kangding")[0][-3:] == ["29", "约18,000", "各类帮扶资金"]
+    # each row names the measure and the period of its figure: the figures of a ranking differ
+    line = ["40", "4,100", "财政资金", "2021-05–2021-11"]
+    assert rows_starting(text, "yuhang-cangxi")[0][-4:] == line
+    line = ["30", "推算5,204", "财政资金", "2021–2025-10-21"]
+    assert rows_starting(text, "xiaoshan-wangcang")[0][-4:] == line
+    line = ["29", "约18,000", "各类帮扶资金", "2021-06–2024-05"]
+    assert rows_starting(text, "xiaoshan-kangding")[0][-4:] == line
     assert rows_starting(text, "xiaoshan-lvyuan")[0][-2:] == ["0", "—"]
-    assert rows_starting(text, "zhejiang-sichuan")[0][-2:] == ["25", "857,880"]
+    # the running total of 2016 to 2021-06 and the 33亿 of 2021: no one figure (see funds)
+    assert rows_starting(text, "zhejiang-sichuan")[0][-3:] == ["25", "分列", "财政资金"]
+    assert "分列：该结对的累计数与同口径的其他数字期间重叠" in text
+    assert "比较、排序时看这两栏" in text
 
 
 def test_pairs_takes_the_shared_filters(cli: Invoke) -> None:
@@ -612,6 +632,10 @@ def test_show_cangxi_json(cli: Invoke) -> None:
             "at_least": at_least,
             "about": False,
             "records": records,
+            "period_start": "2021-05",
+            "period_end": "2021-11" if category != "消费帮扶" or at_least is False else "2022-01",
+            "apart": None,
+            "derived": False,
         }
 
     assert document["funds"] == [
@@ -684,14 +708,17 @@ def test_show_wangcang_table_sections(cli: Invoke) -> None:
     positions = [lines.index(heading) for heading in headings]
     assert positions == sorted(positions)
     funds = "\n".join(lines[positions[0] : positions[1]])
-    assert rows_starting(funds, "财政援助") == [["财政援助", "财政资金", "实际", "约5,204.0", "2"]]
+    assert rows_starting(funds, "财政援助") == [
+        ["财政援助", "财政资金", "实际", "推算5,204.0", "2"]
+    ]
     assert rows_starting(funds, "社会帮扶") == [["社会帮扶", "捐款捐物", "实际", "≥887.5", "2"]]
     assert rows_starting(funds, "消费帮扶") == [["消费帮扶", "帮助销售额", "实际", "38.0", "1"]]
     (aid,) = rows_starting(funds, AID_LABEL)
-    assert aid[:3] + aid[4:] == [AID_LABEL, "财政资金＋捐款捐物", "实际", "4"]
-    assert aid[3].endswith("6,091.5") and "≥" in aid[3]
+    assert aid == [AID_LABEL, "财政资金＋捐款捐物", "实际", "推算≥6,091.5", "4"]
     money = "\n".join(lines[positions[1] : positions[2]])
-    assert "wangcang-allocation-2021" in money and "含于 sichuan-fiscal-2021；安排/分配" in money
+    # the stage in a column of its own, on every money row
+    (allocation,) = [line for line in money.splitlines() if "wangcang-allocation-2021" in line]
+    assert "安排/分配" in allocation and "含于 sichuan-fiscal-2021" in allocation
     people = "\n".join(lines[positions[2] : positions[3]])
     assert [row[-1] for row in rows_starting(people, "人才交流")] == [
         "wangcang-professionals",
@@ -700,7 +727,12 @@ def test_show_wangcang_table_sections(cli: Invoke) -> None:
     counts = "\n".join(lines[positions[3] : positions[4]])
     assert "wangcang-paired-schools" in counts and "wangcang-shop-products" in counts
     rates = "\n".join(lines[positions[4] : positions[5]])
-    assert rows_starting(rates, "财政援助")[0][-3:] == ["79.5", "%", "wangcang-park-funds-share"]
+    assert rows_starting(rates, "财政援助")[0][-4:] == [
+        "79.5",
+        "%",
+        "实际",
+        "wangcang-park-funds-share",
+    ]
     # every record of the pairing is shown somewhere in the dossier
     for record_id in ids_of("xiaoshan-wangcang"):
         assert record_id in text, record_id
@@ -712,10 +744,10 @@ def test_show_wangcang_table_sections(cli: Invoke) -> None:
     )
 
 
-def test_show_marks_a_total_that_is_both_a_lower_bound_and_approximate(cli: Invoke) -> None:
+def test_show_marks_a_total_that_is_both_a_lower_bound_and_derived(cli: Invoke) -> None:
     text = ok(cli("show", "旺苍", "--format", "table"))
     (aid,) = rows_starting(text, AID_LABEL)
-    assert "≥" in aid[3] and "约" in aid[3], aid
+    assert aid[3] == "推算≥6,091.5", aid
 
 
 def test_show_machine_formats_are_records(cli: Invoke) -> None:

@@ -27,7 +27,10 @@ from xiezuo_cli.funds import EXPLAIN_FIELDS
 from xiezuo_cli.model import RECORD_FIELDS, Record
 
 Invoke = Callable[..., Result]
-TOTALS = "SELECT pairing, category, measure, level, stage, amount_yuan, at_least, about, records"
+TOTALS = (
+    "SELECT pairing, category, measure, level, stage, amount_yuan, at_least, about, records, "
+    "period_start, period_end, apart, derived"
+)
 
 
 def _yaml(name: str) -> list[dict[str, Any]]:
@@ -77,6 +80,10 @@ def _funds_csv(cli: Invoke, *args: str) -> list[tuple[object, ...]]:
             int(row["at_least"] == "true"),
             int(row["about"] == "true"),
             int(row["records"]),
+            row["period_start"] or None,
+            row["period_end"] or None,
+            row["apart"] or None,
+            int(row["derived"] == "true"),
         )
         for row in _csv(cli("funds", "--csv", *args))
     ]
@@ -196,7 +203,11 @@ def test_fund_totals_are_funds_csv(db: sqlite3.Connection, cli: Invoke) -> None:
     got = _totals(db)
     assert set(got) == set(expected)
     assert got == expected  # and in the same order
-    assert ("yuhang-cangxi", "财政援助", "财政资金", "county", "actual", 41000000, 0, 0, 2) in got
+    row = ("yuhang-cangxi", "财政援助", "财政资金", "county", "actual", 41000000, 0, 0, 2)
+    assert (*row, "2021-05", "2021-11", None, 0) in got
+    # 浙川's running total of 2016 to 2021-06 and its 33亿 of 2021: two rows, as funds gives them
+    fiscal = [r for r in got if r[0] == "zhejiang-sichuan" and r[1] == "财政援助"]
+    assert [(r[5], r[11]) for r in fiscal] == [(5278800000, "overlap"), (3300000000, None)]
 
 
 def test_fund_totals_per_pairing_are_funds_pair(
@@ -213,7 +224,7 @@ def test_fund_totals_per_pairing_are_funds_pair(
 def test_fund_decisions_are_funds_explain(db: sqlite3.Connection, cli: Invoke) -> None:
     expected = [list(row.values()) for row in _csv(cli("funds", "--explain", "--csv"))]
     rows = db.execute(f"SELECT {', '.join(EXPLAIN_FIELDS)} FROM fund_decisions").fetchall()
-    got = [_as_csv_cells(row, EXPLAIN_FIELDS, {"counted"}) for row in rows]
+    got = [_as_csv_cells(row, EXPLAIN_FIELDS, {"counted", "derived"}) for row in rows]
     assert got == expected
     reasons = {row[0] for row in db.execute("SELECT DISTINCT reason FROM fund_decisions")}
     assert {"summed", "part_of", "stage", "outcome", "rate", "currency"} <= reasons
@@ -222,7 +233,9 @@ def test_fund_decisions_are_funds_explain(db: sqlite3.Connection, cli: Invoke) -
 def test_contract_records_are_export_csv(db: sqlite3.Connection, cli: Invoke) -> None:
     expected = [list(row.values()) for row in _csv(cli("export", "--csv"))]
     rows = db.execute("SELECT * FROM contract_records").fetchall()
-    assert [_as_csv_cells(row, RECORD_FIELDS, {"cumulative"}) for row in rows] == expected
+    assert [
+        _as_csv_cells(row, RECORD_FIELDS, {"cumulative", "derived"}) for row in rows
+    ] == expected
 
 
 # ─── filtered selections ────────────────────────────────────────────────────────────────────
@@ -239,7 +252,21 @@ def test_a_part_whose_whole_is_filtered_away_is_counted(
         expected = _funds_csv(cli, "--pair", "康定", "--category", "社会帮扶")
         assert _totals(connection) == expected
         assert expected == [
-            ("xiaoshan-kangding", "社会帮扶", "捐款捐物", "county", "actual", 2340000, 0, 0, 3)
+            (
+                "xiaoshan-kangding",
+                "社会帮扶",
+                "捐款捐物",
+                "county",
+                "actual",
+                2340000,
+                0,
+                0,
+                3,
+                "2021",
+                "2021",
+                None,
+                0,
+            )
         ]
         context = connection.execute("SELECT id FROM records WHERE selected = 0").fetchall()
         assert context == [("kangding-funds-total",)]
@@ -323,7 +350,21 @@ def test_hand_changed_copy(db_copy: Callable[..., Path], cli: Invoke, tmp_path: 
             connection, "WHERE pairing = ? AND category = ?", "yuhang-cangxi", "财政援助"
         )
         assert cangxi == [
-            ("yuhang-cangxi", "财政援助", "财政资金", "county", "actual", 36397000, 0, 0, 5)
+            (
+                "yuhang-cangxi",
+                "财政援助",
+                "财政资金",
+                "county",
+                "actual",
+                36397000,
+                0,
+                0,
+                5,
+                "2021-05",
+                "2021-11",
+                None,
+                0,
+            )
         ]
         # a revised figure is not; a part of it is part of its revision
         assert decided["kangding-tea-investment"] == (
@@ -343,11 +384,25 @@ def test_hand_changed_copy(db_copy: Callable[..., Path], cli: Invoke, tmp_path: 
             connection, "WHERE pairing = ? AND category = ?", "xiaoshan-kangding", "产业合作"
         )
         assert tea == [
-            ("xiaoshan-kangding", "产业合作", "投资额", "county", "actual", 320000000, 0, 0, 1)
+            (
+                "xiaoshan-kangding",
+                "产业合作",
+                "投资额",
+                "county",
+                "actual",
+                320000000,
+                0,
+                0,
+                1,
+                "2021",
+                "2023-01",
+                None,
+                0,
+            )
         ]
         explain = _csv(cli("funds", "--db", str(path), "--explain", "--csv"))
         rows = connection.execute(f"SELECT {', '.join(EXPLAIN_FIELDS)} FROM fund_decisions")
-        got = [_as_csv_cells(row, EXPLAIN_FIELDS, {"counted"}) for row in rows]
+        got = [_as_csv_cells(row, EXPLAIN_FIELDS, {"counted", "derived"}) for row in rows]
         assert got == [list(row.values()) for row in explain]
     # with the revision filtered away (not yet published), the old figure counts again
     records, known_by = _select(data, pair=["康定"], as_of="2022-06-30")
@@ -366,6 +421,10 @@ def test_hand_changed_copy(db_copy: Callable[..., Path], cli: Invoke, tmp_path: 
             0,
             0,
             1,
+            "2021",
+            "2021",
+            None,
+            0,
         ) in (expected)
 
 

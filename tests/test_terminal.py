@@ -230,7 +230,10 @@ def test_funds(columns: int) -> None:
     rows = machine("funds")
     assert_fits(lines, columns)
     assert_amounts_whole(lines, {(total_mark(r), in_wan(int(r["amount_yuan"]))) for r in rows})
-    assert_hidden_announced(lines, ("结对", "类别", "口径", "层级", "阶段", "笔数"))
+    # at 40 columns the stage (which differs from row to row) and the periods of the rows kept
+    # apart do not leave room for a table: each row is a block
+    if not any(line.startswith("结对: ") for line in lines):
+        assert_hidden_announced(lines, ("结对", "类别", "口径", "层级", "阶段", "期间", "笔数"))
     assert lines.index(f"{len(rows)} 行，计入 {sum(int(r['records']) for r in rows)} 条记录")
 
 

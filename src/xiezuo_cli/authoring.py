@@ -97,6 +97,7 @@ RECORD_INPUT_FIELDS = (
     "revises",
     "citations",
     "note",
+    "derivation",
 )
 SOURCE_INPUT_FIELDS = (
     "id",
@@ -480,15 +481,15 @@ def place_document(name: str, tables: Tables, field: str = "place") -> dict[str,
 def find_pairing(name: str, tables: Tables, field: str = "pairing") -> dict[str, Any]:
     """The pairing ``name`` fits: its id, a provider–receiver form (余杭-苍溪, yuhang cangxi) or
     either place's name. FieldError when none or several fit (萧山 fits five: give the id)."""
-    from xiezuo_cli.names import normalize
+    from xiezuo_cli.names import exact_id, known_list, normalize
 
     pairings = list(tables.get("pairing", ()))
     key = normalize(str(name or ""))
     if not key:
         raise FieldError(field, "missing")
-    exact = [p for p in pairings if normalize(str(p.get("id"))) == key]
-    if exact:
-        return exact[0]
+    exact = exact_id((str(p.get("id")) for p in pairings), str(name))
+    if exact is not None:
+        return next(p for p in pairings if str(p.get("id")) == exact)
     places = _by_id(tables, "place")
     found: list[dict[str, Any]] = []
     for pairing in pairings:
@@ -504,8 +505,8 @@ def find_pairing(name: str, tables: Tables, field: str = "pairing") -> dict[str,
     if found:
         ids = ", ".join(str(p.get("id")) for p in found[:6])
         raise FieldError(field, f"{_shown(name)} fits {len(found)} pairings ({ids}); give its id")
-    known = ", ".join(str(p.get("id")) for p in pairings[:6]) or "none yet (xiezuo pairs add)"
-    raise FieldError(field, f"unknown pairing {_shown(name)}; known: {known}")
+    known = known_list([str(p.get("id")) for p in pairings])
+    raise FieldError(field, f"unknown pairing {_shown(name)}; {known}")
 
 
 def _within(places: Mapping[str, Mapping[str, Any]], place: str, ancestor: str) -> bool:
@@ -696,7 +697,11 @@ def _citation(
     sources: Mapping[str, dict[str, Any]],
     data_dir: str | None,
     prefix: str = "citations",
+    *,
+    derived: bool = False,
 ) -> dict[str, Any]:
+    """One citation, its quote checked against the source's held text. A derived figure (worked
+    out from the article's numbers) is not in the text: its quote, given, need only be there."""
     where = f"{prefix}[{index}]" if index >= 0 else prefix
     if not isinstance(raw, Mapping):
         raise FieldError(where, "expected {source, quote, note}")
@@ -728,11 +733,12 @@ def _citation(
         text = held_text(source, data_dir, field)
         if quote is None:
             holders = [s for s in sentences(text) if figure.figure in s]
-            if len(holders) != 1:
+            if len(holders) != 1 or derived:
+                found = "is derived, not" if derived else f"is in {len(holders)} sentences of"
                 raise FieldError(
                     field,
-                    f"missing: {_shown(figure.figure)} is in {len(holders)} sentences of the held "
-                    f"text of {source_id}; give the sentence",
+                    f"missing: {_shown(figure.figure)} {found} the held text of {source_id}; "
+                    "give the sentence",
                 )
             quote = holders[0]
         quote = quote.strip()
@@ -740,7 +746,7 @@ def _citation(
             raise FieldError(field, "holds a control, bidi or zero-width character")
         if quote not in text:
             raise FieldError(field, f"not found verbatim in the held text of {source_id}")
-        if not _number_in(quote, figure):
+        if not derived and not _number_in(quote, figure):
             raise FieldError(field, f"does not hold the figure's number ({_shown(figure.figure)})")
     return {
         "source": source_id,
@@ -795,8 +801,9 @@ def record_document(
         raise FieldError("citations", "missing: a figure needs at least one source")
     citations = []
     seen: set[str] = set()
+    derivation = _text(fields, "derivation", required=False, note=True)
     for index, raw in enumerate(raw_citations):
-        citation = _citation(index, raw, figure, sources, data_dir)
+        citation = _citation(index, raw, figure, sources, data_dir, derived=derivation is not None)
         if citation["source"] in seen:
             raise FieldError(f"citations[{index}].source", f"{citation['source']} is cited twice")
         seen.add(citation["source"])
@@ -834,9 +841,11 @@ def record_document(
         "quote": None,
         "citations": citations,
         "note": _text(fields, "note", required=False, note=True),
+        "derived": None,  # derived from derivation, never stored
+        "derivation": derivation,
     }
     assert tuple(built) == RECORD_FIELDS
-    del built["source"], built["quote"]
+    del built["source"], built["quote"], built["derived"]
     built["figure"] = figure.figure
     _check_part_of(built, records, places, tables)
     _check_revises(built, records, sources)
@@ -1018,6 +1027,7 @@ def record_fields(document: Mapping[str, Any]) -> dict[str, object]:
         "revises": document.get("revises"),
         "citations": [dict(c) for c in document.get("citations") or ()],
         "note": document.get("note"),
+        "derivation": document.get("derivation"),
     }
     if document.get("amount_yuan") is None:
         fields["value"] = document["value"]

@@ -35,6 +35,9 @@ PAIRS_FIELDS = (
     "fiscal_aid_at_least",
     "fiscal_aid_about",
     "fiscal_aid_measure",
+    "fiscal_aid_period_start",
+    "fiscal_aid_period_end",
+    "fiscal_aid_derived",
 )
 CITE_FIELDS = (
     *RECORD_FIELDS,
@@ -81,12 +84,17 @@ def _decisions(
     roll_up: bool = False,
     counts: bool = False,
     text: bool = False,
+    derived: bool = True,
 ) -> list:
     """The funds decisions for the records the filters select (every stage: funds itself says
     which stage it counts and which it skips), with revisions known at --as-of. ``text``: the
     caller reads the records' item or citations (--explain); else they may come without."""
     from xiezuo_cli import funds
 
+    # --during selects every figure that overlaps the window: those that lie within it are added,
+    # those that reach beyond it are shown apart (funds.decide_all). --year selects only those
+    # that lie within it, so both add the same figures.
+    window = filters.window()
     selected = query.select(data, filters, stage=False, text=text)
     wanted = funds.check_stages(stages or filters.stages)
     return funds.decide_all(
@@ -95,6 +103,8 @@ def _decisions(
         data.superseded(filters.known_by),
         same_level_parts=roll_up,
         counts=counts,
+        window=window,
+        derived=derived,
     )
 
 
@@ -159,7 +169,7 @@ def pairs(params: Params) -> None:
     for pairing in data.pairings.values():
         if filters.pairings is not None and pairing.id not in filters.pairings:
             continue
-        fiscal = funds.fiscal_total(by_pairing.get(pairing.id, ()))
+        family, fiscal = funds.fiscal_total(by_pairing.get(pairing.id, ()))
         rows.append(
             {
                 **pairing.summary(),
@@ -167,20 +177,33 @@ def pairs(params: Params) -> None:
                 "fiscal_aid_yuan": fiscal.amount_yuan if fiscal else None,
                 "fiscal_aid_at_least": fiscal.at_least if fiscal else False,
                 "fiscal_aid_about": fiscal.about if fiscal else False,
-                "fiscal_aid_measure": fiscal.value("measure") if fiscal else None,
+                "fiscal_aid_measure": family,
+                "fiscal_aid_period_start": fiscal.period_start if fiscal else None,
+                "fiscal_aid_period_end": fiscal.period_end if fiscal else None,
+                "fiscal_aid_derived": fiscal.derived if fiscal else False,
             }
         )
     rows = _sorted_rows(rows, params, data)
+    empty = None
+    if not rows:
+
+        def pairings(given: query.Filters) -> int:
+            chosen = given.resolve(data).pairings
+            return len(data.pairings) if chosen is None else len(chosen)
+
+        empty = query.why_empty(data, filters, pairings, what="结对", counter="个")
 
     def table() -> None:
         from xiezuo_cli import render
 
-        render.pairs_table(rows, output)
+        render.pairs_table(rows, output, empty)
 
     _emit(rows, PAIRS_FIELDS, output, table)
 
 
-def _records_out(data: Dataset, records: Iterable[Record], params: Params) -> None:
+def _records_out(
+    data: Dataset, records: Iterable[Record], params: Params, filters: query.Filters
+) -> None:
     """Records in rows. Machine formats stream: without --sort, rows are written as the
     records are read, so a million of them start printing at once in flat memory."""
     from itertools import islice
@@ -199,16 +222,47 @@ def _records_out(data: Dataset, records: Iterable[Record], params: Params) -> No
     if output.is_table:
         shown = list(records)
         _check_table_size(len(shown), output)
+        empty = _empty_reason(data, filters) if not shown else None
 
         def table() -> None:
             from xiezuo_cli import render
 
-            render.records_table(data, shown, output, columns)
+            revised = data.superseded(filters.known_by)
+            render.records_table(data, shown, output, columns, revised, empty)
 
         _emit((), fields, output, table)
         return
     flat = _flat(output)
     _emit((record.as_dict(fields, flat=flat) for record in records), fields, output, _no_table)
+
+
+def _during_option(filters: query.Filters) -> str:
+    """--during with the years --year asked for: the command that shows what reaches beyond."""
+    if filters.years is None:
+        return "--during"
+    first, last = filters.years
+    return f"--during {first}" + (f"-{last}" if last != first else "")
+
+
+def _empty_reason(
+    data: Dataset,
+    filters: query.Filters,
+    decisions: Sequence[Any] | None = None,
+    *,
+    counts: bool = False,
+) -> str:
+    """Why an answer is empty, for the line under its table. For totals (``decisions`` given):
+    the records matched, but none is money (or, for --counts, a count); else which filter left
+    nothing (query.why_empty)."""
+    if decisions is not None and not decisions:
+        matched = sum(1 for _ in query.iter_select(data, filters, stage=False, text=False))
+        if matched:
+            if counts:
+                return (
+                    f"匹配的 {matched} 条记录都不是可加总的数量（金额见不带 --counts 的 funds）。"
+                )
+            return f"匹配的 {matched} 条记录都没有金额（人数、个数等见 funds --counts 或 list）。"
+    return query.why_empty(data, filters)
 
 
 def _no_table() -> None:
@@ -236,7 +290,8 @@ def _check_table_size(rows: int, output: OutputOptions) -> None:
 
 def list_records(params: Params) -> None:
     data = _load(params)
-    _records_out(data, query.iter_select(data, _filters(data, params)), params)
+    filters = _filters(data, params)
+    _records_out(data, query.iter_select(data, filters), params, filters)
 
 
 def filter_records(params: Params) -> None:
@@ -244,7 +299,7 @@ def filter_records(params: Params) -> None:
 
     data = _load(params)
     filters = _filters(data, params)._replace(extra=compile_all(params.expressions, data))
-    _records_out(data, query.iter_select(data, filters), params)
+    _records_out(data, query.iter_select(data, filters), params, filters)
 
 
 def funds_totals(params: Params) -> None:
@@ -256,18 +311,24 @@ def funds_totals(params: Params) -> None:
     filters = _filters(data, params)
     roll = params.roll_up
     decisions = _decisions(
-        data, filters, roll_up=roll is not None, counts=params.counts, text=params.explain
+        data,
+        filters,
+        roll_up=roll is not None,
+        counts=params.counts,
+        text=params.explain,
+        derived=not params.no_derived,
     )
     if params.units:
         decisions = [d for d in decisions if d.record.unit in params.units]
 
     if roll is not None:
         rolled = funds.roll_up(decisions, roll, data)
+        empty = _empty_reason(data, filters, decisions) if not rolled else None
 
         def rolled_table() -> None:
             from xiezuo_cli import render
 
-            render.roll_up_table(rolled, roll, output)
+            render.roll_up_table(rolled, roll, output, filters.window_label(), decisions, empty)
 
         _emit((row.as_row() for row in rolled), funds.ROLL_UP_FIELDS, output, rolled_table)
         return
@@ -276,24 +337,46 @@ def funds_totals(params: Params) -> None:
         fields = funds.count_fields(fields)
     rows = funds.totals(decisions, fields)
     total = "value" if params.counts else "amount_yuan"
-    total_fields = (*fields, total, "at_least", "about", "records")
+    total_fields = (*fields, total, *funds.TOTAL_TAIL)
     dicts = [row.as_row(total) for row in rows]
     if params.selection.sort or params.selection.limit is not None:
         order = {id(d): row for d, row in zip(dicts, rows, strict=True)}
         dicts = _sorted_rows(dicts, params, data)
         rows = [order[id(d)] for d in dicts]
 
+    beyond: list = []
+    if output.is_table and filters.years is not None:
+        # --year adds the figures that lie within its years; say which reach beyond them
+        wider = filters._replace(years=None, during=filters.window())
+        beyond = [
+            d.record
+            for d in _decisions(data, wider, counts=params.counts, derived=not params.no_derived)
+            if d.reason == "window" and (not params.units or d.record.unit in params.units)
+        ]
     if output.is_table:
         _check_table_size(len(decisions) if params.explain else len(rows), output)
+    empty = None
+    if not rows or (params.explain and not decisions):
+        empty = _empty_reason(data, filters, decisions, counts=params.counts)
 
     def table() -> None:
         from xiezuo_cli import render
 
         render.funds_table(
-            data, rows, fields, decisions, output, chart=params.chart, counts=params.counts
+            data,
+            rows,
+            fields,
+            decisions,
+            output,
+            chart=params.chart,
+            counts=params.counts,
+            window=filters.window_label(),
+            empty=empty,
+            beyond=beyond,
+            during_option=_during_option(filters),
         )
         if params.explain:
-            render.explain_table(data, decisions, output)
+            render.explain_table(data, decisions, output, empty)
 
     if params.explain:
         _emit(map(funds.explain_row, decisions), funds.EXPLAIN_FIELDS, output, table)
@@ -344,11 +427,20 @@ def report(params: Params) -> None:
 
     if output.is_table:
         _check_table_size(len(ordered), output)
+    empty = _empty_reason(data, filters) if output.is_table and not ordered else None
 
     def table() -> None:
         from xiezuo_cli import render
 
-        render.report_tables(data, report_groups, output, chart=params.chart, per=params.per)
+        render.report_tables(
+            data,
+            report_groups,
+            output,
+            chart=params.chart,
+            per=params.per,
+            revised=data.superseded(filters.known_by),
+            empty=empty,
+        )
 
     flat = _flat(output)
     _emit((record.as_dict(flat=flat) for record in ordered), RECORD_FIELDS, output, table)
@@ -390,10 +482,34 @@ def show(params: Params) -> None:
         write_json_document(document, sys.stdout)
         return
 
+    empty = None
+    if output.is_table and not records:
+
+        def of_pairing(given: query.Filters) -> int:
+            resolved = given.resolve(data)
+            if resolved.pairings is not None and pairing.id not in resolved.pairings:
+                return 0
+            return sum(1 for r in data.records_of(pairing.id) if resolved.accepts(r))
+
+        if not any(True for _ in data.records_of(pairing.id)):
+            empty = "该结对还没有任何数字记录。"
+        else:
+            empty = query.why_empty(data, params.filters, of_pairing)
+
     def table() -> None:
         from xiezuo_cli import render
 
-        render.dossier(data, pairing, rows, records, sources, output)
+        render.dossier(
+            data,
+            pairing,
+            rows,
+            records,
+            sources,
+            output,
+            filters.window_label(),
+            data.superseded(filters.known_by),
+            empty,
+        )
 
     flat = _flat(output)
     _emit((record.as_dict(flat=flat) for record in records), RECORD_FIELDS, output, table)
@@ -478,9 +594,20 @@ def export(params: Params) -> None:
         from xiezuo_cli.sqlite_export import write_sqlite
 
         records = query.select(data, filters)
-        write_sqlite(data, records, params.output.path, known_by=filters.known_by)
+        write_sqlite(
+            data,
+            records,
+            params.output.path,
+            known_by=filters.known_by,
+            window=filters.window(),
+        )
         return
-    _records_out(data, query.iter_select(data, filters), params._replace(selection=Selection()))
+    _records_out(
+        data,
+        query.iter_select(data, filters),
+        params._replace(selection=Selection()),
+        filters,
+    )
 
 
 def fields(params: Params) -> None:

@@ -104,6 +104,8 @@ _CATALOGUE = (
     Field("quote", "text", "校服", "原文 / the first citation's sentence"),
     Field("citations", "count", "2", "引用数 / how many citations; has searches them"),
     Field("note", "text", "专项资金", "备注 / the curators' note"),
+    Field("derived", "boolean", "true", "推算 / worked out from the article's numbers, not given"),
+    Field("derivation", "text", "÷ 79.5%", "算法 / how a derived figure was worked out"),
     Field("figure", "text", "3900万元", "原文数字 / the figure as the article writes it"),
 )
 

@@ -16,7 +16,20 @@ The rules, each with the reason it exists:
   grouping key. A county's money is inside its province's; 采购额 is not 帮助销售额. The one
   exception is the labelled line 帮扶资金合计 = 财政援助 (财政资金) + 社会帮扶 (捐款捐物), made
   only when both are in the result, and naming what it adds.
-- A total with an ``at_least`` figure in it is a lower bound (≥); with ``about``, approximate.
+- Never a running total and another figure of its measure whose period overlaps it
+  (``never_added``): a running total holds everything of its measure for its pairing over its
+  period, so a figure of that measure in an overlapping period is in it, in part or whole, unless
+  the two are declared part and whole (then the part is skipped, above). Such figures stay in rows
+  of their own, each with its period (``apart`` "overlap" on the running total's row). Another
+  measure of the same family (苍溪's 财政捐赠 beside its 协作资金 running total) is not in it.
+- Asked about a window of time (--year, --during), a total adds only the figures whose period
+  lies within it; a figure that overlaps the window but reaches beyond it is a row of its own
+  (``apart`` "window"), never added, and not a whole that hides its parts: a part is skipped only
+  when its whole is counted in the same answer.
+- A total with an ``at_least`` figure in it is a lower bound (≥); with ``about``, approximate;
+  with a ``derived`` one (worked out from an article's numbers, not given by it), derived (推算).
+  Derived figures are counted unless asked not to (``derived=False``: funds --no-derived); then
+  their parts count in their place.
 """
 
 from __future__ import annotations
@@ -25,7 +38,15 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model import CATEGORIES, FLOW_CATEGORIES, LEVELS, STAGES, Record
+from xiezuo_cli.model import (
+    CATEGORIES,
+    FLOW_CATEGORIES,
+    LEVELS,
+    STAGES,
+    Record,
+    first_day,
+    last_day,
+)
 
 GROUP_FIELDS = (
     "pairing",
@@ -50,10 +71,27 @@ DEFAULT_STAGE = "actual"
 class Decision(NamedTuple):
     record: Record
     counted: bool
-    reason: str  # machine code: summed | rate | currency | outcome | stage | revised | part_of
+    # machine code: summed | rate | currency | outcome | stage | revised | part_of | window
+    # | derived
+    reason: str
     detail: str  # for people, in Chinese
     whole: str | None = None  # part_of: the counted record that holds this one
     revised_by: str | None = None  # revised: the later figure that replaces this one
+    # counted figures this one is never added to (a running total and a figure of its measure
+    # whose period overlaps it): they stay in rows of their own
+    overlaps: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> bool:
+        """Whether the figure has a row in the totals: counted, or shown apart (window)."""
+        return self.counted or self.reason == "window"
+
+
+# Why a row of totals stands apart from the rows that share its key (never added to them).
+APART_OVERLAP = "overlap"  # a running total whose period overlaps figures of its measure
+APART_WINDOW = "window"  # a figure whose period reaches beyond the --year/--during asked
+# The fields every row of totals ends with, after its sum (README, "Machine fields").
+TOTAL_TAIL = ("at_least", "about", "records", "period_start", "period_end", "apart", "derived")
 
 
 class Total(NamedTuple):
@@ -63,6 +101,10 @@ class Total(NamedTuple):
     about: bool
     records: int  # how many records were summed
     ids: tuple[str, ...] = ()  # which records, for people and for the 合计 line
+    period_start: str | None = None  # the earliest start of the figures summed (None: open)
+    period_end: str | None = None  # the latest end (None: open)
+    apart: str | None = None  # APART_OVERLAP, APART_WINDOW, or None
+    derived: bool = False  # a figure we worked out (推算) is in the sum
 
     def value(self, field: str) -> object:
         return dict(self.key)[field]
@@ -75,6 +117,10 @@ class Total(NamedTuple):
             "at_least": self.at_least,
             "about": self.about,
             "records": self.records,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "apart": self.apart,
+            "derived": self.derived,
         }
 
 
@@ -115,6 +161,8 @@ def decide_all(
     *,
     same_level_parts: bool = False,
     counts: bool = False,
+    window: tuple[str, str] | None = None,
+    derived: bool = True,
 ) -> list[Decision]:
     """Whether each money record counts in a total, and why; records that are not money (and not
     a money rate) are left out.
@@ -126,6 +174,10 @@ def decide_all(
     still summed into the county rows that are rolled up beside that figure. ``counts`` decides
     for counts (people, projects, 亩) instead of money, under the same rules: one stage, no
     revised figure, no part of a counted whole; rates and shares are never summed.
+    ``window`` (first and last ISO day of --year/--during): a figure whose period does not lie
+    within it is shown apart (reason ``window``), never added, and hides none of its parts.
+    ``derived=False`` leaves out the figures we worked out (reason ``derived``): their parts
+    count in their place.
     """
     revised = revised if revised is not None else superseded(records)
     stages = frozenset(stages)
@@ -148,12 +200,26 @@ def decide_all(
             )
         else:
             first.append(_decide_flow(record, stages, revised))
+    if not derived:
+        first = [
+            Decision(d.record, False, "derived", "推算数，按 --no-derived 不计入")
+            if d.counted and d.record.derived
+            else d
+            for d in first
+        ]
+    if window is not None:
+        first = [
+            _beyond(decision)
+            if decision.counted and not within(decision.record, window)
+            else decision
+            for decision in first
+        ]
     counted = {d.record.id: d.record for d in first if d.counted}
     by_id = {record.id: record for record in records}
     final = []
     for decision in first:
         whole = None
-        if decision.counted:
+        if decision.shown:
             level = decision.record.level if same_level_parts else None
             whole = _counted_whole(decision.record, counted, by_id, revised, level)
         if whole is not None:
@@ -161,7 +227,86 @@ def decide_all(
                 decision.record, False, "part_of", f"含于 {whole}，已计入其总额", whole=whole
             )
         final.append(decision)
-    return final
+    return _mark_overlaps(final)
+
+
+def _beyond(decision: Decision) -> Decision:
+    period = period_text(decision.record.period_start, decision.record.period_end)
+    detail = f"期间 {period} 跨出所问年份：单列一行，不计入合计"
+    return Decision(decision.record, False, "window", detail)
+
+
+def within(record: Record, window: tuple[str, str]) -> bool:
+    """Whether the figure's period lies within the window: both ends known and inside it. A
+    figure with an open end, or none, is not known to lie within anything."""
+    start, end = record.period_start, record.period_end
+    if start is None or end is None:
+        return False
+    return first_day(start) >= window[0] and last_day(end) <= window[1]
+
+
+def periods_may_overlap(a: Record, b: Record) -> bool:
+    """Whether two periods may share a day. An open end may reach anywhere on its side, and a
+    figure with no period at all may cover any time: for never adding, what is not known to be
+    apart counts as overlapping."""
+    a_first = first_day(a.period_start) if a.period_start else "0000-00-00"
+    a_last = last_day(a.period_end) if a.period_end else "9999-99-99"
+    b_first = first_day(b.period_start) if b.period_start else "0000-00-00"
+    b_last = last_day(b.period_end) if b.period_end else "9999-99-99"
+    return a_first <= b_last and b_first <= a_last
+
+
+def never_added(a: Record, b: Record) -> bool:
+    """The rule for running totals, written once: a running total (the pairing's total of one
+    measure over its period) holds every figure of that measure, pairing and stage whose period
+    overlaps its own, so it is never added to one. Figures declared part and whole are decided
+    before this (the part is skipped); another measure is not held (it may share a family)."""
+    if a.scope != "running_total" and b.scope != "running_total":
+        return False
+    return (
+        a.id != b.id
+        and a.pairing == b.pairing
+        and a.category == b.category
+        and a.measure == b.measure
+        and a.stage == b.stage
+        and a.unit == b.unit
+        and periods_may_overlap(a, b)
+    )
+
+
+def _mark_overlaps(decisions: list[Decision]) -> list[Decision]:
+    """Each counted figure with the counted figures it is never added to (``never_added``)."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, decision in enumerate(decisions):
+        if decision.counted:
+            record = decision.record
+            key = (record.pairing, record.category, record.measure, record.stage, record.unit)
+            groups.setdefault(key, []).append(index)
+    found: dict[int, list[str]] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        totals = [i for i in members if decisions[i].record.scope == "running_total"]
+        for i in totals:
+            for j in members:
+                if j != i and never_added(decisions[i].record, decisions[j].record):
+                    found.setdefault(i, []).append(decisions[j].record.id)
+                    found.setdefault(j, []).append(decisions[i].record.id)
+    for index, others in found.items():
+        decision = decisions[index]
+        unique = tuple(sorted(set(others)))
+        detail = f"计入；与 {'、'.join(unique)} 期间重叠，各列一行、不相加"
+        decisions[index] = decision._replace(overlaps=unique, detail=detail)
+    return decisions
+
+
+def period_text(start: str | None, end: str | None) -> str:
+    """A period as people read it: 2021, 2021-06–2022-02, …–2024-09; 未注明期间 for none."""
+    if start is None and end is None:
+        return "未注明期间"
+    if start == end:
+        return str(start)
+    return f"{start or '…'}–{end or '…'}"
 
 
 def _currency(record: Record) -> bool:
@@ -229,6 +374,9 @@ EXPLAIN_FIELDS = (
     "reason",
     "part_of",
     "revised_by",
+    "overlaps",
+    "derived",
+    "derivation",
 )
 
 
@@ -248,6 +396,9 @@ def explain_row(decision: Decision) -> dict[str, object]:
         "reason": decision.reason,
         "part_of": decision.whole,
         "revised_by": decision.revised_by,
+        "overlaps": ",".join(decision.overlaps) or None,
+        "derived": record.derived,
+        "derivation": record.derivation,
     }
 
 
@@ -273,10 +424,15 @@ def _sort_key(key: tuple[tuple[str, object], ...]) -> tuple:
     return tuple(parts)
 
 
-def _total(key: tuple[tuple[str, object], ...], members: Sequence[Record]) -> Total:
+Key = tuple[tuple[str, object], ...]
+
+
+def _total(key: Key, members: Sequence[Record], apart: str | None = None) -> Total:
     money = all(r.amount_yuan is not None for r in members)
     # money adds exactly (ints only); a count's value may be a decimal (1.5万亩)
     summed = sum(r.amount_yuan or 0 for r in members) if money else sum(r.value for r in members)
+    starts = [r.period_start for r in members]
+    ends = [r.period_end for r in members]
     return Total(
         key=key,
         amount_yuan=summed,  # type: ignore[arg-type]
@@ -284,21 +440,53 @@ def _total(key: tuple[tuple[str, object], ...], members: Sequence[Record]) -> To
         about=any(r.approx == "about" for r in members),
         records=len(members),
         ids=tuple(r.id for r in members),
+        period_start=None if None in starts else min(starts, key=first_day),  # type: ignore
+        period_end=None if None in ends else max(ends, key=last_day),  # type: ignore
+        apart=apart,
+        derived=any(r.derived for r in members),
     )
 
 
+def _rows(groups: dict[Key, list[Decision]]) -> list[Total]:
+    """The rows of totals for decisions grouped by key: the counted ones of a key in one row,
+    but a running total never added to a figure of its measure whose period overlaps it (each
+    such running total a row of its own, ``apart`` "overlap", also when the grouping puts that
+    figure in another row, as --by year does: a reader must not add the two rows either); each
+    figure shown apart for the window a row of its own. Rows sort by key, then by period."""
+    rows: list[Total] = []
+    ids = {d.record.id for members in groups.values() for d in members if d.counted}
+    for key, members in groups.items():
+        counted = [d for d in members if d.counted]
+        alone = [
+            d
+            for d in counted
+            if d.record.scope == "running_total" and any(o in ids for o in d.overlaps)
+        ]
+        alone_ids = {d.record.id for d in alone}
+        rest = [d.record for d in counted if d.record.id not in alone_ids]
+        rows.extend(_total(key, [d.record], APART_OVERLAP) for d in alone)
+        if rest:
+            rows.append(_total(key, rest))
+        rows.extend(_total(key, [d.record], APART_WINDOW) for d in members if d.reason == "window")
+    return sorted(rows, key=_row_order)
+
+
+def _row_order(total: Total) -> tuple:
+    start = first_day(total.period_start) if total.period_start else ""
+    end = last_day(total.period_end) if total.period_end else "9999"
+    return (_sort_key(total.key), total.apart == APART_WINDOW, start, end)
+
+
 def totals(decisions: Iterable[Decision], fields: Sequence[str]) -> list[Total]:
-    """One total per key among the counted decisions; ``fields`` from group_fields()."""
-    groups: dict[tuple[tuple[str, object], ...], list[Record]] = {}
+    """One total per key among the counted decisions (``fields`` from group_fields()), with the
+    rows kept apart that ``_rows`` says."""
+    groups: dict[Key, list[Decision]] = {}
     for decision in decisions:
-        if decision.counted:
+        if decision.shown:
             record = decision.record
             key = tuple((name, _key_value(record, name)) for name in fields)
-            groups.setdefault(key, []).append(record)
-    return [
-        _total(key, members)
-        for key, members in sorted(groups.items(), key=lambda item: _sort_key(item[0]))
-    ]
+            groups.setdefault(key, []).append(decision)
+    return _rows(groups)
 
 
 def aid_totals(rows: Sequence[Total]) -> list[Total]:
@@ -306,6 +494,8 @@ def aid_totals(rows: Sequence[Total]) -> list[Total]:
     fields, only where both are present: a 合计 of one part would claim what it does not add."""
     combined: dict[tuple[tuple[str, object], ...], list[Total]] = {}
     for total in rows:
+        if total.apart == APART_WINDOW:
+            continue
         if (total.value("category"), total.value("measure")) in AID_TOTAL_PARTS:
             rest = tuple(
                 (name, value) for name, value in total.key if name not in ("category", "measure")
@@ -313,13 +503,17 @@ def aid_totals(rows: Sequence[Total]) -> list[Total]:
             combined.setdefault(rest, []).append(total)
     result = []
     for rest, parts in combined.items():
-        if len(parts) < len(AID_TOTAL_PARTS):
+        # both parts, each one row: a part kept in rows of its own has no one sum to add
+        kinds = [(t.value("category"), t.value("measure")) for t in parts]
+        if sorted(kinds) != sorted(AID_TOTAL_PARTS):
             continue
         key = []
         for name, value in rest:
             key.append((name, value))
         key.insert(len(key), ("category", AID_TOTAL_LABEL))
         key.insert(len(key), ("measure", "财政资金＋捐款捐物"))
+        starts = [t.period_start for t in parts]
+        ends = [t.period_end for t in parts]
         result.append(
             Total(
                 key=_reorder(tuple(key), parts[0].key),
@@ -328,6 +522,9 @@ def aid_totals(rows: Sequence[Total]) -> list[Total]:
                 about=any(t.about for t in parts),
                 records=sum(t.records for t in parts),
                 ids=tuple(i for t in parts for i in t.ids),
+                period_start=None if None in starts else min(starts, key=first_day),  # type: ignore
+                period_end=None if None in ends else max(ends, key=last_day),  # type: ignore
+                derived=any(t.derived for t in parts),
             )
         )
     return result
@@ -341,23 +538,27 @@ def _reorder(
     return tuple((name, values[name]) for name, _ in model)
 
 
-def fiscal_total(decisions: Iterable[Decision]) -> Total | None:
-    """The 财政援助 total of one pairing's decisions, for `pairs` and `show`, at the actual stage:
-    the 财政资金 family when there is one; else the one other family there is (各类帮扶资金,
-    which mixes in social money); None when there is none, or several that must not be added.
-    The total's key names the family."""
-    by_family: dict[str, list[Record]] = {}
+def fiscal_total(decisions: Iterable[Decision]) -> tuple[str | None, Total | None]:
+    """The 财政援助 of one pairing's decisions, for `pairs`, at the actual stage: the family
+    (the 财政资金 family when there is one; else the one other family there is, such as
+    各类帮扶资金, which mixes in social money) and its total. The family is None when there is
+    none, or several that must not be added; the total is None too when the family's figures
+    are no one sum (a running total overlapping another figure of its measure: `funds` shows them
+    as rows of their own)."""
+    by_family: dict[str, list[Decision]] = {}
     for decision in decisions:
         record = decision.record
         if decision.counted and record.category == "财政援助" and record.stage == DEFAULT_STAGE:
-            by_family.setdefault(record.family, []).append(record)
+            by_family.setdefault(record.family, []).append(decision)
     if "财政资金" in by_family:
         family = "财政资金"
     elif len(by_family) == 1:
         (family,) = by_family
     else:
-        return None
-    return _total((("category", "财政援助"), ("measure", family)), by_family[family])
+        return None, None
+    key: Key = (("category", "财政援助"), ("measure", family))
+    rows = _rows({key: by_family[family]})
+    return family, rows[0] if len(rows) == 1 else None
 
 
 # ─── roll-up ────────────────────────────────────────────────────────────────────────────────
@@ -373,9 +574,7 @@ ROLL_UP_FIELDS = (
     "basis",
     "from_level",
     "amount_yuan",
-    "at_least",
-    "about",
-    "records",
+    *TOTAL_TAIL,
 )
 
 
@@ -391,9 +590,9 @@ def roll_up(decisions: Iterable[Decision], level: str, data: object) -> list[Tot
     if level not in ROLL_UP_LEVELS:
         raise UsageProblem(f"invalid --roll-up {level!r}: choose one of city, province")
     target = LEVELS.index(level)
-    groups: dict[tuple[tuple[str, object], ...], list[Record]] = {}
+    groups: dict[Key, list[Decision]] = {}
     for decision in decisions:
-        if not decision.counted:
+        if not decision.shown:
             continue
         record = decision.record
         pairing = data.pairings[record.pairing]
@@ -413,8 +612,5 @@ def roll_up(decisions: Iterable[Decision], level: str, data: object) -> list[Tot
             ("basis", basis),
             ("from_level", record.level),
         )
-        groups.setdefault(key, []).append(record)
-    return [
-        _total(key, members)
-        for key, members in sorted(groups.items(), key=lambda item: _sort_key(item[0]))
-    ]
+        groups.setdefault(key, []).append(decision)
+    return _rows(groups)

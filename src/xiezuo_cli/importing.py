@@ -78,9 +78,9 @@ validate them a second time (on 100,000 records that second pass alone takes sec
 import that adds and merges nothing leaves the file untouched. Held texts of new stub sources
 are written just before the database, and removed again if it cannot be written.
 
-Known limits: a figure the build derived rather than read (旺苍's 约5004万元, computed from the
-3978万元 its quote holds) passes only as a stub's quote: against a held text, a quote must hold
-the figure's number, and so must a ``figure`` column.
+A figure worked out from an article's numbers carries its ``derivation`` (旺苍's 5004万元, from
+the 3978万元 its quote holds): its quote need not hold the figure. ``derived`` and
+``derivation`` may be missing (a file written before they existed): not derived.
 
 **Round trips.** Every export format that is also an import format (JSON, JSON Lines, CSV, TSV,
 CSV ``--excel``) imports back into a database made by ``xiezuo init`` so that ``export --format
@@ -129,6 +129,8 @@ NOT_AN_IMPORT_FORMAT = (
     "a Markdown table is for reading, not an import format: import reads the CSV, TSV, JSON or "
     "JSON Lines that `xiezuo export` writes"
 )
+# Contract fields a file written before they existed lacks: derived is false, derivation null.
+LATER_FIELDS = ("derived", "derivation")
 # Problems kept and shown; the rest are counted.
 MAX_SHOWN = 20
 # A line (CSV, TSV, JSON Lines) or one JSON value of an array longer than this is not a record.
@@ -144,7 +146,7 @@ STUB_PAIRING_NOTE = "由 xiezuo import 建立：结对起始时间与出处未�
 
 # How the fields of a row are typed in CSV and TSV (everything else is text, empty = null).
 _INTEGER_FIELDS = ("amount_yuan", "year", "citations")
-_FLAG_FIELDS = ("cumulative",)
+_FLAG_FIELDS = ("cumulative", "derived")
 _NUMBER_FIELDS = ("value",)
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _TSV_UNESCAPE = re.compile(r"\\[\\tnr]")
@@ -485,7 +487,7 @@ class _Reader:
                         f"{self.fmt}` writes",
                     )
                 raise ImportFileError(self.path, f"{where}: unknown column {name[:40]!r}{hint}")
-        missing = [name for name in RECORD_FIELDS if name not in seen]
+        missing = [name for name in RECORD_FIELDS if name not in seen and name not in LATER_FIELDS]
         if missing:
             listed = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
             columns = "column" if len(missing) == 1 else "columns"
@@ -559,7 +561,7 @@ class _Reader:
             if name not in RECORD_FIELDS and name not in OPTIONAL_COLUMNS:
                 return Problem(position, where, record, str(name)[:60], "not a contract field")
         for name in RECORD_FIELDS:
-            if name not in value:
+            if name not in value and name not in LATER_FIELDS:
                 return Problem(position, where, record, name, "missing")
         problem = _json_types(value)
         if problem is not None:
@@ -628,8 +630,9 @@ def _json_types(value: Mapping[str, Any]) -> tuple[str, str] | None:
     item = value["value"]
     if isinstance(item, bool) or not isinstance(item, int | float):
         return "value", f"expected a number, got {_kind(item)}"
-    if not isinstance(value["cumulative"], bool):
-        return "cumulative", f"expected true or false, got {_kind(value['cumulative'])}"
+    for name in _FLAG_FIELDS:
+        if name in value and not isinstance(value[name], bool):
+            return name, f"expected true or false, got {_kind(value[name])}"
     citations = value["citations"]
     if not isinstance(citations, list) or not citations:
         return "citations", "expected a list of {source, quote, note}, at least one"
@@ -641,7 +644,7 @@ def _json_types(value: Mapping[str, Any]) -> tuple[str, str] | None:
         if value[name] != first.get(name):
             return name, f"must be the first citation's {name} (citations[0].{name})"
     for name, item in value.items():
-        typed = name in ("value", "amount_yuan", "year", "cumulative", "citations")
+        typed = name in ("value", "amount_yuan", "year", "cumulative", "derived", "citations")
         if not typed and item is not None and not isinstance(item, str):
             return name, f"expected text or null, got {_kind(item)}"
     return None
@@ -862,7 +865,9 @@ def _content(values: Mapping[str, Any], flat: bool) -> tuple[object, ...]:
     a citation count and the first citation's source and quote)."""
     key: list[object] = []
     for name in _CONTENT_FIELDS:
-        if name == "citations":
+        if name == "derived":  # never stored: what derivation gives (checked in _agree)
+            key.append(values.get("derivation") is not None)
+        elif name == "citations":
             if flat:
                 key.append(values.get("_count"))
                 key.append(values.get("_first"))
@@ -1146,7 +1151,7 @@ class _Planner:
             differing = [
                 name
                 for name in _CONTENT_FIELDS
-                if name != "citations" and values.get(name) != doc.get(name)
+                if name not in ("citations", "derived") and values.get(name) != doc.get(name)
             ]
             shown = ", ".join(differing[:5]) or "citations"
             raise _Refused(
@@ -1476,6 +1481,7 @@ class _Planner:
             "revises": values.get("revises"),
             "citations": citations,
             "note": values.get("note"),
+            "derivation": values.get("derivation"),
         }
         amount = values.get("amount_yuan")
         if amount is not None:
@@ -1540,6 +1546,12 @@ class _Planner:
                 raise _Refused(
                     name, f"the file says {shown(given)}, stored as {shown(document.get(name))}"
                 )
+        derived = document.get("derivation") is not None
+        if values.get("derived", derived) != derived:
+            raise _Refused(
+                "derived",
+                f"the file says {shown(values.get('derived'))}, but derivation gives {derived!r}",
+            )
 
     def _check_counts(self) -> None:
         """A CSV/TSV row's citation count against the citations its rows gave."""

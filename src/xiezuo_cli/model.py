@@ -107,6 +107,8 @@ RECORD_FIELDS = (
     "quote",
     "citations",
     "note",
+    "derived",
+    "derivation",
 )
 
 
@@ -219,6 +221,16 @@ class Record(NamedTuple):
     note: str | None
     figure: str  # the figure as the article writes it: 100余万元, 万余名
     known_by: str  # ISO date by which its first source was surely published (for --as-of)
+    # For a figure worked out from the article's numbers rather than given by it, how (the
+    # arithmetic, in Chinese: 3978万元 ÷ 79.5% ≈ 5003.8万元); None for a figure the article gives.
+    # Optional in a stored document, so databases written before it load as they were.
+    derivation: str | None = None
+
+    @property
+    def derived(self) -> bool:
+        """A figure we worked out (推算), not one the article gives: never confused with the
+        article's own approximations (approx says what its wording says)."""
+        return self.derivation is not None
 
     @property
     def source(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model import Pairing, Place
@@ -39,22 +39,54 @@ def normalize(text: str) -> str:
 
 
 def pairing_matches(pairing: Pairing, key: str) -> bool:
+    """Whether a normalised name fits the pairing: its id, a provider–receiver form, or either
+    place by any of its names or its code (513301 is 康定市 as 康定 is)."""
     return (
         key == normalize(pairing.id)
-        or key in pairing.provider.keys
-        or key in pairing.receiver.keys
+        or _place_fits(pairing.provider, key)
+        or _place_fits(pairing.receiver, key)
         or key in pairing.pair_keys
     )
 
 
+def _place_fits(place: Place, key: str) -> bool:
+    return key in place.keys or key == place.code or key == place.id
+
+
+def exact_id(ids: Iterable[str], name: str) -> str | None:
+    """The id ``name`` spells exactly (case aside), if any: an exact pairing id selects exactly
+    that pairing, never also the pairings whose names merely contain it (yuhang-cangxi, not
+    yuhang-cangxi-k1 … whose provider–receiver form is yuhangcangxi too)."""
+    wanted = name.strip().casefold()
+    return next((pairing_id for pairing_id in ids if pairing_id.casefold() == wanted), None)
+
+
 def match_pairings(pairings: Iterable[Pairing], name: str) -> list[Pairing]:
-    """All pairings a name fits (萧山 fits five). Raises UsageProblem for an unknown name."""
+    """All pairings a name fits (萧山 fits five); exactly one for a pairing's own id. Raises
+    UsageProblem for an unknown name."""
     pairings = list(pairings)
+    exact = exact_id((pairing.id for pairing in pairings), name)
+    if exact is not None:
+        return [pairing for pairing in pairings if pairing.id == exact]
     key = normalize(name)
     found = [pairing for pairing in pairings if key and pairing_matches(pairing, key)]
     if found:
         return found
     raise UsageProblem(f"unknown pairing {name!r}{_suggestion(pairings, key)}")
+
+
+# How many pairings an unknown-name message lists before it points to `xiezuo pairs`.
+KNOWN_SHOWN = 30
+
+
+def known_list(labels: Sequence[str]) -> str:
+    """``known: a, b, …`` naming every pairing of a database, or, for a large one, the first
+    KNOWN_SHOWN and how many more there are: never a silent cut."""
+    if not labels:
+        return "known: none yet (xiezuo pairs add)"
+    shown = ", ".join(labels[:KNOWN_SHOWN])
+    rest = len(labels) - KNOWN_SHOWN
+    return f"known: {shown}" + (f" and {rest} more (xiezuo pairs lists them)" if rest > 0 else "")
 
 
 def display_names(pairings: Iterable[Pairing]) -> list[str]:
@@ -78,8 +110,7 @@ def _suggestion(pairings: list[Pairing], key: str) -> str:
     close += [k for k in by_key if key and (key in k or k in key) and k not in close]
     shown = [by_key[k] for k in close][:3]
     if not shown:
-        shown = [pairing.receiver.short for pairing in pairings][:6]
-        return "; known: " + ", ".join(shown)
+        return "; " + known_list([pairing.label for pairing in pairings])
     return "; did you mean " + ", ".join(shown) + "?"
 
 

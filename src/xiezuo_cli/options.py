@@ -184,14 +184,16 @@ FILTERS = (
     Opt(
         "year",
         ("--year", "-y"),
-        "Figures whose period lies within these years: 2021, or 2021-2023. A multi-year "
-        "figure (2021–2024) is in no single year.",
+        "Figures in these years, their period lying within them: 2021, or 2021-2023. A "
+        "multi-year figure (2021–2024) is in no single year; funds names those that reach "
+        "beyond.",
         metavar="YEARS",
     ),
     Opt(
         "during",
         ("--during",),
-        "Figures whose period overlaps these years: 2022, or 2021-2023.",
+        "Figures whose period overlaps these years: 2022, or 2021-2023. Totals add only those "
+        "in the years and show the others apart (跨出), as rows of their own.",
         metavar="YEARS",
     ),
     Opt(
@@ -353,6 +355,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
         Opt(
             "explain", ("--explain",), "List the records summed and skipped, with why.", kind="flag"
+        ),
+        Opt(
+            "no_derived",
+            ("--no-derived",),
+            "Leave out the figures worked out from an article's numbers (推算, such as 旺苍's "
+            "3978万 ÷ 79.5%), counted by default; their parts count in their place.",
+            kind="flag",
         ),
         *_sort("rows", "amount_yuan, records or a grouping field"),
         CHART,

@@ -54,6 +54,7 @@ class Params(NamedTuple):
     counts: bool = False
     units: tuple[str, ...] = ()
     explain: bool = False
+    no_derived: bool = False
     chart: bool = False
     per: str = "pairing"  # report
     name: str = ""  # show
@@ -309,6 +310,7 @@ def parse(command: str, raw: Raw) -> Params:
             counts=counts,
             units=units,
             explain=flag(raw, "explain"),
+            no_derived=flag(raw, "no_derived"),
             chart=flag(raw, "chart"),
         )
     if command == "report":

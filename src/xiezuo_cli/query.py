@@ -7,7 +7,7 @@ UsageProblem with one line, whichever command it came through.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from xiezuo_cli.dataset import Dataset
@@ -154,6 +154,28 @@ class Filters(NamedTuple):
             search=search.casefold() if search else None,
         )
 
+    def window(self) -> tuple[str, str] | None:
+        """The days a total is asked about, as first and last ISO day: --year's years, --during's,
+        or, given both, the days both cover. None when neither is given."""
+        spans = []
+        if self.years is not None:
+            spans.append((f"{self.years[0]}-01-01", f"{self.years[1]}-12-31"))
+        if self.during is not None:
+            spans.append(self.during)
+        if not spans:
+            return None
+        return max(first for first, _ in spans), min(last for _, last in spans)
+
+    def window_label(self) -> str | None:
+        """The window as people read it: 2021年, 2021–2023年 (None without one)."""
+        window = self.window()
+        if window is None:
+            return None
+        first, last = window[0][:4], window[1][:4]
+        if window[0].endswith("-01-01") and window[1].endswith("-12-31"):
+            return f"{first}年" if first == last else f"{first}–{last}年"
+        return f"{window[0]}至{window[1]}"
+
     def resolve(self, data: Dataset) -> Filters:
         """The place filters as pairing ids of this database; unknown names are usage errors."""
         return self._replace(pairings=_pairings(data, self))
@@ -255,6 +277,86 @@ def _pairings(data: Dataset, filters: Filters) -> frozenset[str] | None:
         wanted = check_choice(filters.kind, known, "--kind")
         chosen = {p for p in chosen if data.pairings[p].kind == wanted}
     return frozenset(chosen)
+
+
+# Each filter a user can give, as (the Filters fields it sets, how to show it): what why_empty
+# takes away one at a time to find the one that left nothing.
+_RELAXABLE: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("pair_names",), "--pair"),
+    (("in_names",), "--in"),
+    (("from_names",), "--from"),
+    (("levels",), "--level"),
+    (("kind",), "--kind"),
+    (("categories",), "--category"),
+    (("stages",), "--stage"),
+    (("actors",), "--actor"),
+    (("years",), "--year"),
+    (("during",), "--during"),
+    (("since",), "--since"),
+    (("until",), "--until"),
+    (("known_by",), "--as-of"),
+    (("min_yuan",), "--min"),
+    (("max_yuan",), "--max"),
+    (("money_only",), "--money"),
+    (("search",), "--search"),
+    (("extra",), "the conditions"),
+)
+_CLEARED = Filters()
+
+
+def _shown_filter(filters: Filters, fields: tuple[str, ...], option: str) -> str:
+    value = getattr(filters, fields[0])
+    if isinstance(value, bool) or value == ():
+        return option
+    if isinstance(value, tuple | frozenset) and all(isinstance(v, str) for v in value):
+        return f"{option} {','.join(sorted(value))}"
+    if fields[0] == "years":
+        first, last = value
+        return f"{option} {first}" + (f"-{last}" if last != first else "")
+    if fields[0] == "during":
+        first, last = value[0][:4], value[1][:4]
+        return f"{option} {first}" + (f"-{last}" if last != first else "")
+    return f"{option} {value}"
+
+
+def why_empty(
+    data: Dataset,
+    filters: Filters,
+    count: Callable[[Filters], int] | None = None,
+    *,
+    what: str = "记录",
+    counter: str = "条",
+) -> str:
+    """Why an answer is empty, in one line for people: which filter left nothing (taking each
+    away in turn, and how many it would leave), or that no single one did. ``filters`` are the
+    unresolved ones the user gave; ``count`` counts what an answer would hold for some filters
+    (default: the records they select)."""
+    if count is None:
+
+        def count(given: Filters) -> int:
+            resolved = given.resolve(data)
+            return sum(1 for _ in iter_select(data, resolved, text=False))
+
+    given = [
+        (fields, option)
+        for fields, option in _RELAXABLE
+        if any(getattr(filters, f) != getattr(_CLEARED, f) for f in fields)
+    ]
+    if not given:
+        return f"没有匹配的{what}：数据库中没有这样的{what}。"
+    chosen = filters.resolve(data).pairings
+    if what == "记录" and chosen and not any(True for _ in data.light(chosen)):
+        labels = "、".join(data.pairings[p].label for p in sorted(chosen))
+        return f"没有匹配的记录：所选结对（{labels}）还没有任何记录。"
+    found = []
+    for fields, option in given:
+        relaxed = filters._replace(**{f: getattr(_CLEARED, f) for f in fields}, pairings=None)
+        number = count(relaxed)
+        if number:
+            found.append(f"去掉 {_shown_filter(filters, fields, option)} 则有 {number} {counter}")
+    if not found:
+        return f"没有匹配的{what}：没有{what}同时满足这些条件，任去掉其中一个也没有。"
+    return f"没有匹配的{what}：" + "；".join(found) + "。"
 
 
 def select(

@@ -49,7 +49,15 @@ from xiezuo_cli import terminal
 from xiezuo_cli.amounts import DISPLAY_UNITS, format_amount, format_value
 from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import ReaderGone
-from xiezuo_cli.funds import AID_TOTAL_LABEL, Decision, Total, aid_totals
+from xiezuo_cli.funds import (
+    AID_TOTAL_LABEL,
+    APART_OVERLAP,
+    APART_WINDOW,
+    Decision,
+    Total,
+    aid_totals,
+    period_text,
+)
 from xiezuo_cli.model import ACTOR_NAMES, LEVEL_NAMES, STAGE_NAMES, Pairing, Record, Source
 from xiezuo_cli.options import OutputOptions
 from xiezuo_cli.safe_text import escape_controls
@@ -103,6 +111,15 @@ VALUE_NAMES = {
 BASIS_NAMES = {"reported": "本级报道", "rolled_up": "下级合计（已报道部分）"}
 NUMERIC_FIELDS = ("value", "amount_yuan", "year", "citations")
 APPROX_MARKS = {"at_least": "≥", "about": "约", "exact": ""}
+# Before a figure we worked out from an article's numbers (never confused with its 约).
+DERIVED_MARK = "推算"
+
+
+def record_mark(record: Record) -> str:
+    """推算 for a derived figure, then the article's own ≥ or 约."""
+    return (DERIVED_MARK if record.derived else "") + APPROX_MARKS[record.approx]
+
+
 NO_PERIOD = "未注明期间"
 
 # ─── column kinds and the order columns are hidden in ────────────────────────────────────
@@ -114,16 +131,23 @@ GAP = "   "  # between two columns
 # Columns not named never hide (the id, the item, the number and its unit; a total's grouping
 # fields and its amount): when those alone do not fit, every row becomes a block of lines.
 DROP_ORDER: dict[str, tuple[str, ...]] = {
-    "list": ("remarks", "year", "category", "pairing"),  # also filter and export's table
+    "list": ("remarks", "year", "category", "pairing", "=stage"),  # also filter, export
     "pairs": ("records", "since", "kind"),
-    "funds": ("records", "level", "stage"),
-    "roll_up": ("records", "stage", "provider"),
-    "explain": ("category", "pairing", "family", "item"),
-    "report": ("remarks", "year", "category", "pairing"),  # --per year: 结对 goes last
-    "show_funds": ("records", "stage"),
-    "show_records": ("remarks", "category"),
+    # stage hides only when every row has the one value, which the line under the table names
+    "funds": ("records", "level", "=stage"),
+    "roll_up": ("records", "=stage", "provider"),
+    "explain": ("category", "pairing", "family", "item", "=stage"),
+    "report": ("remarks", "year", "category", "pairing", "=stage"),  # --per year: 结对 last
+    "show_funds": ("records", "=stage"),
+    "show_records": ("remarks", "category", "=stage"),
     "sources": ("publisher", "published"),
 }
+# A key in a DROP_ORDER after this mark hides only when every row has one same value, and the
+# line under the table then names it: the stage, which must never be lost where money is listed
+# (5,000万 allocated must not read as money spent), but which on a narrow terminal need not take a
+# column to say that every row is 实际.
+UNIFORM = "="
+ALWAYS_DESCRIBED = frozenset({"stage"})
 HINT_COLUMNS = "加宽终端或用 --columns 指定"
 HINT_CSV = "加宽终端或用 --csv 查看全部字段"
 HINT_SHORT = "加宽终端可见"
@@ -320,8 +344,9 @@ def amount_text(yuan: int, unit: str, approx: str = "exact") -> str:
 
 def _mark(total: Total) -> str:
     """≥ for a lower bound, 约 for an estimate, 约≥ for both (a sum of a lower bound and an
-    estimate is an approximate lower bound)."""
-    return ("约" if total.about else "") + ("≥" if total.at_least else "")
+    estimate is an approximate lower bound); 推算 first when a derived figure is in it."""
+    derived = DERIVED_MARK if total.derived else ""
+    return derived + ("约" if total.about else "") + ("≥" if total.at_least else "")
 
 
 def total_text(total: Total, unit: str) -> str:
@@ -438,6 +463,10 @@ def _fit(
         for key in drop:
             if needed(comfortable) <= width:
                 break
+            if key.startswith(UNIFORM):  # hidden only when every row has the one same value
+                key = key[len(UNIFORM) :]
+                if any(len(set(columns[i])) != 1 for i in shown if cols[i].key == key):
+                    continue
             shown = [i for i in shown if cols[i].key != key]
         if needed(narrowest) > width:
             return None
@@ -565,7 +594,8 @@ def _hidden_line(
             continue
         values = {text.strip() for text in columns[i]}
         same = f"（均为{values.pop()}）" if len(values) == 1 and "" not in values else ""
-        names.append(col.heading)
+        # a column hidden only for its one value (the stage) is never named without it
+        names.append(col.heading + (same if col.key in ALWAYS_DESCRIBED else ""))
         described.append(col.heading + same)
     if not names:
         return None
@@ -601,32 +631,43 @@ def _table(
 
 
 def figure_cells(record: Record, unit: str) -> tuple[str, str]:
-    """The number and unit of a record as a person reads them: ≥100 万元, 约10,000 亩."""
+    """The number and unit of a record as a person reads them: ≥100 万元, 约10,000 亩,
+    推算5,004 万元."""
     if record.amount_yuan is not None:
-        return amount_text(record.amount_yuan, unit, record.approx), unit
-    return APPROX_MARKS[record.approx] + format_value(record.value), record.unit
+        return record_mark(record) + format_amount(record.amount_yuan, unit), unit
+    return record_mark(record) + format_value(record.value), record.unit
 
 
 def _figure(record: Record, unit: str) -> tuple[object, str]:
     """figure_cells for a table: money as an Amount, so its column sets the decimals."""
     if record.amount_yuan is not None:
-        return Amount(record.amount_yuan, APPROX_MARKS[record.approx]), unit
+        return Amount(record.amount_yuan, record_mark(record)), unit
     return figure_cells(record, unit)
 
 
-def remarks(record: Record) -> str:
+def remarks(record: Record, revised: Mapping[str, str] | None = None) -> str:
     notes = []
     if record.part_of:
         notes.append(f"含于 {record.part_of}")
     if record.revises:
         notes.append(f"修订 {record.revises}")
-    if record.stage != "actual":
-        notes.append(STAGE_NAMES[record.stage])
+    if revised and record.id in revised:
+        notes.append(f"已被 {revised[record.id]} 修订")
     if record.span:
         notes.append(f"{record.span}累计" if record.cumulative else record.span)
     if record.level != "county":
         notes.append(LEVEL_NAMES[record.level])
     return "；".join(notes)
+
+
+REVISED_MARK = "已修订"
+
+
+def stage_cell(record: Record, revised: Mapping[str, str] | None = None) -> str:
+    """The stage as tables show it, on every row that lists money (实际, 签约/意向); a figure a
+    later one revises says so: 签约/意向（已修订）."""
+    name = STAGE_NAMES.get(record.stage, record.stage)
+    return f"{name}（{REVISED_MARK}）" if revised and record.id in revised else name
 
 
 def pairing_label(data: Dataset, pairing_id: str) -> str:
@@ -643,12 +684,21 @@ RECORD_COLUMNS = {
     "number": Col("number", "数值", NUMBER),
     "unit": Col("unit", "单位", TEXT, 8, 4),
     "year": Col("year", "年份", NUMBER),
+    "stage": Col("stage", "阶段", TEXT, 10, 4),
     "remarks": Col("remarks", "备注", TEXT, 12),
 }
-LIST_COLUMNS = ("id", "pairing", "category", "item", "number", "unit", "year", "remarks")
+# The stage is on every table that lists figures, and never hidden (DROP_ORDER): 5,000万 allocated
+# and 22,200万 pledged must not read like money spent.
+LIST_COLUMNS = ("id", "pairing", "category", "item", "number", "unit", "stage", "year", "remarks")
 
 
-def _record_row(data: Dataset, record: Record, unit: str, style: str | None = None) -> Row:
+def _record_row(
+    data: Dataset,
+    record: Record,
+    unit: str,
+    style: str | None = None,
+    revised: Mapping[str, str] | None = None,
+) -> Row:
     number, shown_unit = _figure(record, unit)
     return Row(
         {
@@ -658,8 +708,9 @@ def _record_row(data: Dataset, record: Record, unit: str, style: str | None = No
             "item": record.item,
             "number": number,
             "unit": shown_unit,
+            "stage": stage_cell(record, revised),
             "year": record.year,
-            "remarks": remarks(record),
+            "remarks": remarks(record, revised),
         },
         style,
     )
@@ -706,7 +757,7 @@ def _field_cell(data: Dataset, record: Record, name: str, unit: str) -> object:
     if name == "amount_yuan":
         if record.amount_yuan is None:
             return None
-        return Amount(record.amount_yuan, APPROX_MARKS[record.approx])
+        return Amount(record.amount_yuan, record_mark(record))
     if name in ("value", "unit"):
         number, shown_unit = _figure(record, unit)
         return number if name == "value" else shown_unit
@@ -724,8 +775,15 @@ def _field_cell(data: Dataset, record: Record, name: str, unit: str) -> object:
 
 
 def records_table(
-    data: Dataset, records: Sequence[Record], options: OutputOptions, columns: Sequence[str] = ()
+    data: Dataset,
+    records: Sequence[Record],
+    options: OutputOptions,
+    columns: Sequence[str] = (),
+    revised: Mapping[str, str] | None = None,
+    empty: str | None = None,
 ) -> None:
+    """``revised``: each figure a later one revises (known at --as-of), and that later one;
+    ``empty``: why nothing matched, said under an empty table."""
     out = _Out(options)
     if columns:
         cols = [_field_col(name, options.unit) for name in columns]
@@ -736,9 +794,11 @@ def records_table(
         _table(out, cols, rows)  # the columns asked for are never hidden
     else:
         cols = [RECORD_COLUMNS[name] for name in LIST_COLUMNS]
-        rows = [_record_row(data, record, options.unit) for record in records]
+        rows = [_record_row(data, record, options.unit, revised=revised) for record in records]
         _table(out, cols, rows, drop=DROP_ORDER["list"], hint=HINT_COLUMNS)
     out.para(f"{len(records)} 条记录")
+    if empty and not records:
+        out.para(empty)
     out.flush()
 
 
@@ -756,12 +816,19 @@ def plain_table(
 # ─── pairs ────────────────────────────────────────────────────────────────────────────────
 
 PAIRS_CAPTION = (
-    "财政援助：实际投入的财政资金；没有财政资金数字的结对，口径一栏注明所用口径（如各类帮扶资金，"
-    "含社会资金）；含于他项的不重复计算；≥ 表示下限，约 表示约数。"
+    "财政援助：实际投入的财政资金；没有财政资金数字的结对用它唯一的另一口径（如各类帮扶资金，"
+    "含社会资金）。各行的口径与期间不同，不是同一个量：比较、排序时看这两栏。含于他项的不重复"
+    "计算；≥ 表示下限，约 表示约数，推算 表示由文中数字推算。"
+)
+PAIRS_SPLIT = "分列"  # a running total and figures its period overlaps: no one sum (see funds)
+PAIRS_SPLIT_CAPTION = (
+    "分列：该结对的累计数与同口径的其他数字期间重叠，不能合成一个数，见 xiezuo funds --pair。"
 )
 
 
-def pairs_table(rows: Sequence[Mapping[str, object]], options: OutputOptions) -> None:
+def pairs_table(
+    rows: Sequence[Mapping[str, object]], options: OutputOptions, empty: str | None = None
+) -> None:
     out = _Out(options)
     table_rows = []
     for row in rows:
@@ -769,7 +836,21 @@ def pairs_table(rows: Sequence[Mapping[str, object]], options: OutputOptions) ->
         mark = ("约" if row["fiscal_aid_about"] else "") + (
             "≥" if row["fiscal_aid_at_least"] else ""
         )
+        if row["fiscal_aid_derived"]:
+            mark = DERIVED_MARK + mark
         measure = row["fiscal_aid_measure"]
+        if fiscal is not None:
+            shown: object = Amount(fiscal, mark)
+        else:
+            shown = PAIRS_SPLIT if measure is not None else "—"
+        period = (
+            period_text(
+                cast("str | None", row["fiscal_aid_period_start"]),
+                cast("str | None", row["fiscal_aid_period_end"]),
+            )
+            if fiscal is not None
+            else None
+        )
         table_rows.append(
             Row(
                 {
@@ -778,8 +859,9 @@ def pairs_table(rows: Sequence[Mapping[str, object]], options: OutputOptions) ->
                     "pairing": f"{row['provider']} → {row['receiver']}",
                     "since": row["since"] or "—",
                     "records": row["records"],
-                    "fiscal": "—" if fiscal is None else Amount(fiscal, mark),
-                    "measure": measure if fiscal is not None and measure != "财政资金" else None,
+                    "fiscal": shown,
+                    "measure": measure,
+                    "period": period,
                 }
             )
         )
@@ -790,12 +872,16 @@ def pairs_table(rows: Sequence[Mapping[str, object]], options: OutputOptions) ->
         Col("since", "起始", WHOLE),
         Col("records", "记录数", NUMBER),
         Col("fiscal", f"财政援助（{options.unit}）", NUMBER),
+        Col("measure", "口径", TEXT, 6, 4),
+        PERIOD_COL,
     ]
-    if any(row.cells["measure"] for row in table_rows):
-        cols.append(Col("measure", "口径", TEXT, 6))
     _table(out, cols, table_rows, drop=DROP_ORDER["pairs"])
     out.para(f"{len(rows)} 个结对")
+    if empty and not rows:
+        out.para(empty)
     out.para(PAIRS_CAPTION)
+    if any(row.cells["fiscal"] == PAIRS_SPLIT for row in table_rows):
+        out.para(PAIRS_SPLIT_CAPTION)
     out.flush()
 
 
@@ -864,7 +950,7 @@ def _skipped_line(decisions: Sequence[Decision]) -> str | None:
     }
     counts: dict[str, int] = {}
     for decision in decisions:
-        if not decision.counted:
+        if not decision.shown:
             counts[decision.reason] = counts.get(decision.reason, 0) + 1
     if not counts:
         return None
@@ -873,7 +959,55 @@ def _skipped_line(decisions: Sequence[Decision]) -> str | None:
 
 
 def _totals_count(rows: Sequence[Total]) -> str:
-    return f"{len(rows)} 行，计入 {sum(total.records for total in rows)} 条记录"
+    counted = sum(total.records for total in rows if total.apart != APART_WINDOW)
+    apart = sum(total.records for total in rows if total.apart == APART_WINDOW)
+    return f"{len(rows)} 行，计入 {counted} 条记录" + (
+        f"，另 {apart} 条单列不计入" if apart else ""
+    )
+
+
+# How a row kept apart is marked after its period, and the line under the table that says why.
+APART_MARKS = {APART_OVERLAP: "累计", APART_WINDOW: "跨出"}
+
+
+def _period_cell(total: Total) -> str:
+    """期间 of a row of totals: 2021-05–2021-11, with 累计 or 跨出 below it on a row kept apart
+    (a line of its own: a narrow column never splits the mark)."""
+    text = period_text(total.period_start, total.period_end)
+    mark = APART_MARKS.get(total.apart or "")
+    return f"{text}\n{mark}" if mark else text
+
+
+def _has_apart(rows: Sequence[Total]) -> bool:
+    return any(total.apart for total in rows)
+
+
+def _apart_lines(out: _Out, rows: Sequence[Total], window: str | None) -> None:
+    """Why rows that share a key are not added: one line for each reason present."""
+    kinds = {total.apart for total in rows}
+    if APART_OVERLAP in kinds:
+        out.para(
+            "累计：该行是一个累计数，其期间与同一类别、口径的其他数字重叠（累计数可能已含有它们），"
+            "各列一行，从不相加。"
+        )
+    if APART_WINDOW in kinds:
+        asked = window or "所问期间"
+        out.para(
+            f"跨出：该行期间跨出{asked}，不能拆分，单列一行、不计入合计；"
+            f"它所含的分项若在{asked}之内，照常计入。"
+        )
+
+
+PERIOD_COL = Col("period", "期间", TEXT, 15, 12)
+BEYOND_SHOWN = 5  # figures named in the line on what reaches beyond --year
+
+
+def _derived_line(out: _Out, rows: Sequence[Total]) -> None:
+    if any(total.derived for total in rows):
+        out.para(
+            "推算：含由文章的数字推算出的数（不是文章给出的；算法见 --explain），"
+            "默认计入，--no-derived 不计入。"
+        )
 
 
 def funds_table(
@@ -885,12 +1019,21 @@ def funds_table(
     chart: bool = False,
     *,
     counts: bool = False,
+    window: str | None = None,
+    empty: str | None = None,
+    beyond: Sequence[Record] = (),
+    during_option: str = "--during",
 ) -> None:
-    """Money totals (``counts``: totals of people, projects and other counts, in their unit)."""
+    """Money totals (``counts``: totals of people, projects and other counts, in their unit).
+    ``beyond``: with --year, the figures that overlap its years but reach beyond them, named in
+    a line (they are in no year's total).
+    ``empty``: why there is no row, when the line on what was not added cannot say it.
+    Rows kept apart (funds._rows) bring a 期间 column and the lines that say why."""
     out = _Out(options)
     heading = "数量" if counts else f"金额（{options.unit}）"
     cols = [
         *(_group_col(name) for name in fields),
+        *([PERIOD_COL] if _has_apart(rows) else []),
         Col("total", heading, NUMBER),
         Col("records", "笔数", NUMBER),
     ]
@@ -904,6 +1047,7 @@ def funds_table(
         }
         if "span" in fields and total.value("year") is None and total.value("span") is None:
             cells["span"] = NO_PERIOD
+        cells["period"] = _period_cell(total)
         cells["total"] = _total_cell(total, counts)
         cells["records"] = total.records
         return Row(cells, style)
@@ -913,6 +1057,8 @@ def funds_table(
     _table(out, cols, table_rows, drop=DROP_ORDER["funds"])
     out.para(_totals_count(rows))
     out.para(COUNTS_CAPTION if counts else FUNDS_CAPTION)
+    _derived_line(out, rows)
+    _apart_lines(out, rows, window)
     if aids:
         out.para(
             f"{AID_TOTAL_LABEL}＝财政援助（财政资金）＋社会帮扶（捐款捐物），只在两者都在结果中时列出。"
@@ -925,9 +1071,22 @@ def funds_table(
             )
             prefix = f"{where}：" if where else ""
             out.para(f"{prefix}{AID_TOTAL_LABEL}相加 {'、'.join(aid.ids)}")
+    if beyond:
+        named = "、".join(
+            f"{record.id}（{period_text(record.period_start, record.period_end)}，"
+            f"{figure_cells(record, options.unit)[0]}{'' if counts else options.unit}）"
+            for record in beyond[:BEYOND_SHOWN]
+        )
+        more = f"等 {len(beyond)} 条" if len(beyond) > BEYOND_SHOWN else ""
+        asked = window or "所问年份"
+        out.para(
+            f"期间跨出{asked}、不能拆分、未计入：{named}{more}；{during_option} 分列显示它们。"
+        )
     skipped = _skipped_line(decisions)
     if skipped:
         out.para(skipped)
+    elif empty and not rows and not beyond:
+        out.para(empty)
     if chart:
         shown = list(dict.fromkeys([fields[0], *_varying(rows, fields)]))
         bars = [
@@ -947,11 +1106,19 @@ def _varying(rows: Sequence[Total], fields: Sequence[str]) -> list[str]:
     return [name for name in fields if len({t.value(name) for t in rows}) > 1] or ["category"]
 
 
-def roll_up_table(rows: Sequence[Total], level: str, options: OutputOptions) -> None:
+def roll_up_table(
+    rows: Sequence[Total],
+    level: str,
+    options: OutputOptions,
+    window: str | None = None,
+    decisions: Sequence[Decision] = (),
+    empty: str | None = None,
+) -> None:
     out = _Out(options)
     names = ("provider", "receiver", "category", "measure", "stage", "basis", "from_level")
     cols = [
         *(_group_col(name) for name in names),
+        *([PERIOD_COL] if _has_apart(rows) else []),
         Col("total", f"金额（{options.unit}）", NUMBER),
         Col("records", "笔数", NUMBER),
     ]
@@ -961,19 +1128,31 @@ def roll_up_table(rows: Sequence[Total], level: str, options: OutputOptions) -> 
         cells: dict[str, object] = {
             name: _group_value(None, name, values.get(name)) for name in names
         }
+        cells["period"] = _period_cell(total)
         cells["total"] = Amount(total.amount_yuan, _mark(total))
         cells["records"] = total.records
         table_rows.append(Row(cells))
     _table(out, cols, table_rows, drop=DROP_ORDER["roll_up"])
     out.para(_totals_count(rows))
+    _apart_lines(out, rows, window)
     out.para(
         f"上卷到{LEVEL_NAMES[level]}：“下级合计”是所辖各结对已报道数字之和（不一定齐全），"
         "与本级报道的数字并列，从不相加（本级数字可能已包含下级）。"
     )
+    skipped = _skipped_line(decisions)
+    if skipped:
+        out.para(skipped)
+    elif empty and not rows:
+        out.para(empty)
     out.flush()
 
 
-def explain_table(data: Dataset, decisions: Sequence[Decision], options: OutputOptions) -> None:
+def explain_table(
+    data: Dataset,
+    decisions: Sequence[Decision],
+    options: OutputOptions,
+    empty: str | None = None,
+) -> None:
     out = _Out(options)
     cols = [
         Col("id", "编号", WHOLE),
@@ -982,6 +1161,7 @@ def explain_table(data: Dataset, decisions: Sequence[Decision], options: OutputO
         Col("family", "口径", TEXT, 8, 4),
         RECORD_COLUMNS["item"],
         Col("amount", f"金额（{options.unit}）", NUMBER),
+        RECORD_COLUMNS["stage"],
         Col("counted", "计入", WHOLE),
         Col("reason", "原因", TEXT, 16, 10),
     ]
@@ -991,7 +1171,7 @@ def explain_table(data: Dataset, decisions: Sequence[Decision], options: OutputO
         amount: object = (
             f"{format_value(record.value)} {record.unit}"
             if record.amount_yuan is None
-            else Amount(record.amount_yuan, APPROX_MARKS[record.approx])
+            else Amount(record.amount_yuan, record_mark(record))
         )
         table_rows.append(
             Row(
@@ -1002,14 +1182,18 @@ def explain_table(data: Dataset, decisions: Sequence[Decision], options: OutputO
                     "family": record.family,
                     "item": record.item,
                     "amount": amount,
+                    "stage": stage_cell(record, {record.id: ""} if decision.revised_by else None),
                     "counted": "✓" if decision.counted else "—",
-                    "reason": decision.detail,
+                    "reason": decision.detail
+                    + (f"；推算：{record.derivation}" if record.derivation else ""),
                 }
             )
         )
     out.para("明细：计入与跳过的记录", "bold")
     _table(out, cols, table_rows, drop=DROP_ORDER["explain"])
     out.para(f"{len(decisions)} 条记录")
+    if empty and not decisions:
+        out.para(empty)
     out.flush()
 
 
@@ -1056,18 +1240,25 @@ def _chart(out: _Out, rows: Sequence[tuple[str, Total, str]], unit: str | None) 
 
 
 def _subtotal_label(total: Total) -> str:
-    """小计（协作资金，实际）: the measure, and the level and stage where they are not the usual."""
+    """小计（协作资金，实际）: the measure, and the level and stage where they are not the usual;
+    a subtotal kept apart (funds._rows) gives its period and why."""
     values = dict(total.key)
     parts = [str(values["measure"])]
     if values.get("stage") != "actual":
         parts.append(STAGE_NAMES.get(str(values.get("stage")), str(values.get("stage"))))
     if values.get("level") != "county":
         parts.append(LEVEL_NAMES.get(str(values.get("level")), str(values.get("level"))))
+    if total.apart == APART_OVERLAP:
+        period = period_text(total.period_start, total.period_end)
+        return f"小计（{'，'.join(parts)}；{period}累计数，与同口径期间重叠的数字不相加）"
+    if total.apart == APART_WINDOW:
+        period = period_text(total.period_start, total.period_end)
+        return f"单列（{'，'.join(parts)}；期间{period}跨出所问年份，不计入）"
     return f"小计（{'，'.join(parts)}；不重复计算）"
 
 
-REPORT_COLUMNS = ("category", "item", "number", "unit", "year", "id", "remarks")
-REPORT_YEAR_COLUMNS = ("pairing", "category", "item", "number", "unit", "id", "remarks")
+REPORT_COLUMNS = ("category", "item", "number", "unit", "stage", "year", "id", "remarks")
+REPORT_YEAR_COLUMNS = ("pairing", "category", "item", "number", "unit", "stage", "id", "remarks")
 
 
 def report_tables(
@@ -1077,6 +1268,8 @@ def report_tables(
     chart: bool = False,
     *,
     per: str | None = None,
+    revised: Mapping[str, str] | None = None,
+    empty: str | None = None,
 ) -> None:
     """One table per group. ``per="year"`` (or, when not given, groups whose title is not their
     pairing's) adds a 结对 column."""
@@ -1085,6 +1278,8 @@ def report_tables(
         columns = REPORT_YEAR_COLUMNS if per == "year" else REPORT_COLUMNS
         _table(out, [RECORD_COLUMNS[name] for name in columns], [])
         out.para("0 条记录")
+        if empty:
+            out.para(empty)
         out.flush()
         return
     for title, records, subtotals, sources in groups:
@@ -1095,7 +1290,7 @@ def report_tables(
             by_category.setdefault(subtotal.value("category"), []).append(subtotal)
         rows: list[Row] = []
         for index, record in enumerate(records):
-            rows.append(_record_row(data, record, options.unit))
+            rows.append(_record_row(data, record, options.unit, revised=revised))
             last_of_category = (
                 index + 1 == len(records) or records[index + 1].category != record.category
             )
@@ -1107,6 +1302,7 @@ def report_tables(
                     "item": _subtotal_label(subtotal),
                     "number": Amount(subtotal.amount_yuan, _mark(subtotal)),
                     "unit": options.unit,
+                    "stage": STAGE_NAMES.get(str(subtotal.value("stage"))),
                     "remarks": f"{subtotal.records} 笔",
                 }
                 rows.append(Row(cells, "bold"))
@@ -1142,7 +1338,7 @@ def report_tables(
 
 # ─── show ─────────────────────────────────────────────────────────────────────────────────
 
-SHOW_RECORD_COLUMNS = ("category", "item", "number", "unit", "id", "remarks")
+SHOW_RECORD_COLUMNS = ("category", "item", "number", "unit", "stage", "id", "remarks")
 
 
 def dossier(
@@ -1152,6 +1348,9 @@ def dossier(
     records: Sequence[Record],
     sources: Sequence[Source],
     options: OutputOptions,
+    window: str | None = None,
+    revised: Mapping[str, str] | None = None,
+    empty: str | None = None,
 ) -> None:
     out = _Out(options)
     since = f"，自 {pairing.since} 起" if pairing.since else ""
@@ -1159,12 +1358,15 @@ def dossier(
     out.para(f"{pairing.kind}：{pairing.provider.full_name} → {pairing.receiver.full_name}{since}")
     if pairing.note:
         out.para(pairing.note)
+    if empty and not records:
+        out.para(empty)
     out.line()
 
     money_cols = [
         _group_col("category"),
         _group_col("measure"),
         _group_col("stage"),
+        *([PERIOD_COL] if _has_apart(funds_rows) else []),
         Col("total", f"金额（{options.unit}）", NUMBER),
         Col("records", "笔数", NUMBER),
     ]
@@ -1175,6 +1377,7 @@ def dossier(
                 "category": total.value("category"),
                 "measure": total.value("measure"),
                 "stage": STAGE_NAMES.get(str(total.value("stage")), total.value("stage")),
+                "period": _period_cell(total),
                 "total": Amount(total.amount_yuan, _mark(total)),
                 "records": total.records,
             }
@@ -1184,6 +1387,8 @@ def dossier(
     out.para("资金（按类别，不重复计算）", "bold")
     _table(out, money_cols, money_rows, drop=DROP_ORDER["show_funds"])
     out.para(_totals_count(funds_rows))
+    _derived_line(out, funds_rows)
+    _apart_lines(out, funds_rows, window)
     out.line()
 
     money_records = [r for r in records if r.amount_yuan is not None]
@@ -1199,7 +1404,7 @@ def dossier(
     cols = [RECORD_COLUMNS[name] for name in SHOW_RECORD_COLUMNS]
     for title, chosen in sections:
         out.para(title, "bold")
-        rows = [_record_row(data, record, options.unit) for record in chosen]
+        rows = [_record_row(data, record, options.unit, revised=revised) for record in chosen]
         _table(out, cols, rows, drop=DROP_ORDER["show_records"])
         out.para(f"{len(chosen)} 条记录")
         out.line()
@@ -1236,7 +1441,10 @@ def citation(
     out = _Out(options)
     number, unit = figure_cells(record, options.unit)
     out.para(f"{record.id}  {pairing_label(data, record.pairing)}  {record.category}", "bold")
-    out.para(f"{record.item}：{number} {unit}（原文：{record.figure}）")
+    if record.derivation:  # a figure we worked out: how, never "as the article writes it"
+        out.para(f"{record.item}：{number} {unit}（推算：{record.derivation}）")
+    else:
+        out.para(f"{record.item}：{number} {unit}（原文：{record.figure}）")
     facts = [
         f"口径 {record.measure}",
         f"阶段 {STAGE_NAMES[record.stage]}",

@@ -172,6 +172,8 @@ CREATE TABLE records (
     part_of TEXT REFERENCES records (id),
     revises TEXT REFERENCES records (id),
     note TEXT,
+    {_boolean("derived")},
+    derivation TEXT CHECK ((derivation IS NULL) = (derived = 0)),
     figure TEXT NOT NULL,
     family TEXT NOT NULL,
     known_by TEXT NOT NULL,
@@ -198,16 +200,48 @@ CREATE INDEX citations_source ON citations (source);
 _FLOWS = ", ".join(_quoted(c) for c in FLOW_CATEGORIES)
 
 
-def _decisions_view(known_by: str | None) -> str:
+def _first_day(column: str) -> str:
+    """model.first_day in SQL: 2021 -> 2021-01-01, 2021-06 -> 2021-06-01."""
+    return (
+        f"CASE length({column}) WHEN 4 THEN {column} || '-01-01' "
+        f"WHEN 7 THEN {column} || '-01' ELSE {column} END"
+    )
+
+
+def _last_day(column: str) -> str:
+    """model.last_day in SQL: 2021 -> 2021-12-31, 2021-02 -> 2021-02-28."""
+    return (
+        f"CASE length({column}) WHEN 4 THEN {column} || '-12-31' "
+        f"WHEN 7 THEN date({column} || '-01', '+1 month', '-1 day') ELSE {column} END"
+    )
+
+
+def _decisions_view(known_by: str | None, window: tuple[str, str] | None = None) -> str:
     """fund_decisions: funds.decide_all in SQL, for the default stage (actual).
 
     initial: the first decision of each money record (rate, currency, outcome, stage, revised,
-    or summed for now); later: the figure that revises each one (published by --as-of);
-    latest: each figure's revision chain, to its latest figure; up: each summed figure's
-    part_of chain through selected records; holder: the nearest whole up that chain whose latest
-    figure is itself summed, which makes the figure a part_of and not counted.
+    or summed for now); windowed: a summed figure whose period does not lie within the export's
+    --year/--during window is shown apart (window); later: the figure that revises each one
+    (published by --as-of); latest: each figure's revision chain, to its latest figure; up: each
+    shown figure's part_of chain through selected records; holder: the nearest whole up that
+    chain whose latest figure is itself summed, which makes the figure a part_of and not
+    counted; conflicts: funds.never_added, a running total and a counted figure of its pairing,
+    category, measure, stage and unit whose period may overlap its own (an open end reaching
+    anywhere on its side).
     """
     known = "" if known_by is None else f" AND known_by <= {_quoted(known_by)}"
+    if window is None:
+        beyond = "0"
+    else:
+        start, end = (_first_day("r.period_start"), _last_day("r.period_end"))
+        beyond = (
+            f"NOT (r.period_start IS NOT NULL AND r.period_end IS NOT NULL "
+            f"AND ({start}) >= {_quoted(window[0])} AND ({end}) <= {_quoted(window[1])})"
+        )
+    a_first = f"COALESCE({_first_day('a.period_start')}, '0000-00-00')"
+    a_last = f"COALESCE({_last_day('a.period_end')}, '9999-99-99')"
+    b_first = f"COALESCE({_first_day('b.period_start')}, '0000-00-00')"
+    b_last = f"COALESCE({_last_day('b.period_end')}, '9999-99-99')"
     return f"""
 CREATE VIEW fund_decisions AS
 WITH RECURSIVE
@@ -233,6 +267,12 @@ initial (id, reason, later_id) AS (
             OR substr(r.unit, 1, 2) = '元/'
             OR (r.unit <> '元' AND r.unit LIKE '%元'))
 ),
+windowed (id, reason, later_id) AS (
+    SELECT i.id,
+        CASE WHEN i.reason = 'summed' AND {beyond} THEN 'window' ELSE i.reason END,
+        i.later_id
+    FROM initial AS i JOIN records AS r ON r.id = i.id
+),
 latest (id, figure, depth) AS (
     SELECT id, id, 0 FROM records
     UNION ALL
@@ -249,8 +289,8 @@ resolved (id, figure) AS (
 ),
 up (id, whole, depth) AS (
     SELECT i.id, r.part_of, 1
-    FROM initial AS i JOIN records AS r ON r.id = i.id
-    WHERE i.reason = 'summed' AND r.part_of IS NOT NULL
+    FROM windowed AS i JOIN records AS r ON r.id = i.id
+    WHERE i.reason IN ('summed', 'window') AND r.part_of IS NOT NULL
     UNION ALL
     SELECT up.id, p.part_of, up.depth + 1
     FROM up JOIN records AS p ON p.id = up.whole
@@ -263,36 +303,91 @@ holder (id, whole) AS (
             ROW_NUMBER() OVER (PARTITION BY up.id ORDER BY up.depth) AS n
         FROM up
         JOIN resolved AS rv ON rv.id = up.whole
-        JOIN initial AS c ON c.id = rv.figure AND c.reason = 'summed'
+        JOIN windowed AS c ON c.id = rv.figure AND c.reason = 'summed'
     ) AS wholes
     WHERE n = 1
+),
+decided (id, counted, reason, part_of, revised_by) AS (
+    SELECT i.id,
+        CASE WHEN i.reason = 'summed' AND h.whole IS NULL THEN 1 ELSE 0 END,
+        CASE WHEN i.reason IN ('summed', 'window') AND h.whole IS NOT NULL THEN 'part_of'
+            ELSE i.reason END,
+        h.whole,
+        CASE WHEN i.reason = 'revised' THEN i.later_id END
+    FROM windowed AS i LEFT JOIN holder AS h ON h.id = i.id
+),
+conflicts (id, other) AS (
+    SELECT a.id, b.id
+    FROM decided AS da JOIN records AS a ON a.id = da.id
+    JOIN decided AS db ON db.counted = 1 AND db.id <> da.id
+    JOIN records AS b ON b.id = db.id
+    WHERE da.counted = 1
+        AND (a.scope = 'running_total' OR b.scope = 'running_total')
+        AND a.pairing = b.pairing AND a.category = b.category AND a.measure = b.measure
+        AND a.stage = b.stage AND a.unit = b.unit
+        AND {a_first} <= {b_last} AND {b_first} <= {a_last}
 )
 SELECT r.id, r.pairing, r.level, r.category, r.family AS measure, r.stage, r.item,
-    r.amount_yuan, r.approx,
-    CASE WHEN i.reason = 'summed' AND h.whole IS NULL THEN 1 ELSE 0 END AS counted,
-    CASE WHEN i.reason = 'summed' AND h.whole IS NOT NULL THEN 'part_of' ELSE i.reason END
-        AS reason,
-    h.whole AS part_of,
-    CASE WHEN i.reason = 'revised' THEN i.later_id END AS revised_by
-FROM initial AS i
-JOIN records AS r ON r.id = i.id
-LEFT JOIN holder AS h ON h.id = i.id
+    r.amount_yuan, r.approx, d.counted, d.reason, d.part_of, d.revised_by,
+    (SELECT group_concat(other, ',') FROM (
+        SELECT other FROM conflicts AS c WHERE c.id = r.id ORDER BY other
+    )) AS overlaps,
+    r.derived, r.derivation
+FROM decided AS d
+JOIN records AS r ON r.id = d.id
 ORDER BY r.id
 """
 
 
+# fund_totals: the rows of funds._rows. A counted running total with a conflict is a row of its
+# own (apart 'overlap'), each figure shown for the window too ('window'); the other counted
+# figures of a key make one row. period_start is the start of the earliest figure (NULL when one
+# is open), period_end the end of the latest.
+_ROW_KEY = "pairing, category, measure, level, stage"
 FUND_TOTALS_VIEW = f"""
 CREATE VIEW fund_totals AS
-SELECT pairing, category, measure, level, stage,
+WITH
+shown AS (
+    SELECT d.id, d.pairing, d.category, d.measure, d.level, d.stage, d.amount_yuan, d.approx,
+        d.derived, r.period_start, r.period_end,
+        CASE
+            WHEN d.reason = 'window' THEN 'window'
+            WHEN r.scope = 'running_total' AND d.overlaps IS NOT NULL THEN 'overlap'
+        END AS apart
+    FROM fund_decisions AS d JOIN records AS r ON r.id = d.id
+    WHERE d.counted = 1 OR d.reason = 'window'
+),
+keyed AS (
+    SELECT shown.*,
+        CASE WHEN apart IS NULL THEN '' ELSE id END AS row_key,
+        {_first_day("period_start")} AS first_day,
+        {_last_day("period_end")} AS last_day
+    FROM shown
+),
+ends AS (
+    SELECT keyed.*,
+        FIRST_VALUE(period_start) OVER (
+            PARTITION BY {_ROW_KEY}, row_key ORDER BY first_day, id
+        ) AS earliest,
+        FIRST_VALUE(period_end) OVER (
+            PARTITION BY {_ROW_KEY}, row_key ORDER BY last_day DESC, id
+        ) AS latest
+    FROM keyed
+)
+SELECT {_ROW_KEY},
     SUM(amount_yuan) AS amount_yuan,
     MAX(CASE WHEN approx = 'at_least' THEN 1 ELSE 0 END) AS at_least,
     MAX(CASE WHEN approx = 'about' THEN 1 ELSE 0 END) AS about,
-    COUNT(*) AS records
-FROM fund_decisions
-WHERE counted = 1
-GROUP BY pairing, category, measure, level, stage
+    COUNT(*) AS records,
+    CASE WHEN COUNT(period_start) = COUNT(*) THEN MIN(earliest) END AS period_start,
+    CASE WHEN COUNT(period_end) = COUNT(*) THEN MIN(latest) END AS period_end,
+    MIN(apart) AS apart,
+    MAX(derived) AS derived
+FROM ends
+GROUP BY {_ROW_KEY}, row_key
 ORDER BY pairing, {_order("category", CATEGORIES)}, measure, {_order("level", LEVELS)},
-    {_order("stage", STAGES)}
+    {_order("stage", STAGES)}, COALESCE(MIN(apart), '') = 'window',
+    COALESCE(MIN({_first_day("earliest")}), ''), COALESCE(MIN({_last_day("latest")}), '9999')
 """
 
 # The record contract less what lives in the citations table, then what SQL queries need.
@@ -328,7 +423,12 @@ ORDER BY r.id
 
 
 def write_sqlite(
-    data: Dataset, records: Sequence[Record], path: str | None, *, known_by: str | None = None
+    data: Dataset,
+    records: Sequence[Record],
+    path: str | None,
+    *,
+    known_by: str | None = None,
+    window: tuple[str, str] | None = None,
 ) -> None:
     """Write ``records`` (the export's selection) with the places, pairings and sources of
     ``data`` to a new SQLite file at ``path``, atomically (files.atomic_path: a link is followed,
@@ -336,6 +436,8 @@ def write_sqlite(
 
     ``known_by`` is the export's --as-of as an ISO day (query.Filters.known_by): later revisions
     published after it are left out, and the fund views take only revisions known by then.
+    ``window`` is its --year/--during (query.Filters.window): the fund views add only figures
+    whose period lies within it and show the others apart, as funds does.
     Raises UsageProblem for a path that may not be written, XiezuoError when writing fails or the
     foreign keys do not hold (the old file, if any, is then untouched).
     """
@@ -346,21 +448,26 @@ def write_sqlite(
     if known_by is not None and not _ISO_DAY.fullmatch(known_by):
         raise ValueError(f"known_by must be an ISO day, got {known_by!r}")
     if path is None:
-        _to_stdout(data, records, known_by)
+        _to_stdout(data, records, known_by, window)
         return
     with atomic_path(path, suffix=".tmp") as temporary:
         try:
             rows, selected = _with_references(data, records, known_by)
             connection = sqlite3.connect(temporary)
             try:
-                _fill(connection, data, rows, selected, known_by)
+                _fill(connection, data, rows, selected, known_by, window)
             finally:
                 connection.close()
         except sqlite3.Error as error:
             raise XiezuoError(f"cannot write {path}: {error}") from error
 
 
-def _to_stdout(data: Dataset, records: Sequence[Record], known_by: str | None) -> None:
+def _to_stdout(
+    data: Dataset,
+    records: Sequence[Record],
+    known_by: str | None,
+    window: tuple[str, str] | None,
+) -> None:
     """``-o -``: the database made in a temporary folder, then its bytes down stdout."""
     import shutil
     import sys
@@ -368,7 +475,7 @@ def _to_stdout(data: Dataset, records: Sequence[Record], known_by: str | None) -
 
     with tempfile.TemporaryDirectory(prefix="xiezuo-export-") as folder:
         made = os.path.join(folder, "export.sqlite")
-        write_sqlite(data, records, made, known_by=known_by)
+        write_sqlite(data, records, made, known_by=known_by, window=window)
         sys.stdout.flush()
         with open(made, "rb") as stream:
             shutil.copyfileobj(stream, sys.stdout.buffer)
@@ -404,6 +511,7 @@ def _fill(
     records: list[Record],
     selected: set[str],
     known_by: str | None,
+    window: tuple[str, str] | None = None,
 ) -> None:
     connection.execute("PRAGMA journal_mode = OFF")  # a failed write deletes the whole file
     connection.execute("PRAGMA synchronous = OFF")  # fsynced once, before the rename
@@ -415,7 +523,7 @@ def _fill(
     _insert(connection, "pairings", _pairing_rows(data))
     _insert(connection, "records", (_record_row(r, r.id in selected) for r in records))
     _insert(connection, "citations", _citation_rows(records))
-    for view in (_decisions_view(known_by), FUND_TOTALS_VIEW, _contract_view()):
+    for view in (_decisions_view(known_by, window), FUND_TOTALS_VIEW, _contract_view()):
         connection.execute(view)
     connection.commit()
     problems = connection.execute("PRAGMA foreign_key_check").fetchall()
@@ -495,8 +603,8 @@ def _record_row(record: Record, selected: bool) -> dict[str, Any]:
     for name in RECORD_COLUMNS:
         if name == "selected":
             row[name] = _flag(selected)
-        elif name == "cumulative":
-            row[name] = _flag(record.cumulative)
+        elif name in ("cumulative", "derived"):
+            row[name] = _flag(getattr(record, name))
         else:
             row[name] = getattr(record, name)
     return row

@@ -386,6 +386,7 @@ def _record(
         note=doc.optional_text("note"),
         figure=doc.text("figure"),
         known_by=min(sources[c.source].known_by for c in citations),
+        derivation=_derivation(doc),
     )
     expected = {
         "kind": pairing.kind,
@@ -408,6 +409,18 @@ def _record(
     elif record.unit == MONEY_UNIT:
         raise doc.fail("amount_yuan", f"missing for a record in {MONEY_UNIT}")
     return record
+
+
+def _derivation(doc: _Document) -> str | None:
+    """How a derived figure was worked out: text, or null (or absent: a database written before
+    the field loads as it was)."""
+    if "derivation" not in doc.document:
+        return None
+    return doc.get(
+        "derivation",
+        lambda v: v is None or (isinstance(v, str) and v.strip() != ""),
+        "the arithmetic as text, or null",
+    )
 
 
 _SLUG_MATCH = _SLUG.fullmatch
@@ -523,13 +536,23 @@ def _fast_record(
             return None
     elif unit == MONEY_UNIT:
         return None
+    derivation = raw.get("derivation")
+    if derivation is not None and (type(derivation) is not str or not derivation.strip()):
+        return None
     return Record._make(
-        (*values[:_CITATIONS_AT], tuple(citations), *values[_CITATIONS_AT + 1 :], known_by)
+        (
+            *values[:_CITATIONS_AT],
+            tuple(citations),
+            *values[_CITATIONS_AT + 1 :],
+            known_by,
+            derivation,
+        )
     )
 
 
-# Every stored field of a record, in the order of Record's fields: one C call fetches them all.
-_RECORD_VALUES = operator.itemgetter(*(name for name in Record._fields if name != "known_by"))
+# Every stored field a record must have, in the order of Record's fields: one C call fetches
+# them all (derivation, which older databases lack, is read on its own).
+_RECORD_VALUES = operator.itemgetter(*Record._fields[: Record._fields.index("known_by")])
 _CITATION_VALUES = operator.itemgetter("source", "quote", "note")
 _CITATIONS_AT = Record._fields.index("citations")
 

@@ -202,6 +202,7 @@ _RECORD_NAMES = (
     ("part_of", "part_of", "--part-of"),
     ("revises", "revises", "--revises"),
     ("note", "note", "--note"),
+    ("derivation", "derivation", "--derivation"),
 )
 
 
@@ -212,7 +213,7 @@ def _record_values(raw: Raw, command: str) -> dict[str, object]:
     for field, name, option in _RECORD_NAMES:
         value = _value(raw, name, option)
         if value is not None:
-            fields[field] = value.strip() if field != "note" else value
+            fields[field] = value.strip() if field not in ("note", "derivation") else value
     with _options(command):
         for field, allowed in (
             ("category", authoring.CATEGORIES),

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 NAMES = frozenset(("init", "pairs add", "sources add", "add", "edit", "remove"))
 # Commands of two words: the first word, and the second words it takes.
 TWO_WORDS = {"pairs": ("add",), "sources": ("add",)}
-CLEAR_FIELDS = ("part_of", "revises", "note", "period", "as_of", "approx", "figure")
+CLEAR_FIELDS = (
+    *("part_of", "revises", "note", "period", "as_of", "approx", "figure", "derivation"),
+)
 
 
 def join_words(argv: Sequence[str]) -> list[str]:
@@ -181,6 +183,14 @@ def commands() -> tuple[CommandSpec, ...]:
         metavar="TEXT",
     )
     NOTE = Opt("note", ("--note",), "Why a decision was made, in Chinese.", metavar="TEXT")
+    DERIVATION = Opt(
+        "derivation",
+        ("--derivation",),
+        "For a figure worked out from the article's numbers rather than given by it: how, in "
+        "Chinese (3978万元 ÷ 79.5% ≈ 5003.8万元). Marks it derived (推算); its quote, given, need "
+        "not hold the figure.",
+        metavar="TEXT",
+    )
     RECORD_ID = Opt(
         "id",
         ("--id",),
@@ -206,6 +216,7 @@ def commands() -> tuple[CommandSpec, ...]:
         AS_OF,
         PART_OF,
         REVISES,
+        DERIVATION,
     )
 
     specs = (
