@@ -177,7 +177,7 @@ class _ParagraphReader:
             if rate_unit:
                 measure = _standard_measure(sentence)
             else:
-                measure = _count_measure(measure, mention.unit, after)
+                measure = _count_measure(measure, mention.unit, before, after)
         if not category:
             category = _category_fallback(sentence) or "成效"
             guessed.add("category")
@@ -328,7 +328,7 @@ def _classify(
     return "", "", ""
 
 
-def _count_measure(measure: str, unit: str, after: str) -> str:
+def _count_measure(measure: str, unit: str, before: str, after: str) -> str:
     """A count's measure: the noun right after it (6家企业, 130个经济薄弱行政村) when the words
     said only what kind of thing it is; 结对数 stays (4所学校 … 实现结对共建)."""
     if measure == "结对数":
@@ -337,6 +337,9 @@ def _count_measure(measure: str, unit: str, after: str) -> str:
     nouns = [(phrase.find(noun), m) for noun, m in rules.NOUN_MEASURES if noun in phrase]
     if nouns:
         return min(nouns)[1]
+    nouns = [(len(noun), m) for noun, m in rules.NOUN_MEASURES if before.endswith(noun)]
+    if nouns and measure != "人数":  # 新签约项目5个
+        return max(nouns)[1]
     if measure in ("", "数量") or (measure == "人数" and unit not in ("人", "人次")):
         return rules.UNIT_MEASURES.get(unit, measure or "数量")
     if measure == "企业数" and unit not in ("家", "户", "个"):
@@ -415,7 +418,11 @@ def _rate_unit(sentence: str, clause_start: int, mention: Mention) -> str | None
     if not mention.is_money:
         return None
     before = sentence[clause_start : mention.start]
-    pers = [rules.PER_NAMES.get(m[1], m[1]) for m in rules.PER_UNIT.finditer(before)]
+    pers = []
+    for phrase in before.split("每")[1:]:
+        noun = rules.PER_NOUNS.search(phrase.removeprefix("个"))
+        if noun:
+            pers.append(rules.PER_NAMES.get(noun[0], noun[0]))
     if pers:
         return "元/" + "·".join(pers)
     average = rules.AVERAGE_UNIT.search(before)

@@ -137,18 +137,23 @@ class PlaceIndex:
 
     def named(self, text: str) -> list[str]:
         """The ids of the places a text names, in order of first mention, each once."""
-        found: dict[str, None] = {}
+        return list(self.mentions(text))
+
+    def mentions(self, text: str) -> dict[str, int]:
+        """How often a text names each place, in order of first mention (longest names first:
+        广元市苍溪县 is 苍溪, not 广元)."""
+        found: dict[str, int] = {}
         position = 0
         while position < len(text):
             for length in self.lengths:
                 place_id = self.names.get(text[position : position + length])
                 if place_id:
-                    found[place_id] = None
+                    found[place_id] = found.get(place_id, 0) + 1
                     position += length
                     break
             else:
                 position += 1
-        return list(found)
+        return found
 
 
 def kinds_named(text: str) -> set[str]:
@@ -162,6 +167,7 @@ class PairingChooser:
         self.index = index
         self.article_places = set(index.named(article))
         self.article_kinds = kinds_named(article)
+        self.mentions = index.mentions(article)
 
     def choose(self, sentence: str, paragraph: str, section: str) -> Choice:
         levels: Sequence[tuple[str, bool]] = (
@@ -223,8 +229,17 @@ class PairingChooser:
             if p.provider.id in self.article_places and p.receiver.id in self.article_places
         ]
         candidates = _narrow(candidates, self.article_kinds)
-        if len(candidates) == 1:
-            return _chosen(candidates[0], True)
+        # the pairing the article names most often: an article about 滨江→朝天 that also says
+        # 浙江 and 四川 once is about 滨江→朝天
+        scores = sorted(
+            (
+                (self.mentions[p.provider.id] + self.mentions[p.receiver.id], p.id, p)
+                for p in candidates
+            ),
+            reverse=True,
+        )
+        if len(scores) == 1 or (len(scores) > 1 and scores[0][0] > scores[1][0]):
+            return _chosen(scores[0][2], True)
         return None
 
     def _ambiguous(self, pairings: list[PairingRef], named: list[str]) -> Choice:

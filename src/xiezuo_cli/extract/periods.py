@@ -20,11 +20,11 @@ TIME_WORDS = re.compile(
     r"|(?P<plan>“?十四五”?)"
     r"|(?P<ym>(?P<year>(?:19|20)\d{2})年(?:(?P<month>1[0-2]|[1-9])月|(?P<half>上半年|下半年)"
     r"|(?P<q>前三季度|一季度|前两季度))?)"
-    r"|(?P<rel>今年|本年|去年|上年|上一年|前年|明年)(?P<relmonth>(?:1[0-2]|[1-9])月|上半年|下半年"
+    r"|(?<![较比同])(?P<rel>今年|本年|去年|上年|上一年|前年|明年)(?P<relmonth>(?:1[0-2]|[1-9])月|上半年|下半年"
     r"|前三季度)?"
     r"|(?P<months>(?P<m1>1[0-2]|[1-9])(?:月)?[—–\-~至到](?P<m2>1[0-2]|[1-9])月)"
     r"|(?P<half_alone>上半年|下半年|前三季度)"
-    r"|(?P<past>过去一年|一年来)"
+    r"|(?P<past>过去一年|一年来|全年)"
     r"|(?P<month_alone>(?<![年\d])(?P<m>1[0-2]|[1-9])月(?!份?以来))"
 )
 # 截至 X / 到 X: the end of a running total; 自 X 以来 / X 以来 / 从 X 起: its start.
@@ -40,11 +40,19 @@ class Span:
     end: str | None
 
     def text(self) -> str | None:
-        if self.start is None and self.end is None:
+        """As the sheet writes it: 2023, 2023-05, 2021..2023-11, ..2022-02; a year and a month
+        make months (2023-01..2023-06), and a whole year's months make the year."""
+        start, end = self.start, self.end
+        if start and end and len(start) != len(end):
+            start = f"{start}-01" if len(start) == 4 else start
+            end = f"{end}-12" if len(end) == 4 else end
+        if start and end and start[:4] == end[:4] and start[4:] == "-01" and end[4:] == "-12":
+            start = end = start[:4]
+        if start is None and end is None:
             return None
-        if self.start == self.end:
-            return self.start
-        return f"{self.start or ''}..{self.end or ''}"
+        if start == end:
+            return start
+        return f"{start or ''}..{end or ''}"
 
 
 def month_of(when: date) -> str:

@@ -38,7 +38,8 @@ MONEY_RULES = (
     _rule(r"社会力量|社会资金|社会帮扶", "社会帮扶", "捐款捐物", "social"),
     _rule(r"到位", "产业合作", "到位资金", "enterprise"),
     _rule(
-        r"(?:企业|集团|公司|项目|引进|引入|招商|落户|签约|总投资|招引|社会资本)[^，；]*投资"
+        r"(?:企业|集团|公司|项目|引进|引入|招商|落户|签约|协议|意向|合同|总投资|招引|社会资本)"
+        r"[^，；]*投资"
         r"|投资[^，；]*(?:企业|集团|公司|项目|落户|签约)|总投资|引资|招商",
         "产业合作",
         "投资额",
@@ -150,9 +151,10 @@ DIFFERENCE_CUES = re.compile(
     r"(?:较|比|同比|环比)(?:上年|去年|上一年|前一年|同期|上年同期|\d{4}年)?"
     r"[^，；。]{0,6}?(?:增加|增长|提高|多|减少|下降|增)了?$"
 )
-PER_UNIT = re.compile(r"每(?:个|位|名)?([\u4e00-\u9fff])")
+# 每生每年, 每个结对村每年, 每亩: what a standard is per, by the first of these in each 每 phrase.
+PER_NOUNS = re.compile(r"人|生|户|村|县|乡|镇|校|所|家|亩|年|月|天|次|项|个")
 AVERAGE_UNIT = re.compile(r"(人|户|亩|年|村|县|校|生)均[\u4e00-\u9fff]{0,6}$")
-PER_NAMES = {"生": "人", "名": "人", "位": "人", "学生": "人", "校": "所"}
+PER_NAMES = {"生": "人", "名": "人", "位": "人", "校": "所", "乡": "乡镇", "镇": "乡镇"}
 # 其中 reaches to the end of its sentence part (up to a semicolon); 包括 and 含 to the end of
 # their clause (包括木门茶叶、枣林皮蛋 names things, and the next clause is about something else).
 PART_CUES = re.compile(r"其中|包括|（含|\(含|内含")
