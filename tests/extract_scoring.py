@@ -239,14 +239,11 @@ def score(name: str, drafts: list[Draft], figures: list[dict[str, Any]]) -> Resu
             check(
                 "measure", figure, draft, draft is not None and draft.measure == figure["measure"]
             )
-        if "period" in figure or True:
-            expected = period_months(figure.get("period"))
-            check(
-                "period",
-                figure,
-                draft,
-                draft is not None and period_months(draft.period) == expected,
-            )
+        # a key without a period says the text gives none
+        expected = period_months(figure.get("period"))
+        check(
+            "period", figure, draft, draft is not None and period_months(draft.period) == expected
+        )
         check(
             "cumulative",
             figure,
