@@ -31,6 +31,7 @@ from xiezuo_cli.amounts import AmountError, parse_quantity
         ("万余名", 10_000, "名", "at_least"),
         ("10余万元", 100_000, "元", "at_least"),
         ("1000万元以上", 10_000_000, "元", "at_least"),
+        ("突破500万元", 5_000_000, "元", "at_least"),
         ("300万元左右", 3_000_000, "元", "about"),
         ("十余万元", 100_000, "元", "at_least"),
         ("一亿二千万元", 120_000_000, "元", "exact"),

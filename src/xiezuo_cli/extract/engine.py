@@ -9,7 +9,7 @@ around it (``pairing``) its pairing. What no word decided is marked as guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -34,6 +34,7 @@ SHEET_COLUMNS = (
 _MONEY_WORDS = re.compile(r"资金|投资|投入|捐|援|销售|采购|收入|税|产值|帮扶|金额|元")
 _HEADING_END = re.compile(r"[。！？；：，”…]$")
 _ID = re.compile(r"[^a-z0-9]+")
+_CLAUSE_OR_SENTENCE = re.compile(r"[，,；;：:。！？…“”]")
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,13 @@ class _ParagraphReader:
         self.chooser = chooser
         self.pair = pair
         self.section = section
-        self.paragraph_spans = periods.time_spans(paragraph, published)
+        # the time words heading a clause of the paragraph (去年，…; 2021年6月，…): the others
+        # (计划于今年10月投产) date one event of their own sentence
+        self.paragraph_spans = [
+            span
+            for span in periods.time_spans(paragraph, published)
+            if _heads_clause(paragraph, span[0])
+        ]
 
     def sentence_drafts(self) -> Iterator[tuple[str, list[Draft]]]:
         """Each sentence with the drafts of its figures (ids and part_of not yet set)."""
@@ -163,17 +170,19 @@ class _ParagraphReader:
         guessed: set[str] = set()
         notes: list[str] = []
 
+        at = mention.start
         rate_unit = _rate_unit(sentence, clause_start, mention)
-        difference = bool(rules.DIFFERENCE_CUES.search(before))
+        # 较上年增长18.6% is a growth rate, a rate like any share; 较上年增加420万元 a difference
+        difference = not mention.is_percent and bool(rules.DIFFERENCE_CUES.search(before))
         if mention.is_money and rate_unit is None:
-            category, measure, actor = _classify(rules.MONEY_RULES, before, after, sentence)
+            category, measure, actor = _classify(rules.MONEY_RULES, before, after, sentence, at)
         elif mention.unit in rules.AREA_UNITS:
             category, measure, actor = _area(before, after, sentence)
         elif mention.is_percent:
-            category, measure, actor = self._classify_rate(before, after, sentence)
+            category, measure, actor = self._classify_rate(before, after, sentence, at)
         else:
             rules_ = rules.MONEY_RULES if rate_unit else rules.COUNT_RULES
-            category, measure, actor = _classify(rules_, before, after, sentence)
+            category, measure, actor = _classify(rules_, before, after, sentence, at)
             if rate_unit:
                 measure = _standard_measure(sentence)
             else:
@@ -185,8 +194,8 @@ class _ParagraphReader:
             measure = "金额" if mention.is_money else rules.UNIT_MEASURES.get(mention.unit, "数量")
             guessed.add("measure")
         actor = _actor(before + after) or actor or _actor(sentence) or "unknown"
-        stage = _stage(sentence, mention.start, mention.end)
-        cumulative = self._cumulative(sentence, mention)
+        stage = _stage(sentence, mention.start, mention.end, self._new_statement)
+        cumulative = rate_unit is None and self._cumulative(sentence, mention)
         period = self._period(sentence, mention, cumulative)
         if difference:
             measure = f"{measure}增减"
@@ -233,13 +242,15 @@ class _ParagraphReader:
             guessed=frozenset(guessed),
         )
 
-    def _classify_rate(self, before: str, after: str, sentence: str) -> tuple[str, str, str]:
+    def _classify_rate(
+        self, before: str, after: str, sentence: str, at: int
+    ) -> tuple[str, str, str]:
         measure = "比例"
         for words, name in rules.PERCENT_MEASURES:
             if words.search(before[-8:]):
                 measure = name
                 break
-        category, _, actor = _classify(rules.MONEY_RULES, before, after, sentence)
+        category, _, actor = _classify(rules.MONEY_RULES, before, after, sentence, at)
         return category, measure, actor
 
     def _cumulative(self, sentence: str, mention: Mention) -> bool:
@@ -248,18 +259,40 @@ class _ParagraphReader:
         cue = rules.CUMULATIVE_CUES.search(sentence[: mention.start])
         return cue is not None
 
+    def _new_statement(self, before_in_clause: str) -> bool:
+        """Whether the figure's clause opens a statement of its own (a place or a time as its
+        subject: 鄞州区今年新吸纳…), so a plan or a pledge of an earlier clause is not its."""
+        return bool(self.chooser.index.named(before_in_clause)) or bool(
+            periods.TIME_WORDS.search(before_in_clause)
+        )
+
     def _period(self, sentence: str, mention: Mention, cumulative: bool) -> str | None:
+        """The time words of the figure's own clause; else a time word heading an earlier clause
+        of its sentence part (今年上半年，…; 2023年滨江区…); else the paragraph's first time
+        word (a single month or day gives only its year: 去年10月 dates one event)."""
         spans = periods.time_spans(sentence, self.published)
         if cumulative:
             return self._running_period(sentence, mention, spans)
-        before = [s for s in spans if s[0] < mention.start]
-        chosen = before[-1][2] if before else (spans[0][2] if spans else None)
+        clause_start, clause_end = _clause(sentence, mention.start, mention.end)
+        own = [s for s in spans if clause_start <= s[0] < clause_end]
+        own_before = [s for s in own if s[0] < mention.start]
+        chosen = own_before[-1][2] if own_before else (own[0][2] if own else None)
+        if chosen is None:
+            part_start = max(
+                (m.end() for m in rules.SENTENCE_PARTS.finditer(sentence, 0, mention.start)),
+                default=0,
+            )
+            topics = [
+                s
+                for s in spans
+                if part_start <= s[0] < clause_start and _heads_clause(sentence, s[0])
+            ]
+            chosen = topics[-1][2] if topics else None
         if chosen is None and self.paragraph_spans:
             first = self.paragraph_spans[0][2]
-            # a paragraph's 去年10月 sets the year of its other sentences, not their month
+            single = first.start is not None and first.start == first.end and len(first.start) > 4
             year = (first.start or first.end or "")[:4]
-            whole_years = first.start is not None and len(first.start) == 4
-            chosen = first if whole_years else periods.Span(year or None, year or None)
+            chosen = periods.Span(year, year) if single else first
         return chosen.text() if chosen else None
 
     def _running_period(
@@ -272,9 +305,14 @@ class _ParagraphReader:
         if not has_as_of:
             end = periods.month_of(self.published) if self.published else None
         if start is None:
-            # 2021年6月，…结对…，累计投入: a date before the cue is where the total starts;
-            # else the pairing's start (截至目前 in an article about one pairing)
-            earlier = [s for s in spans if s[1] <= mention.start]
+            # 2021年6月，…建立…结对关系，…累计投入: a date in a clause that says the pairing
+            # began is where the total starts; else the pairing's start (截至目前)
+            earlier = [
+                s
+                for s in spans
+                if s[1] <= mention.start
+                and rules.START_WORDS.search(sentence[slice(*_clause(sentence, s[0], s[1]))])
+            ]
             if earlier and not has_as_of:
                 start = earlier[0][2].start
             elif not re.search(r"近年来|多年来|历年|近几年|这些年", sentence):
@@ -307,24 +345,26 @@ def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _classify(
-    table: tuple[rules.Rule, ...], before: str, after: str, sentence: str
+    table: tuple[rules.Rule, ...], before: str, after: str, sentence: str, at: int
 ) -> tuple[str, str, str]:
     """The first rule whose words are in the clause before the figure (nearest words first:
     the last 12 characters, then the whole), else after it in the clause; else the rule whose
-    words stand nearest before the figure in the sentence, else nearest after it."""
-    for window in (before[-12:], before, after):
-        for rule in table:
-            if rule.words.search(window):
-                return rule.category, rule.measure, rule.actor
-    at = sentence.find(before + after) + len(before) if before + after else 0
-    nearest: list[tuple[int, int, rules.Rule]] = []
-    for order, rule in enumerate(table):
-        for match in rule.words.finditer(sentence):
-            distance = at - match.end() if match.end() <= at else 1000 + match.start() - at
-            nearest.append((distance, order, rule))
-    if nearest:
-        rule = min(nearest)[2]
-        return rule.category, rule.measure, rule.actor
+    words stand nearest before the figure in the sentence, else nearest after it. Money's last
+    rule is a catch-all (资金, 投入) tried only when no other rule's words are anywhere."""
+    tiers = (table[:-1], table[-1:]) if table is rules.MONEY_RULES else (table,)
+    for tier in tiers:
+        for window in (before[-12:], before, after):
+            for rule in tier:
+                if rule.words.search(window):
+                    return rule.category, rule.measure, rule.actor
+        nearest: list[tuple[int, int, rules.Rule]] = []
+        for order, rule in enumerate(tier):
+            for match in rule.words.finditer(sentence):
+                distance = at - match.end() if match.end() <= at else 1000 + match.start() - at
+                nearest.append((distance, order, rule))
+        if nearest:
+            rule = min(nearest)[2]
+            return rule.category, rule.measure, rule.actor
     return "", "", ""
 
 
@@ -379,10 +419,22 @@ def _actor(window: str) -> str | None:
     return None
 
 
-def _stage(sentence: str, start: int, end: int) -> str:
+def _heads_clause(text: str, position: int) -> bool:
+    """Whether a time word heads its clause, alone or after a short subject (今年上半年，…;
+    2023年滨江区…; 萧山区全年向…), rather than dating an event inside it (计划于今年10月投产)."""
+    start = max((m.end() for m in _CLAUSE_OR_SENTENCE.finditer(text, 0, position)), default=0)
+    lead = text[start:position]
+    if re.fullmatch(r"[^，；]{0,4}(?:方面|上|中)，?", lead):
+        return True
+    return len(lead) <= 6 and not re.search(r"[于在到至从自]$|计划|将|预计|拟|力争", lead)
+
+
+def _stage(
+    sentence: str, start: int, end: int, new_statement: Callable[[str], bool] = lambda _: False
+) -> str:
     """The stage from the nearest cue before the figure in its clause, or after it in its
     clause (…亿元的项目签约), or a strong cue in an earlier clause of the sentence unless a word
-    that says it happened stands between."""
+    that says it happened stands between, or the figure's clause opens a statement of its own."""
     clause_start, clause_end = _clause(sentence, start, end)
     before_in_clause = sentence[clause_start:start]
     if rules.ACTUAL_CUES.search(before_in_clause[-6:]) and not _cue(before_in_clause[-6:]):
@@ -396,9 +448,14 @@ def _stage(sentence: str, start: int, end: int) -> str:
         return cue[0]
     earlier = sentence[:clause_start]
     cue = _cue(earlier, last=True, strong_only=True)
-    if cue and not rules.ACTUAL_CUES.search(earlier[cue[1] :] + before_in_clause):
-        return cue[0]
-    return "actual"
+    if cue is None or rules.ACTUAL_CUES.search(earlier[cue[1] :] + before_in_clause):
+        return "actual"
+    # 签订协议，鄞州区今年新吸纳…，…就业近400人: a clause between that opens a statement of its
+    # own ends the pledge's reach
+    between = rules.CLAUSE_BREAK.split(earlier[cue[1] :] + before_in_clause)
+    if any(new_statement(clause) for clause in between[1:]):
+        return "actual"
+    return cue[0]
 
 
 def _cue(text: str, *, last: bool = False, strong_only: bool = False) -> tuple[str, int] | None:
@@ -418,16 +475,21 @@ def _rate_unit(sentence: str, clause_start: int, mention: Mention) -> str | None
     if not mention.is_money:
         return None
     before = sentence[clause_start : mention.start]
-    pers = []
+    pers: list[str] = []
     for phrase in before.split("每")[1:]:
-        noun = rules.PER_NOUNS.search(phrase.removeprefix("个"))
-        if noun:
-            pers.append(rules.PER_NAMES.get(noun[0], noun[0]))
+        phrase = rules.PER_PHRASE_END.split(phrase.removeprefix("个"), maxsplit=1)[0]
+        nouns = rules.PER_NOUNS.findall(phrase)
+        if nouns:
+            pers.append(rules.PER_NAMES.get(nouns[-1], nouns[-1]))
+        time = rules.PER_TIMES.search(phrase[phrase.rfind(nouns[-1]) :] if nouns else phrase)
+        if time and time[0] not in pers:
+            pers.append(time[0])
     if pers:
         return "元/" + "·".join(pers)
     average = rules.AVERAGE_UNIT.search(before)
     if average:
-        return "元/" + rules.PER_NAMES.get(average[1], average[1])
+        per = rules.PER_NAMES.get(average[1], average[1])
+        return f"元/{per}·年" if average[2] and per != "年" else f"元/{per}"
     return None
 
 
@@ -482,13 +544,29 @@ def _with_parts(made: list[Draft], previous: list[Draft], sentence: str) -> list
             wholes = previous
         whole = next((w for w in reversed(wholes) if _same_kind(w, draft)), None)
         if whole is not None:
-            linked[i] = replace(draft, part_of=whole.id)
+            linked[i] = _part(draft, whole)
     return linked
 
 
+def _part(part: Draft, whole: Draft) -> Draft:
+    """A part of a whole: of the whole's kind (a part of 劳务协作's 就业人数 is one, whatever
+    words its own clause has) unless the whole is of several kinds (各类帮扶资金, whose parts are
+    财政资金 and 社会帮扶资金); for a running total's parts, of its period."""
+    part = replace(part, part_of=whole.id)
+    if part.category != whole.category and whole.measure not in rules.MIXED_MEASURES:
+        part = replace(part, category=whole.category, measure=whole.measure)
+    if whole.cumulative and not part.cumulative:
+        part = replace(part, cumulative=True, period=whole.period)
+    return part
+
+
 def _same_kind(whole: Draft, part: Draft) -> bool:
+    """Whether ``part`` can be part of ``whole``: both money, or counts of one unit, and the
+    part no larger than the whole (完成投资约2800万元 after 援建资金1200万元 is not in it)."""
     if whole.rate or whole.difference:
         return False
     if (whole.amount_yuan is None) != (part.amount_yuan is None):
         return False
-    return whole.amount_yuan is not None or whole.unit == part.unit
+    if whole.amount_yuan is None and whole.unit != part.unit:
+        return False
+    return whole.approx == "at_least" or part.value <= whole.value

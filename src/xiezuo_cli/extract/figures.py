@@ -86,6 +86,8 @@ _ORDINAL_BEFORE = re.compile(r"(?:第|电话|热线|编号|号码|代码|邮编|
 # 一个、一家、一次: too often an article or a phrase (一个平台, 一次规划), not a count; a count of
 # one person (一名干部) is kept.
 _ONE_KEPT_UNITS = ("名", "人", "位")
+# In Chinese numerals these count ideas, not things: 四条主线, 三项措施, 五张名片.
+_ABSTRACT_UNITS = ("条", "项", "张", "点")
 
 
 def find_figures(sentence: str, *, money_without_unit: bool = False) -> list[Mention]:
@@ -122,7 +124,7 @@ def _mention(sentence: str, match: re.Match[str], money_without_unit: bool) -> M
     if not unit and not (multiplier and money_without_unit):
         return None  # a bare number (a code, a phone number) or 1.2万 of nothing said
     if chinese:
-        if number == "一" and unit not in _ONE_KEPT_UNITS:
+        if (number == "一" and unit not in _ONE_KEPT_UNITS) or unit in _ABSTRACT_UNITS:
             return None
         # 千家万户, 一村一品, 一人一策: numerals on both sides make a set phrase, not a count
         if sentence[start - 1 : start] in _NUMERALS or sentence[end : end + 1] in _NUMERALS:

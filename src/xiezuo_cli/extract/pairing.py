@@ -167,7 +167,6 @@ class PairingChooser:
         self.index = index
         self.article_places = set(index.named(article))
         self.article_kinds = kinds_named(article)
-        self.mentions = index.mentions(article)
 
     def choose(self, sentence: str, paragraph: str, section: str) -> Choice:
         levels: Sequence[tuple[str, bool]] = (
@@ -229,17 +228,15 @@ class PairingChooser:
             if p.provider.id in self.article_places and p.receiver.id in self.article_places
         ]
         candidates = _narrow(candidates, self.article_kinds)
-        # the pairing the article names most often: an article about 滨江→朝天 that also says
-        # 浙江 and 四川 once is about 滨江→朝天
-        scores = sorted(
-            (
-                (self.mentions[p.provider.id] + self.mentions[p.receiver.id], p.id, p)
-                for p in candidates
-            ),
-            reverse=True,
-        )
-        if len(scores) == 1 or (len(scores) > 1 and scores[0][0] > scores[1][0]):
-            return _chosen(scores[0][2], True)
+        # an article about 滨江→朝天 that also names 浙江 and 四川 is about 滨江→朝天: one county
+        # pairing among the candidates is the article's; several (萧山's four) are not
+        county = [p for p in candidates if _county(p.receiver)]
+        if len(county) == 1:
+            return _chosen(county[0], True)
+        if len(candidates) == 1:
+            return _chosen(candidates[0], True)
+        if not candidates and len(self.article_places) >= 2:
+            return self._new_pair(sorted(self.article_places), self.article_kinds)
         return None
 
     def _ambiguous(self, pairings: list[PairingRef], named: list[str]) -> Choice:

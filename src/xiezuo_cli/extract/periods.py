@@ -24,7 +24,7 @@ TIME_WORDS = re.compile(
     r"|前三季度)?"
     r"|(?P<months>(?P<m1>1[0-2]|[1-9])(?:月)?[—–\-~至到](?P<m2>1[0-2]|[1-9])月)"
     r"|(?P<half_alone>上半年|下半年|前三季度)"
-    r"|(?P<past>过去一年|一年来|全年)"
+    r"|(?P<past>过去一年|一年来|全年(?!计划|目标|任务))"
     r"|(?P<month_alone>(?<![年\d])(?P<m>1[0-2]|[1-9])月(?!份?以来))"
 )
 # 截至 X / 到 X: the end of a running total; 自 X 以来 / X 以来 / 从 X 起: its start.
