@@ -20,13 +20,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "extract_corpus"
-BUNDLED = ROOT / "data" / "xiezuo.json"
-if str(ROOT / "src") not in sys.path:  # run as a script from a checkout
-    sys.path.insert(0, str(ROOT / "src"))
-
-from xiezuo_cli.extract import (  # noqa: E402
+from xiezuo_cli.extract import (
     Draft,
     PairingRef,
     PlaceRef,
@@ -34,6 +28,11 @@ from xiezuo_cli.extract import (  # noqa: E402
     extract,
     read_article,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "extract_corpus"
+BUNDLED = ROOT / "data" / "xiezuo.json"
+
 
 # The fields scored, in the order reported. Each is a recall over the key's figures that have
 # the field; ``precision`` is over the drafts that have it, where that means something.

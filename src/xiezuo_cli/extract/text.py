@@ -25,6 +25,9 @@ HAN = r"\u3400-\u9fff"
 PINYIN_GLOSS = re.compile(rf"(?<=[{HAN}])\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]+\)")
 CJK_CONTEXT = rf"[{HAN}“”‘’《》、。）0-9%]"
 _THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# Control characters have no place in a quote (and the cleaning uses two as placeholders).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TIME_COLON = re.compile(r"(?<=\d):(?=\d\d(?!\d))")
 # t2s keeps 著 because it is also a simplified character (著作); after 随 it is the particle 着.
 T2S_FIXES = (("随著", "随着"),)
 # A sentence ends at 。！？ or an ellipsis, together with any closing quotation marks after it
@@ -131,12 +134,13 @@ def drop_pinyin_glosses(text: str) -> tuple[str, int]:
 def full_width_punctuation(line: str) -> str:
     """The half-width , ; ! : a scraper leaves next to Chinese text made full-width; a comma
     that groups thousands (2,150万元) and times such as 22:42 stay."""
-    line = _THOUSANDS_COMMA.sub("\x00", line)
+    line = _TIME_COLON.sub("\x01", _THOUSANDS_COMMA.sub("\x00", line))
     for half, full in ((",", "，"), (";", "；"), ("!", "！"), (":", "：")):
         line = re.sub(rf"(?<={CJK_CONTEXT})\s*{re.escape(half)}\s*", full, line)
         line = re.sub(rf"\s*{re.escape(half)}(?=[{HAN}“‘《])", full, line)
     # brackets that hold Chinese text
-    return re.sub(rf"\(([^()]*[{HAN}][^()]*)\)", r"（\1）", line).replace("\x00", ",")
+    line = re.sub(rf"\(([^()]*[{HAN}][^()]*)\)", r"（\1）", line)
+    return line.replace("\x00", ",").replace("\x01", ":")
 
 
 def drop_spaces_around_numbers(line: str) -> str:
@@ -153,10 +157,11 @@ def tidy_line(line: str) -> str:
 
 
 def clean_text(text: str) -> tuple[str, bool, int]:
-    """An article's decoded text cleaned as quotes are taken from it: pinyin glosses dropped,
+    """An article's decoded text cleaned as quotes are taken from it: control characters and
+    pinyin glosses dropped,
     traditional characters made simplified, each line stripped and tidied, blank lines kept
     as paragraph breaks. Returns the text, whether anything was converted, and the glosses."""
-    text, glosses = drop_pinyin_glosses(text)
+    text, glosses = drop_pinyin_glosses(_CONTROLS.sub("", text))
     simplified = to_simplified(text)
     lines = [tidy_line(line.strip(" \u00a0\u3000\t")) for line in simplified.split("\n")]
     return "\n".join(lines).strip("\n") + "\n", simplified != text, glosses
