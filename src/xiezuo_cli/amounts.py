@@ -22,8 +22,8 @@ CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "�
 CHINESE_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 
-# 余 超 多 以上 不低于 突破 mark a lower bound; 约 近 左右 an estimate (近, 不足: just under, shown as
-# an estimate: the data has no upper-bound mark, and such a figure is never a floor).
+# 余 超 多 以上 不低于 突破 mark a lower bound; 约 近 左右 an estimate (近, 不足: just under,
+# shown as an estimate: the data has no upper-bound mark, and such a figure is never a floor).
 AT_LEAST_PREFIXES = ("超过", "不低于", "不少于", "至少", "多于", "高于", "突破", "超", "逾")
 ABOUT_PREFIXES = ("大约", "将近", "接近", "约合", "不足", "不到", "约", "近")
 AT_LEAST_SUFFIXES = ("以上", "有余")
