@@ -104,13 +104,16 @@ def extract(
     chooser = PairingChooser(PlaceIndex(places), text)
     prefix = _ID.sub("-", (source or "f").lower()).strip("-") or "f"
     drafts: list[Draft] = []
-    section = ""
+    section = heading = ""
     for number, paragraph in enumerate(paragraphs(text), start=1):
         if _is_heading(paragraph):
-            section = paragraph + "\n"  # a heading's programme word (山海协作…) helps tell pairings
+            section, heading = (
+                paragraph + "\n",
+                paragraph,
+            )  # its programme word (山海协作…) helps tell pairings
             continue
         section += paragraph + "\n"
-        reader = _ParagraphReader(paragraph, number, when, chooser, pair, section)
+        reader = _ParagraphReader(paragraph, number, when, chooser, pair, section, heading)
         previous: list[Draft] = []
         for sentence, found in reader.sentence_drafts():
             made = [
@@ -139,6 +142,7 @@ class _ParagraphReader:
         chooser: PairingChooser,
         pair: PairingRef | None,
         section: str,
+        heading: str,
     ) -> None:
         self.paragraph = paragraph
         self.number = number
@@ -146,6 +150,7 @@ class _ParagraphReader:
         self.chooser = chooser
         self.pair = pair
         self.section = section
+        self.heading = heading
         # the time words heading a clause of the paragraph (去年，…; 2021年6月，…): the others
         # (计划于今年10月投产) date one event of their own sentence
         self.paragraph_spans = [
@@ -330,7 +335,7 @@ class _ParagraphReader:
         if self.pair is not None:
             pair = self.pair
             return Choice(pair, pair.provider, pair.receiver, pair.kind, False, None)
-        return self.chooser.choose(sentence, self.paragraph, self.section)
+        return self.chooser.choose(sentence, self.paragraph, self.section, self.heading)
 
 
 # ─── helpers ──────────────────────────────────────────────────────────────────────────────

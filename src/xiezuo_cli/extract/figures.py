@@ -129,6 +129,8 @@ def _mention(sentence: str, match: re.Match[str], money_without_unit: bool) -> M
         # 千家万户, 一村一品, 一人一策: numerals on both sides make a set phrase, not a count
         if sentence[start - 1 : start] in _NUMERALS or sentence[end : end + 1] in _NUMERALS:
             return None
+        if re.search(f"[{_NUMERALS}][\u4e00-\u9fff]$", before):  # the 万户 of 千家万户
+            return None
         if re.fullmatch(r"[〇零一二三四五六七八九]{2,}", number):  # 二〇二一: a year
             return None
         if unit == "期":  # 一期建设, 二期: phases, not counts

@@ -168,15 +168,19 @@ class PairingChooser:
         self.article_places = set(index.named(article))
         self.article_kinds = kinds_named(article)
 
-    def choose(self, sentence: str, paragraph: str, section: str) -> Choice:
-        levels: Sequence[tuple[str, bool]] = (
-            (sentence, False),
-            (paragraph, False),
-            (section, True),
+    def choose(self, sentence: str, paragraph: str, section: str, heading: str = "") -> Choice:
+        """The pairing of a figure: from the places its sentence names, else its paragraph,
+        else its section (the paragraphs since the last heading); a programme word narrows the
+        choice: the sentence's, else the paragraph's, else the heading's (山海协作再升级)."""
+        heading_kinds = kinds_named(heading)
+        paragraph_kinds = kinds_named(paragraph) or heading_kinds
+        levels: Sequence[tuple[str, bool, set[str]]] = (
+            (sentence, False, kinds_named(sentence) or paragraph_kinds),
+            (paragraph, False, paragraph_kinds),
+            (section, True, heading_kinds),
         )
-        section_kinds = kinds_named(section)
-        for text, guessed in levels:
-            choice = self._from(text, guessed, section_kinds)
+        for text, guessed, kinds in levels:
+            choice = self._from(text, guessed, kinds)
             if choice is not None:
                 return choice
         choice = self._from_article()
@@ -185,11 +189,10 @@ class PairingChooser:
         named = [self.index.places[i].short for i in self.index.named(paragraph)]
         return Choice(None, None, None, None, True, self._cannot_tell(named))
 
-    def _from(self, text: str, guessed: bool, section_kinds: set[str]) -> Choice | None:
+    def _from(self, text: str, guessed: bool, kinds: set[str]) -> Choice | None:
         named = self.index.named(text)
         if not named:
             return None
-        kinds = kinds_named(text) or section_kinds
         both = [p for p in self.index.pairings if p.provider.id in named and p.receiver.id in named]
         both = _narrow(both, kinds)
         # one place named here, its partner elsewhere in the article
@@ -202,7 +205,7 @@ class PairingChooser:
                 or (p.provider.id in named and p.receiver.id in self.article_places)
             )
         ]
-        one = _narrow(_narrow(one, kinds), self.article_kinds if not kinds else set())
+        one = _narrow(one, kinds)
         # 杭州→广元 and 萧山→旺苍 both fit: a figure of 旺苍's is 萧山→旺苍's (a county's
         # pairing before its city's), when the county is named
         county = [p for p in both + one if _county(p.receiver) and p.receiver.id in named]
@@ -227,7 +230,7 @@ class PairingChooser:
             for p in self.index.pairings
             if p.provider.id in self.article_places and p.receiver.id in self.article_places
         ]
-        candidates = _narrow(candidates, self.article_kinds)
+        # (no programme word narrows here: one paragraph's 对口支援 says nothing of the others)
         # an article about 滨江→朝天 that also names 浙江 and 四川 is about 滨江→朝天: one county
         # pairing among the candidates is the article's; several (萧山's four) are not
         county = [p for p in candidates if _county(p.receiver)]
