@@ -205,7 +205,7 @@ class _ParagraphReader:
         if difference:
             measure = f"{measure}增减"
             notes.append("较上年的增减额，不是一笔资金或数量，不与流量相加")
-        choice = self._pairing(sentence)
+        choice = self._pairing(sentence, mention.start)
         if choice.guessed:
             guessed.add("pairing")
         if choice.problem:
@@ -303,7 +303,7 @@ class _ParagraphReader:
     def _running_period(
         self, sentence: str, mention: Mention, spans: list[tuple[int, int, periods.Span]]
     ) -> str | None:
-        choice = self._pairing(sentence)
+        choice = self._pairing(sentence, mention.start)
         since = choice.pairing.since if choice.pairing else (self.pair.since if self.pair else None)
         end, has_as_of = periods.as_of_end(sentence, self.published)
         start = periods.since_start(sentence, self.published, since)
@@ -331,11 +331,16 @@ class _ParagraphReader:
             re.search(r"今年|去年|本年|上年|目前|上半年|前三季度|过去一年", sentence)
         )
 
-    def _pairing(self, sentence: str) -> Choice:
+    def _pairing(self, sentence: str, at: int = 0) -> Choice:
+        """The pairing of the figure at ``at``: the sentence part (between semicolons) that
+        holds it names its places first (余杭区…；萧山区…；滨江区… are three pairings)."""
         if self.pair is not None:
             pair = self.pair
             return Choice(pair, pair.provider, pair.receiver, pair.kind, False, None)
-        return self.chooser.choose(sentence, self.paragraph, self.section, self.heading)
+        start = max((m.end() for m in rules.SENTENCE_PARTS.finditer(sentence, 0, at)), default=0)
+        end_break = rules.SENTENCE_PARTS.search(sentence, at)
+        part = sentence[start : end_break.start() if end_break else len(sentence)]
+        return self.chooser.choose(sentence, self.paragraph, self.section, self.heading, part=part)
 
 
 # ─── helpers ──────────────────────────────────────────────────────────────────────────────
@@ -539,7 +544,7 @@ def _with_parts(made: list[Draft], previous: list[Draft], sentence: str) -> list
     linked = list(made)
     for i, draft in enumerate(made):
         cue = next((c for c in reversed(cues) if c.end() <= draft.start), None)
-        if cue is None or draft.rate:
+        if cue is None or draft.rate or draft.difference:
             continue
         ends = rules.SENTENCE_PARTS if cue[0] in rules.WIDE_PART_CUES else rules.CLAUSE_BREAK
         if ends.search(sentence, cue.end(), draft.start):
@@ -549,18 +554,20 @@ def _with_parts(made: list[Draft], previous: list[Draft], sentence: str) -> list
             wholes = previous
         whole = next((w for w in reversed(wholes) if _same_kind(w, draft)), None)
         if whole is not None:
-            linked[i] = _part(draft, whole)
+            own_time = bool(periods.time_spans(sentence[cue.end() : draft.start], None))
+            linked[i] = _part(draft, whole, own_time=own_time)
     return linked
 
 
-def _part(part: Draft, whole: Draft) -> Draft:
+def _part(part: Draft, whole: Draft, *, own_time: bool = False) -> Draft:
     """A part of a whole: of the whole's kind (a part of 劳务协作's 就业人数 is one, whatever
     words its own clause has) unless the whole is of several kinds (各类帮扶资金, whose parts are
-    财政资金 and 社会帮扶资金); for a running total's parts, of its period."""
+    财政资金 and 社会帮扶资金); for a running total's parts, of its period, unless the part says
+    its own time (其中，2023年…3.46亿元)."""
     part = replace(part, part_of=whole.id)
     if part.category != whole.category and whole.measure not in rules.MIXED_MEASURES:
         part = replace(part, category=whole.category, measure=whole.measure)
-    if whole.cumulative and not part.cumulative:
+    if whole.cumulative and not part.cumulative and not own_time:
         part = replace(part, cumulative=True, period=whole.period)
     return part
 

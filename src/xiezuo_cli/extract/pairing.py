@@ -168,14 +168,18 @@ class PairingChooser:
         self.article_places = set(index.named(article))
         self.article_kinds = kinds_named(article)
 
-    def choose(self, sentence: str, paragraph: str, section: str, heading: str = "") -> Choice:
+    def choose(
+        self, sentence: str, paragraph: str, section: str, heading: str = "", part: str = ""
+    ) -> Choice:
         """The pairing of a figure: from the places its sentence names, else its paragraph,
         else its section (the paragraphs since the last heading); a programme word narrows the
         choice: the sentence's, else the paragraph's, else the heading's (山海协作再升级)."""
         heading_kinds = kinds_named(heading)
         paragraph_kinds = kinds_named(paragraph) or heading_kinds
+        sentence_kinds = kinds_named(sentence) or paragraph_kinds
         levels: Sequence[tuple[str, bool, set[str]]] = (
-            (sentence, False, kinds_named(sentence) or paragraph_kinds),
+            (part or sentence, False, kinds_named(part) or sentence_kinds),
+            (sentence, False, sentence_kinds),
             (paragraph, False, paragraph_kinds),
             (section, True, heading_kinds),
         )

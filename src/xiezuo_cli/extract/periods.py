@@ -79,9 +79,12 @@ def _relative_year(word: str, published: date | None) -> int | None:
 
 
 def time_spans(text: str, published: date | None) -> list[tuple[int, int, Span]]:
-    """Every time expression of a text with its position: (start, end, span)."""
+    """Every time expression of a text with its position: (start, end, span). A time after
+    较, 比 or 同比 (较2022年增加…) is what a figure is compared with, not its period: left out."""
     found = []
     for match in TIME_WORDS.finditer(text):
+        if re.search(r"(?:较|比|相比|对比)$", text[: match.start()]):
+            continue
         span = _span(match, published)
         if span is not None:
             found.append((match.start(), match.end(), span))
@@ -151,9 +154,9 @@ def since_start(sentence: str, published: date | None, pairing_since: str | None
     """The start a 自…以来 / 结对以来 phrase gives, else None."""
     for match in SINCE.finditer(sentence):
         when = match["when"]
+        spans = time_spans(when, published)
+        if spans:  # 2018年结对以来: the year the text gives
+            return spans[-1][2].start
         if "结对" in when or "牵手" in when or "协作" in when or "帮扶" in when:
             return pairing_since
-        spans = time_spans(when, published)
-        if spans:
-            return spans[-1][2].start
     return None
