@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
 
@@ -41,8 +41,7 @@ class ArticleError(UsageProblem):
     A usage problem (exit 2): the user named the wrong file, as with any other bad argument."""
 
 
-@dataclass(frozen=True)
-class ArticleText:
+class ArticleText(NamedTuple):
     """An article read from its bytes."""
 
     text: str  # cleaned: what quotes are taken from
@@ -92,35 +91,48 @@ def encoding_of(data: bytes) -> str:
 
 
 @functools.cache
-def _t2s_tables() -> tuple[dict[int, str], dict[int, str], re.Pattern[str], dict[str, str]]:
+def _t2s_tables() -> tuple[dict[int, str], dict[int, str], re.Pattern[str], dict[str, list[str]]]:
+    """The compatibility and character tables (for str.translate), a pattern of the characters
+    a phrase can start with, and the phrases by first character, longest first."""
     from xiezuo_cli.extract import t2s_data
 
     def pairs(text: str) -> dict[int, str]:
         return {ord(text[i]): text[i + 1] for i in range(0, len(text), 2)}
 
     characters = pairs(t2s_data.CHARACTERS) | pairs(t2s_data.CHARACTERS_EXT)
-    phrases = dict(line.split("\t") for line in t2s_data.PHRASES)
-    longest_first = sorted(phrases, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(phrase) for phrase in longest_first))
-    return pairs(t2s_data.COMPATIBILITY), characters, pattern, phrases
+    by_first: dict[str, list[str]] = {}
+    for line in t2s_data.PHRASES:
+        phrase, simplified = line.split("\t")
+        by_first.setdefault(phrase[0], []).append(phrase + "\t" + simplified)
+    for candidates in by_first.values():
+        candidates.sort(key=lambda entry: entry.index("\t"), reverse=True)
+    starts = re.compile("[" + re.escape("".join(sorted(by_first))) + "]")
+    return pairs(t2s_data.COMPATIBILITY), characters, starts, by_first
 
 
 def to_simplified(text: str) -> str:
     """Traditional characters to simplified, as OpenCC's t2s converts them (its tables, its
     longest-phrase-first rule), then the few fixes in T2S_FIXES."""
-    compatibility, characters, phrase_pattern, phrases = _t2s_tables()
+    compatibility, characters, starts, by_first = _t2s_tables()
     text = text.translate(compatibility)
     pieces = []
     position = 0
-    for match in phrase_pattern.finditer(text):
-        pieces.append(text[position : match.start()].translate(characters))
-        pieces.append(phrases[match[0]])
-        position = match.end()
+    for match in starts.finditer(text):
+        at = match.start()
+        if at < position:
+            continue
+        for entry in by_first[match[0]]:
+            phrase, _, simplified = entry.partition("\t")
+            if text.startswith(phrase, at):
+                pieces.append(text[position:at].translate(characters))
+                pieces.append(simplified)
+                position = at + len(phrase)
+                break
     pieces.append(text[position:].translate(characters))
-    simplified = "".join(pieces)
+    converted = "".join(pieces)
     for ambiguous, meant in T2S_FIXES:
-        simplified = simplified.replace(ambiguous, meant)
-    return simplified
+        converted = converted.replace(ambiguous, meant)
+    return converted
 
 
 # ─── cleaning ─────────────────────────────────────────────────────────────────────────────
