@@ -133,7 +133,14 @@ class PlaceIndex:
                             self.names[form] = ""
                     else:
                         self.names[form] = place.id
-        self.lengths = sorted({len(form) for form in self.names}, reverse=True)
+        # the lengths of the names starting with each character, longest first: only positions
+        # where a name can start are looked at
+        starts: dict[str, set[int]] = {}
+        for form, place_id in self.names.items():
+            if place_id:
+                starts.setdefault(form[0], set()).add(len(form))
+        self.starts = {c: sorted(lengths, reverse=True) for c, lengths in starts.items()}
+        self._seen: dict[str, dict[str, int]] = {}
 
     def named(self, text: str) -> list[str]:
         """The ids of the places a text names, in order of first mention, each once."""
@@ -141,11 +148,13 @@ class PlaceIndex:
 
     def mentions(self, text: str) -> dict[str, int]:
         """How often a text names each place, in order of first mention (longest names first:
-        广元市苍溪县 is 苍溪, not 广元)."""
+        广元市苍溪县 is 苍溪, not 广元). Remembered: a paragraph is asked about once a figure."""
+        if text in self._seen:
+            return self._seen[text]
         found: dict[str, int] = {}
         position = 0
         while position < len(text):
-            for length in self.lengths:
+            for length in self.starts.get(text[position], ()):
                 place_id = self.names.get(text[position : position + length])
                 if place_id:
                     found[place_id] = found.get(place_id, 0) + 1
@@ -153,6 +162,7 @@ class PlaceIndex:
                     break
             else:
                 position += 1
+        self._seen[text] = found
         return found
 
 
@@ -167,9 +177,18 @@ class PairingChooser:
         self.index = index
         self.article_places = set(index.named(article))
         self.article_kinds = kinds_named(article)
+        self._chosen: dict[tuple[str, ...], Choice] = {}
 
     def choose(
         self, sentence: str, paragraph: str, section: str, heading: str = "", part: str = ""
+    ) -> Choice:
+        key = (sentence, paragraph, section, heading, part)
+        if key not in self._chosen:
+            self._chosen[key] = self._choose(sentence, paragraph, section, heading, part)
+        return self._chosen[key]
+
+    def _choose(
+        self, sentence: str, paragraph: str, section: str, heading: str, part: str
     ) -> Choice:
         """The pairing of a figure: from the places its sentence names, else its paragraph,
         else its section (the paragraphs since the last heading); a programme word narrows the
