@@ -105,6 +105,10 @@ def chinese_integer(numerals: str) -> int:
     Raises AmountError for numerals that do not make a number (五五百, 百百)."""
     if len(numerals) == 1 and numerals in CHINESE_DIGITS:
         return CHINESE_DIGITS[numerals]
+    if not any(c in CHINESE_DIGITS for c in numerals) and not re.fullmatch(
+        "[百千]?[万亿]?", numerals
+    ):
+        raise AmountError(f"not a number: {numerals!r}")  # 万亿 alone is a scale, not a number
     if all(c in "〇零一二三四五六七八九" for c in numerals):  # digit by digit: 二〇二一
         return int("".join(str(CHINESE_DIGITS[c]) for c in numerals))
     total = section = 0
