@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from timing import fresh_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "extract_corpus"
@@ -86,15 +87,6 @@ def article_of(length: int) -> str:
     return paragraphs + "\n"
 
 
-def fresh(argv: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs + 2):
-        start = time.perf_counter()
-        subprocess.run(argv, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[2:]) * 1000
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="fresh processes per timing")
@@ -125,8 +117,8 @@ def main() -> int:
     with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as handle:
         handle.write(data)
     try:
-        floor = fresh([sys.executable, "-c", "pass"], args.runs)
-        whole = fresh([sys.executable, "-c", EXTRACT_A_FILE, handle.name], args.runs)
+        floor = fresh_ms([sys.executable, "-c", "pass"], args.runs)
+        whole = fresh_ms([sys.executable, "-c", EXTRACT_A_FILE, handle.name], args.runs)
     finally:
         Path(handle.name).unlink()
     print(f"python -c pass: {floor:.1f} ms")

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from decimal import Decimal
+
+from timing import fresh_ms
 
 # figure as written -> (value, approx): by hand, from issue 18's list
 CASES: dict[str, tuple[int, str]] = {
@@ -95,13 +95,7 @@ def right(got: Parsed, expected: tuple[int, str]) -> tuple[bool, bool]:
 
 def import_cost(module: str, runs: int) -> float:
     """Median wall time of a fresh interpreter importing ``module`` (or nothing), in ms."""
-    code = f"import {module}" if module else "pass"
-    times = []
-    for _ in range(runs + 2):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[2:]) * 1000
+    return fresh_ms([sys.executable, "-c", f"import {module}" if module else "pass"], runs)
 
 
 def per_call_us(parse: Callable[[str], Parsed], rounds: int = 200) -> float:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from timing import fresh_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "sources" / "raw" / "xiaoshan-2022-02-10.txt"
@@ -33,15 +33,6 @@ LOAD_AND_CONVERT = {
         f"to_simplified(pathlib.Path({str(RAW)!r}).read_text('utf-8'))"
     ),
 }
-
-
-def fresh(code: str, runs: int) -> float:
-    times = []
-    for _ in range(runs + 2):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[2:]) * 1000
 
 
 def size(path: Path) -> int:
@@ -69,7 +60,7 @@ def main() -> int:
 
     floor = None
     for label, code in LOAD_AND_CONVERT.items():
-        cost = fresh(code, args.runs)
+        cost = fresh_ms([sys.executable, "-c", code], args.runs)
         floor = floor or cost
         print(f"load + convert the raw article, {label:<16}: {cost:6.1f} ms ({cost / floor:.2f}x)")
 
