@@ -34,6 +34,11 @@ SHEET_COLUMNS = (
 _MONEY_WORDS = re.compile(r"资金|投资|投入|捐|援|销售|采购|收入|税|产值|帮扶|金额|元")
 _HEADING_END = re.compile(r"[。！？；：，”…]$")
 _ID = re.compile(r"[^a-z0-9]+")
+# A clause that is only a change (同比增长28%, 较上年增长近20%): the change of the figure before it.
+_GROWTH_OF_PREVIOUS = re.compile(
+    r"(?:同比|环比|较[^，；]{0,6}|比[^，；]{0,6})?(?:增长|增加|提高|提升|上升|下降|减少|增幅)"
+    r"(?:了|达|为|约|达到)?"
+)
 _CLAUSE_OR_SENTENCE = re.compile(r"[，,；;：:。！？…“”]")
 
 
@@ -164,11 +169,14 @@ class _ParagraphReader:
         for sentence in sentences(self.paragraph):
             money_words = bool(_MONEY_WORDS.search(sentence))
             mentions = find_figures(sentence, money_without_unit=money_words)
-            yield sentence, [self._draft(sentence, mention) for mention in mentions]
+            made: list[Draft] = []
+            for mention in mentions:
+                made.append(self._draft(sentence, mention, made[-1] if made else None))
+            yield sentence, made
 
     # ── one figure ──
 
-    def _draft(self, sentence: str, mention: Mention) -> Draft:
+    def _draft(self, sentence: str, mention: Mention, previous: Draft | None = None) -> Draft:
         clause_start, clause_end = _clause(sentence, mention.start, mention.end)
         before = sentence[clause_start : mention.start]
         after = sentence[mention.end : clause_end]
@@ -185,6 +193,8 @@ class _ParagraphReader:
             category, measure, actor = _area(before, after, sentence)
         elif mention.is_percent:
             category, measure, actor = self._classify_rate(before, after, sentence, at)
+            if previous is not None and _GROWTH_OF_PREVIOUS.fullmatch(before.strip("，、 ")):
+                category = previous.category  # 实现产值3.6亿元，同比增长28%: the 产值's
         else:
             rules_ = rules.MONEY_RULES if rate_unit else rules.COUNT_RULES
             category, measure, actor = _classify(rules_, before, after, sentence, at)
@@ -255,7 +265,15 @@ class _ParagraphReader:
             if words.search(before[-8:]):
                 measure = name
                 break
-        category, _, actor = _classify(rules.MONEY_RULES, before, after, sentence, at)
+        # a share of money (占年度项目资金的79.5%) or of what is counted (手术量同比提升35%):
+        # the table its clause speaks of first
+        tables: tuple[tuple[rules.Rule, ...], ...] = (rules.COUNT_RULES, rules.MONEY_RULES)
+        if _MONEY_WORDS.search(before):
+            tables = (rules.MONEY_RULES, rules.COUNT_RULES)
+        for table in tables:
+            category, _, actor = _classify(table, before, after, sentence, at)
+            if category:
+                break
         return category, measure, actor
 
     def _cumulative(self, sentence: str, mention: Mention) -> bool:

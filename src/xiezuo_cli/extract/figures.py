@@ -83,9 +83,9 @@ class Mention:
 # Words that, right before a number, make it no figure: 第3届 (an ordinal), 电话… (a number to
 # call), 编号, 国道G318; a number glued to Latin letters is a code.
 _ORDINAL_BEFORE = re.compile(r"(?:第|电话|热线|编号|号码|代码|邮编|国道|省道|[A-Za-z])$")
-# 一个、一家、一次: too often an article or a phrase (一个平台, 一次规划), not a count; a count of
-# one person (一名干部) is kept.
-_ONE_KEPT_UNITS = ("名", "人", "位")
+# 一个、一家、一次、一位: too often an article or a phrase (一个平台, 一次规划, 一位茶农说), not
+# a count; a count of one person written 一名 or 一人 (选派一名干部) is kept.
+_ONE_KEPT_UNITS = ("名", "人")
 # In Chinese numerals these count ideas, not things: 四条主线, 三项措施, 五张名片.
 _ABSTRACT_UNITS = ("条", "项", "张", "点")
 

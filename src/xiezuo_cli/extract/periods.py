@@ -14,18 +14,20 @@ from datetime import date
 _CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_MONTH |= {"十": 10, "十一": 11, "十二": 12}
 
-# One pattern for every time expression; the named group says which it is.
+# One pattern for every time expression; the named groups say which it is. A year (2023年, 今年,
+# 去年) may go on with a part of it: months (1至11月), a month (6月), a half or quarter.
+_WITHIN = (
+    r"(?:(?P<{p}m1>1[0-2]|[1-9])(?:月)?[—–\-~至到](?P<{p}m2>1[0-2]|[1-9])月"
+    r"|(?P<{p}month>1[0-2]|[1-9])月(?!份?以来)"
+    r"|(?P<{p}half>上半年|下半年|前三季度|一季度|前两季度))"
+)
 TIME_WORDS = re.compile(
     r"(?P<range>(?P<y1>(?:19|20)\d{2})年?(?:[—–\-~至到])(?P<y2>(?:19|20)\d{2})年)"
     r"|(?P<plan>“?十四五”?)"
-    r"|(?P<ym>(?P<year>(?:19|20)\d{2})年(?:(?P<month>1[0-2]|[1-9])月|(?P<half>上半年|下半年)"
-    r"|(?P<q>前三季度|一季度|前两季度))?)"
-    r"|(?<![较比同])(?P<rel>今年|本年|去年|上年|上一年|前年|明年)(?P<relmonth>(?:1[0-2]|[1-9])月|上半年|下半年"
-    r"|前三季度)?"
-    r"|(?P<months>(?P<m1>1[0-2]|[1-9])(?:月)?[—–\-~至到](?P<m2>1[0-2]|[1-9])月)"
-    r"|(?P<half_alone>上半年|下半年|前三季度)"
+    r"|(?P<dated>(?:(?P<year>(?:19|20)\d{2})年|(?<![较比同])(?P<rel>今年|本年|去年|上年|上一年|前年"
+    r"|明年))" + _WITHIN.format(p="d_") + "?)"
+    r"|(?<![年\d])(?P<within>" + _WITHIN.format(p="w_") + ")"
     r"|(?P<past>过去一年|一年来|全年(?!计划|目标|任务))"
-    r"|(?P<month_alone>(?<![年\d])(?P<m>1[0-2]|[1-9])月(?!份?以来))"
 )
 # 截至 X / 到 X: the end of a running total; 自 X 以来 / X 以来 / 从 X 起: its start.
 AS_OF = re.compile(
@@ -96,38 +98,38 @@ def _span(match: re.Match[str], published: date | None) -> Span | None:
         return Span(match["y1"], match["y2"])
     if match["plan"] and "十四五" in match["plan"]:
         return Span("2021", "2025")
-    if match["ym"]:
-        year = int(match["year"])
-        if match["month"]:
-            month = f"{year}-{int(match['month']):02d}"
-            return Span(month, month)
-        if match["half"] or match["q"]:
-            return _half(year, match["half"] or match["q"])
-        return Span(str(year), str(year))
-    if match["rel"]:
-        relative = _relative_year(match["rel"], published)
-        if relative is None:
+    if match["dated"]:
+        if match["year"]:
+            year: int | None = int(match["year"])
+        else:
+            year = _relative_year(match["rel"], published)
+        if year is None:
             return None
-        if match["relmonth"]:
-            word = match["relmonth"]
-            if word.endswith("月"):
-                month = f"{relative}-{int(word[:-1]):02d}"
-                return Span(month, month)
-            return _half(relative, word)
-        return Span(str(relative), str(relative))
-    if match["months"] and published is not None:
+        return _within(match, "d_", year) or Span(str(year), str(year))
+    if match["within"] and published is not None:
+        month = match["w_month"] or match["w_m2"]
+        # 10月 in an article of February is last October
         year = published.year
-        return Span(f"{year}-{int(match['m1']):02d}", f"{year}-{int(match['m2']):02d}")
-    if match["half_alone"] and published is not None:
-        return _half(published.year, match["half_alone"])
+        if month and int(month) > published.month and not match["w_m1"]:
+            year -= 1
+        return _within(match, "w_", year)
     if match["past"] and published is not None:
         # 过去一年 in an article of the first months of a year is the year before
         last = published.year - 1 if published.month <= 3 else published.year
         return Span(str(last), str(last))
-    if match["month_alone"] and published is not None:
-        number = int(match["m"])
-        in_year = published.year if number <= published.month else published.year - 1
-        return Span(f"{in_year}-{number:02d}", f"{in_year}-{number:02d}")
+    return None
+
+
+def _within(match: re.Match[str], prefix: str, year: int) -> Span | None:
+    """The months of a year a match names after it: 1至11月, 6月, 上半年; None for the year."""
+    if match[prefix + "m1"]:
+        first, last = int(match[prefix + "m1"]), int(match[prefix + "m2"])
+        return Span(f"{year}-{first:02d}", f"{year}-{last:02d}")
+    if match[prefix + "month"]:
+        month = f"{year}-{int(match[prefix + 'month']):02d}"
+        return Span(month, month)
+    if match[prefix + "half"]:
+        return _half(year, match[prefix + "half"])
     return None
 
 
