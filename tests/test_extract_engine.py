@@ -108,6 +108,21 @@ def test_years_dates_ordinals_phones_and_set_phrases_are_not_figures() -> None:
     assert [d.figure for d in drafts(text)] == ["500万元"]
 
 
+def test_a_growth_clause_is_the_change_of_the_figure_before_it() -> None:
+    found = drafts("投入资金500万元，实现产值3.6亿元，同比增长28%；医疗队手术量同比提升35%。")
+    assert [(d.figure, d.category, d.rate) for d in found][2:] == [
+        ("28%", "成效", True),  # the 产值's growth
+        ("35%", "人才交流", True),  # its own clause names what grew
+    ]
+
+
+def test_a_person_introduced_is_no_count() -> None:
+    assert [d.figure for d in drafts("一位茶农说，今年选派一名干部，投入资金300万元。")] == [
+        "一名",
+        "300万元",
+    ]
+
+
 def test_percentages_and_growth_are_rates_never_money() -> None:
     found = drafts("采购额1500万元，同比增长12.5%，占全部采购的百分之三十。")
     assert [(d.figure, d.unit, d.amount_yuan, d.rate) for d in found] == [
@@ -212,6 +227,9 @@ def test_stage_from_the_words(sentence: str, stage: str) -> None:
         ("去年10月，专卖店开业。开业10天零售额达38万元。", "2022-02-10", "2021"),
         ("投入资金300万元，计划于今年10月投产。", "2024-06-15", None),
         ("全年投入资金300万元，较上年增加20万元。", "2023-12-28", "2023"),
+        ("今年1至11月实现产值3.6亿元。", "2024-12-20", "2024-01..2024-11"),
+        ("2024年1-9月，采购农产品300万元。", None, "2024-01..2024-09"),
+        ("10月，采购农产品300万元。", "2022-02-10", "2021-10"),
     ],
 )
 def test_period_from_the_sentence_or_paragraph(
