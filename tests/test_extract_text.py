@@ -117,7 +117,7 @@ def test_odd_bytes_are_one_clear_error(data: bytes, says: str) -> None:
     message = str(raised.value)
     assert says in message and message.startswith("a.txt: ") and "\n" not in message
     assert isinstance(raised.value, XiezuoError)
-    assert raised.value.exit_status == ExitStatus.USAGE
+    assert raised.value.exit_status == ExitStatus.DATA
 
 
 def test_fifty_megabytes_is_refused_before_decoding() -> None:
@@ -135,5 +135,5 @@ def test_an_article_with_no_figures_is_one_clear_error() -> None:
         "两地干部群众携手同心，共谋发展。2021年10月，双方召开联席会议。\n".encode()
     ).text
     with pytest.raises(ArticleError, match="no figures found") as raised:
-        extract(text, places=NO_PLACES)
-    assert "\n" not in str(raised.value)
+        extract(text, places=NO_PLACES, name="a.txt")
+    assert str(raised.value).startswith("a.txt: no figures found") and "\n" not in str(raised.value)

@@ -96,13 +96,15 @@ def extract(
     pair: PairingRef | None = None,
     published: date | str | None = None,
     source: str | None = None,
+    name: str = "article",
 ) -> list[Draft]:
     """Draft every figure of an article's cleaned text (``text.read_article``).
 
     ``pair``: every figure belongs to this pairing (``--pair``); else each figure's pairing is
     found from the places its paragraph names. ``published``: the article's date (a date or
     ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``), to resolve 今年, 去年, 目前. ``source``: the source
-    id every draft cites, and the prefix of the drafts' ids.
+    id every draft cites, and the prefix of the drafts' ids. ``name``: the article as the user
+    named it, for the error.
 
     Raises ArticleError when the article holds no figure."""
     when = _published(published)
@@ -128,7 +130,7 @@ def extract(
             drafts.extend(_with_parts(made, previous, sentence))
             previous = made
     if not drafts:
-        raise ArticleError("no figures found: the article holds no money, count or rate to draft")
+        raise ArticleError(name, "no figures found: it holds no money, count or rate to draft")
     return drafts
 
 

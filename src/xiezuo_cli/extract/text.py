@@ -13,7 +13,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.errors import DataFileError
 
 # An article larger than this is not one (the longest government report runs to a few hundred KB).
 MAX_ARTICLE_BYTES = 4 * 2**20
@@ -35,10 +35,12 @@ T2S_FIXES = (("随著", "随着"),)
 SENTENCE = re.compile(r"[^。！？…]*(?:[。！？]|…+)[”’」』]*|[^。！？…]+$")
 
 
-class ArticleError(UsageProblem):
-    """An article that cannot be read: empty, not text, too large, or with no figures.
+class ArticleError(DataFileError):
+    """An article that cannot be read: empty, not text, too large, or with no figures. One line,
+    ``NAME: problem``; exit 3 like any input file that is not what it should be (import's)."""
 
-    A usage problem (exit 2): the user named the wrong file, as with any other bad argument."""
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(name, problem)
 
 
 class ArticleText(NamedTuple):
@@ -60,11 +62,11 @@ def decode_article(data: bytes, name: str = "article") -> str:
     text. Reading a file, stdin or a FIFO (with at most MAX_ARTICLE_BYTES + 1 bytes read) is
     the caller's job."""
     if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleError(f"{name}: larger than {MAX_ARTICLE_BYTES // 2**20} MiB: not an article")
+        raise ArticleError(name, f"larger than {MAX_ARTICLE_BYTES // 2**20} MiB: not an article")
     if not data.strip():
-        raise ArticleError(f"{name}: empty: no text to read figures from")
+        raise ArticleError(name, "empty: no text to read figures from")
     if b"\x00" in data:
-        raise ArticleError(f"{name}: not text (it holds NUL bytes): give an article's text")
+        raise ArticleError(name, "not text (it holds NUL bytes): give an article's text")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -72,10 +74,10 @@ def decode_article(data: bytes, name: str = "article") -> str:
         except UnicodeDecodeError:
             continue
     else:
-        raise ArticleError(f"{name}: neither UTF-8 nor GB18030 text")
+        raise ArticleError(name, "neither UTF-8 nor GB18030 text")
     controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
     if controls > len(text) // 100 + 2:
-        raise ArticleError(f"{name}: not text (it holds control bytes): give an article's text")
+        raise ArticleError(name, "not text (it holds control bytes): give an article's text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -184,7 +186,7 @@ def read_article(data: bytes, name: str = "article") -> ArticleText:
     text = decode_article(data, name)
     cleaned, converted, glosses = clean_text(text.removeprefix("\ufeff"))
     if not cleaned.strip():
-        raise ArticleError(f"{name}: empty: no text to read figures from")
+        raise ArticleError(name, "empty: no text to read figures from")
     return ArticleText(cleaned, encoding_of(data), converted, glosses)
 
 
