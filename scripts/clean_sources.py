@@ -1,6 +1,6 @@
 """Turn the raw source articles in data/sources/raw/ into the cleaned texts quotes are taken from.
 
-Build-time only (needs the ``build`` extra: opencc). Run from the repository root:
+Build-time only. Run from the repository root:
 
     python scripts/clean_sources.py          # rewrite data/sources/*.txt
     python scripts/clean_sources.py --check  # exit 1 if a cleaned file is stale
@@ -18,35 +18,31 @@ What cleaning does, in order, and why:
    bytes one byte out of step. Putting the lost byte back and decoding again gives the text
    exactly (地勞動就業, 地脫貧增收，并獲得): no reading is guessed. Each run is listed in the
    source's repairs with the text it decodes to, so a reviewer can check it.
-4. Convert traditional characters to simplified (OpenCC ``t2s``), for the article that was
-   published traditional-looking.
+4. Convert traditional characters to simplified (OpenCC's ``t2s`` tables, as the package holds
+   them: ``xiezuo_cli.extract.text.to_simplified``), for the article that was published
+   traditional-looking.
 5. Turn the half-width punctuation the scraper left (``,`` ``;`` ``:`` ``!``) into the full-width
    forms Chinese text uses, but only next to Chinese text, so times like 22:42 survive.
 6. Drop the stray spaces the page put around numbers (``帮扶资金 251 万元``, ``、 高中``): they
    are layout noise, and a reader searching for 251万元 must find it. Spaces between two Chinese
    phrases (headings such as ``借智输力 推动区域协调发展``) are the author's and stay.
+
+Steps 2, 4, 5 and 6 are the rules ``xiezuo extract`` reads any article with; they live once, in
+``xiezuo_cli.extract.text``. Steps 1 and 3 are particular to these two pages.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xiezuo_cli.extract.text import PINYIN_GLOSS, tidy_line, to_simplified
+
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "sources" / "raw"
 CLEAN_DIR = ROOT / "data" / "sources"
-
-# A pinyin gloss: Latin letters (with tone marks) in ASCII brackets, right after a Han character.
-PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]+\)")
-HAN = r"\u3400-\u9fff"
-CJK_CONTEXT = rf"[{HAN}“”‘’《》、。）0-9%]"
-
-
-# t2s keeps 著 because it is also a simplified character (著作); here it is the particle 着.
-T2S_FIXES = (("随著", "随着"),)
 
 
 @dataclass(frozen=True)
@@ -121,20 +117,6 @@ def extract_body(text: str, cleaning: SourceCleaning) -> list[str]:
     return [line for line in lines[start : end + 1] if line]
 
 
-def full_width_punctuation(line: str) -> str:
-    for half, full in ((",", "，"), (";", "；"), ("!", "！"), (":", "：")):
-        line = re.sub(rf"(?<={CJK_CONTEXT})\s*{re.escape(half)}\s*", full, line)
-        line = re.sub(rf"\s*{re.escape(half)}(?=[{HAN}“‘《])", full, line)
-    # brackets that hold Chinese text
-    return re.sub(rf"\(([^()]*[{HAN}][^()]*)\)", r"（\1）", line)
-
-
-def drop_spaces_around_numbers(line: str) -> str:
-    line = re.sub(rf"(?<=\d) +(?=[{HAN}])", "", line)
-    line = re.sub(rf"(?<=[{HAN}，、]) +(?=\d)", "", line)
-    return re.sub(r"(?<=[，、。；：]) +", "", line)
-
-
 def clean(raw: str, cleaning: SourceCleaning) -> str:
     text = PINYIN_GLOSS.sub("", raw)
     for garbled, restored, _why in cleaning.repairs:
@@ -143,13 +125,8 @@ def clean(raw: str, cleaning: SourceCleaning) -> str:
         text = text.replace(garbled, restored)
     body = extract_body(text, cleaning)
     if cleaning.to_simplified:
-        import opencc  # build-time only
-
-        converter = opencc.OpenCC("t2s")
-        body = [converter.convert(line) for line in body]
-        for ambiguous, meant in T2S_FIXES:
-            body = [line.replace(ambiguous, meant) for line in body]
-    body = [drop_spaces_around_numbers(full_width_punctuation(line)) for line in body]
+        body = [to_simplified(line) for line in body]
+    body = [tidy_line(line) for line in body]
     leftover = [line for line in body if PINYIN_GLOSS.search(line) or "?" in line]
     if leftover:
         raise SystemExit(f"{cleaning.raw_name}: unclean lines remain: {leftover[:2]!r}")

@@ -1,8 +1,12 @@
-"""Chinese figures and money: 3900万元, 2.22亿, 100余万元, 万余名, 三家, 79.5%.
+"""Chinese figures and money as articles and people write them: 3900万元, 2.22亿, 1.1亿余元,
+560余万元, 超1000万元, 近900万元, 不少于10万元, 逾三十亿元, 一千二百万元, 三十五名, 2,150万元,
+８６５０萬元, 万余名, 79.5%, 百分之三十.
 
-Exact integer arithmetic throughout: a decimal such as 2.22 is read as 222 / 10**2, so 2.22亿元 is
-222000000 yuan with no float on the way. Only stdlib ``re`` is imported: this is on the start-up
-path of every query command.
+The one parser of figures for the whole project: the bundled data's build, ``add``, ``import``
+(its ``figure`` column) and ``extract`` all read figures here. Exact integer arithmetic
+throughout: a decimal such as 2.22 is read as 222 / 10**2, so 2.22亿元 is 222000000 yuan with no
+float on the way. Only stdlib ``re`` is imported: this is on the start-up path of every query
+command.
 """
 
 from __future__ import annotations
@@ -17,22 +21,41 @@ from xiezuo_cli.safe_text import shown  # noqa: E402
 
 CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CHINESE_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 
-# 余 超 多 以上 不低于 mark a lower bound; 约 近 左右 an estimate.
-AT_LEAST_PREFIXES = ("超过", "不低于", "不少于", "超", "逾")
-ABOUT_PREFIXES = ("大约", "将近", "约", "近")
+# 余 超 多 以上 不低于 突破 mark a lower bound; 约 近 左右 an estimate (近, 不足: just under,
+# shown as an estimate: the data has no upper-bound mark, and such a figure is never a floor).
+AT_LEAST_PREFIXES = ("超过", "不低于", "不少于", "至少", "多于", "高于", "突破", "超", "逾")
+ABOUT_PREFIXES = ("大约", "将近", "接近", "约合", "不足", "不到", "约", "近")
 AT_LEAST_SUFFIXES = ("以上", "有余")
 ABOUT_SUFFIXES = ("左右", "上下")
+# Longest first, so 超过 is taken before 超 and 约合 before 约.
+BOUND_PREFIXES = tuple(sorted(AT_LEAST_PREFIXES + ABOUT_PREFIXES, key=len, reverse=True))
+BOUND_SUFFIXES = AT_LEAST_SUFFIXES + ABOUT_SUFFIXES
+
+# Characters written for the same digit or multiplier: traditional forms (萬 億 餘 兩), the
+# capital numerals of receipts (壹 贰 … 仟), full-width digits and signs (８６５０, ，．％).
+_EQUIVALENTS = {
+    "萬": "万", "億": "亿", "餘": "余", "兩": "两", "壹": "一", "贰": "二", "貳": "二",
+    "叁": "三", "參": "三", "肆": "四", "伍": "五", "陆": "六", "陸": "六", "柒": "七",
+    "捌": "八", "玖": "九", "拾": "十", "佰": "百", "仟": "千",
+    "，": ",", "．": ".", "％": "%", "\u3000": " ",
+}  # fmt: skip
+_EQUIVALENTS |= {chr(0xFF10 + digit): str(digit) for digit in range(10)}
+
+# A number: Arabic digits (3900, 2,150, 2.22) or Chinese numerals (三十五, 一千二百万, 三点五).
+ARABIC_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+CHINESE_NUMBER = r"[〇零一二两三四五六七八九十百千万亿]+(?:点[〇零一二三四五六七八九]+)?"
 
 _FIGURE_PATTERN = (
-    r"""
-    (?P<number>\d[\d,]*(?:\.\d+)?|[〇零一二两三四五六七八九十])?
+    rf"""
+    (?P<number>{ARABIC_NUMBER}|{CHINESE_NUMBER})?
     \s*(?P<mult1>[百千]?[万亿]?)
     (?P<more>[余多])?
     (?P<mult2>[万亿])?
     \s*(?P<unit>.*)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
 
 
@@ -45,6 +68,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     at import was a noticeable part of start-up."""
     pattern, flags = _FIGURE_PATTERN
     return re.compile(pattern, flags), re.compile(_PER_PATTERN)
+
+
+@functools.cache
+def _equivalents() -> dict[int, str]:
+    return str.maketrans(_EQUIVALENTS)
 
 
 class AmountError(ValueError):
@@ -75,6 +103,11 @@ class Quantity(NamedTuple):
         return self.unit == "元"
 
 
+def plain_figure(text: str) -> str:
+    """The figure with every equivalent character made plain: ８６５０萬元 -> 8650万元."""
+    return text.translate(_equivalents())
+
+
 def _exact(number: str) -> tuple[int, int]:
     """'2.22' -> (222, 2): the digits as an integer and how many of them are decimals."""
     whole, _, decimals = number.replace(",", "").partition(".")
@@ -84,21 +117,73 @@ def _exact(number: str) -> tuple[int, int]:
     return int(digits), len(decimals)
 
 
+def chinese_integer(numerals: str) -> int:
+    """三十五 -> 35, 一千二百万 -> 12000000, 十 -> 10, 万 -> 10000, 二〇二一 -> 2021.
+
+    Raises AmountError for numerals that do not make a number (五五百, 百百)."""
+    if len(numerals) == 1 and numerals in CHINESE_DIGITS:
+        return CHINESE_DIGITS[numerals]
+    if not any(c in CHINESE_DIGITS for c in numerals) and not re.fullmatch(
+        "[百千]?[万亿]?", numerals
+    ):
+        raise AmountError(f"not a number: {numerals!r}")  # 万亿 alone is a scale, not a number
+    if all(c in "〇零一二三四五六七八九" for c in numerals):  # digit by digit: 二〇二一
+        return int("".join(str(CHINESE_DIGITS[c]) for c in numerals))
+    total = section = 0
+    digit: int | None = None
+    last_small = 10**4  # the previous 十百千 of this section: they must fall
+    for character in numerals:
+        if character in _SMALL_UNITS:
+            unit = _SMALL_UNITS[character]
+            if unit >= last_small:
+                raise AmountError(f"not a number: {numerals!r}")
+            section += (1 if digit is None else digit) * unit
+            digit, last_small = None, unit
+        elif character in ("万", "亿"):
+            scale = MULTIPLIERS[character]
+            part = section + (digit or 0)
+            if character == "万":
+                total += (part or 1) * scale
+            else:
+                total = (total + part or 1) * scale
+            section, digit, last_small = 0, None, 10**4
+        else:
+            if digit not in (None, 0):
+                raise AmountError(f"not a number: {numerals!r}")
+            digit = CHINESE_DIGITS[character]
+    return total + section + (digit or 0)
+
+
+def _digits_and_scale(number: str) -> tuple[int, int]:
+    """A written number as (digits, decimals): '2.22' -> (222, 2), '三点五' -> (35, 1)."""
+    if number[0].isdigit():
+        return _exact(number)
+    whole, _, decimals = number.partition("点")
+    value = chinese_integer(whole)
+    if not decimals:
+        return value, 0
+    fraction = int("".join(str(CHINESE_DIGITS[c]) for c in decimals))
+    return value * 10 ** len(decimals) + fraction, len(decimals)
+
+
 def parse_quantity(text: str) -> Quantity:
     """Read a figure as an article writes it. Raises AmountError if it is not one."""
-    rest = text.strip().replace("，", ",")
+    rest = plain_figure(text).strip()
     approx = "exact"
+    percent = rest.startswith("百分之")
+    if percent:
+        rest = rest[len("百分之") :]
     # 每亩41万元 is a rate (元/亩); 连续三年 and 前5年 are plain counts of years.
     per = _patterns()[1].match(rest)
     if per:
         rest = rest[per.end() :]
     rest = rest.removeprefix("连续").removeprefix("前")
-    for prefix in AT_LEAST_PREFIXES + ABOUT_PREFIXES:
+    for prefix in BOUND_PREFIXES:
         if rest.startswith(prefix):
             approx = "at_least" if prefix in AT_LEAST_PREFIXES else "about"
             rest = rest[len(prefix) :]
             break
-    for suffix in AT_LEAST_SUFFIXES + ABOUT_SUFFIXES:
+    for suffix in BOUND_SUFFIXES:
         if rest.endswith(suffix):
             approx = "at_least" if suffix in AT_LEAST_SUFFIXES else "about"
             rest = rest[: -len(suffix)]
@@ -111,10 +196,11 @@ def parse_quantity(text: str) -> Quantity:
     number = match["number"]
     if number is None:  # 万亩, 万余名: the multiplier alone stands for one of it
         digits, scale = 1, 0
-    elif number in CHINESE_DIGITS:
-        digits, scale = CHINESE_DIGITS[number], 0
     else:
-        digits, scale = _exact(number)
+        try:
+            digits, scale = _digits_and_scale(number)
+        except AmountError:
+            raise AmountError(f"not a figure: {text!r}") from None
     multiplier = 1
     for character in match["mult1"] or match["mult2"] or "":
         multiplier *= MULTIPLIERS[character]
@@ -123,6 +209,10 @@ def parse_quantity(text: str) -> Quantity:
     scaled, remainder = divmod(digits * multiplier, 10**scale)
     value: int | float = scaled if remainder == 0 else digits * multiplier / 10**scale
     unit = match["unit"].strip()
+    if percent:
+        if unit:
+            raise AmountError(f"not a figure: {text!r}")
+        unit = "%"
     if per:
         unit = f"{unit}/{per['per']}"
     return Quantity(value=value, unit=unit, approx=approx)
