@@ -172,20 +172,25 @@ def short_form(name: str) -> str:
     return stem
 
 
-def aliases(name: str) -> tuple[str, ...]:
+def aliases(name: str, official_short: str | None = None) -> tuple[str, ...]:
     """Names people write besides the name and the short form: an autonomous area by its short
-    form and generic word (甘孜州, 北川县, 管城区; 东乡族自治县 → 东乡县, 鄂伦春自治旗 → 鄂伦春旗),
-    and the customary abbreviations in EXTRA_ALIASES (克州)."""
+    form and generic word (甘孜州, 北川县, 管城区); one named after a nationality alone also by
+    that and by the name without 族 (东乡族自治县: 东乡县, 东乡; 鄂伦春自治旗: 鄂伦春旗, 鄂伦春);
+    the customary abbreviations in EXTRA_ALIASES (克州); and the official list's own short form
+    where ours differs (克孜勒苏柯尔克孜 for 克孜勒苏), so every official name form is found."""
     found: list[str] = []
     parts = _autonomous_parts(name)
     if parts is not None:
         stem, generic = parts
         word = _GENERIC[generic]
-        nationality = _NATIONALITY.fullmatch(stem)
-        if nationality:  # 东乡族 → 东乡, 鄂伦春 → 鄂伦春
+        if _NATIONALITY.fullmatch(stem):  # 东乡族 → 东乡县 and 东乡, 鄂伦春 → 鄂伦春旗 and 鄂伦春
             stem = stem.removesuffix("族")
-        if word:
+            found.append(stem + word)
+            found.append(stem)
+        elif word:
             found.append(stem + word)
     found.extend(EXTRA_ALIASES.get(name, ()))
+    if official_short:
+        found.append(official_short)
     short = short_form(name)
     return tuple(dict.fromkeys(a for a in found if a not in (name, short)))

@@ -131,7 +131,7 @@ def entry(division: Division, divisions: dict[str, Division]) -> dict[str, Any]:
         "level": division.level,
         "parent": division.parent,
     }
-    written = [*aliases(division.name), *ALIASES.get(full, ())]
+    written = [*aliases(division.name, division.short), *ALIASES.get(full, ())]
     if written:
         place["alias"] = written
     return place
