@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,12 @@ ms = 1000.0
 print(json.dumps({"import": (t1 - t0) * ms, "load": (t2 - t1) * ms, "first lookup": (t3 - t2) * ms,
                   "later lookup": (t4 - t3) * ms / len(names), "closest": (t5 - t4) * ms}))
 """
+
+
+def pad(text: str, width: int) -> str:
+    """Pad to a width in terminal columns: a Chinese character takes two."""
+    wide = sum(unicodedata.east_asian_width(char) in "WF" for char in text)
+    return text + " " * (width - len(text) - wide)
 
 
 def give_up(message: str) -> None:
@@ -146,10 +153,10 @@ def main() -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
     print(f"{args.runs} interleaved rounds, Python {report['python']}, {report['cpus']} CPUs")
-    print(f"{'fresh process':<42} {'median':>9} {'min':>9} {'× floor':>8} {'× funds':>8}")
+    print(f"{pad('fresh process', 46)} {'median':>9} {'min':>9} {'× floor':>8} {'× funds':>8}")
     for row in report["processes"]:
         print(
-            f"{row['label']:<42} {row['median_ms']:>6.1f} ms {row['min_ms']:>6.1f} ms "
+            f"{pad(row['label'], 46)} {row['median_ms']:>6.1f} ms {row['min_ms']:>6.1f} ms "
             f"{row['x_floor']:>7.2f}× {row['x_funds']:>7.2f}×"
         )
     print("inside a fresh process (median):")
