@@ -331,3 +331,34 @@ def test_the_query_path_does_not_import_the_gazetteer(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "xiezuo_cli.names" in done.stderr  # the check sees xiezuo's imports
     assert "xiezuo_cli.gazetteer" not in done.stderr
+
+
+def test_no_chain_of_names_is_longer_than_the_limit() -> None:
+    """LONGEST_NAME cuts nothing off: the longest own forms of a province, a prefecture under
+    it and a county under that, put together, are within it."""
+    every = {place.id: place for place in gazetteer.places()}
+
+    def longest(place_id: str | None) -> int:
+        return max(map(len, every[place_id].names)) if place_id else 0
+
+    chains = [
+        longest(p.id) + longest(p.parent) + longest(every[p.parent].parent if p.parent else None)
+        for p in every.values()
+    ]
+    assert 60 < max(chains) <= gazetteer.LONGEST_NAME
+
+
+def test_a_huge_text_is_no_place_and_costs_nothing() -> None:
+    assert gazetteer.lookup("苍溪" * 50_000) == []
+    assert gazetteer.closest("苍" * 100_000) == []
+
+
+def test_a_missing_file_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(gazetteer, "_table", None)
+    monkeypatch.setattr(gazetteer, "_cache", {})
+    monkeypatch.setattr(gazetteer, "data_path", lambda: str(tmp_path / "gazetteer.tsv"))
+    with pytest.raises(gazetteer.GazetteerError, match="cannot be read"):
+        gazetteer.lookup("苍溪")
+    (tmp_path / "gazetteer.tsv").write_text("# vintage: 2024\n110000\tjunk\n", encoding="utf-8")
+    with pytest.raises(gazetteer.GazetteerError, match="damaged"):
+        gazetteer.lookup("苍溪")

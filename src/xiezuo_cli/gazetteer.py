@@ -27,6 +27,10 @@ from xiezuo_cli.names import normalize
 NATION_ID = "quanguo"  # 全国 has no GB/T 2260 code; its id is its name's pinyin
 LEVELS = ("nation", "province", "city", "county")
 FILE_NAME = "gazetteer.tsv"
+# No name of a place is longer, even written out with its province and prefecture in pinyin
+# (sichuanshengganzizangzuzizhizhoukangdingshi is 43): a longer text is not looked up, so a
+# 100 KB cell of a sheet costs nothing.
+LONGEST_NAME = 160
 
 _PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
@@ -41,6 +45,10 @@ class GazetteerPlace(NamedTuple):
     short: str  # 苍溪
     aliases: tuple[str, ...]  # other written names: 甘孜州, 克州
     names: frozenset[str]  # its own normalised forms, without places above it
+
+
+class GazetteerError(Exception):
+    """The places file is missing or damaged: a broken installation, not a user's mistake."""
 
 
 class _Table(NamedTuple):
@@ -66,14 +74,20 @@ def data_path() -> str:
 def _load() -> _Table:
     global _table
     if _table is None:
-        with open(data_path(), encoding="utf-8") as file:
-            lines = file.read().split("\n")
+        path = data_path()
+        try:
+            with open(path, encoding="utf-8") as file:
+                lines = file.read().split("\n")
+        except (OSError, UnicodeDecodeError) as error:
+            raise GazetteerError(f"the country's places cannot be read: {path}: {error}") from None
         start = 0
         vintage = ""
-        while lines[start].startswith("#"):
+        while start < len(lines) and lines[start].startswith("#"):
             if lines[start].startswith("# vintage: "):
                 vintage = lines[start].removeprefix("# vintage: ")
             start += 1
+        if "" not in lines[start:-1]:
+            raise GazetteerError(f"the country's places file is damaged: {path}")
         blank = lines.index("", start)
         end = len(lines) - 1 if lines[-1] == "" else len(lines)
         _table = _Table(vintage, lines[start:blank], lines[blank + 1 : end])
@@ -95,8 +109,12 @@ def _ids_named(form: str) -> list[str]:
 
 
 def _place(line: str) -> GazetteerPlace:
-    place_id, code, level, parent, name, full_name, short, aliases, names = line.split("\t")
-    return GazetteerPlace(
+    place_id = line.split("\t", 1)[0]
+    place = _cache.get(place_id)
+    if place is not None:
+        return place
+    _, code, level, parent, name, full_name, short, aliases, names = line.split("\t")
+    place = _cache[place_id] = GazetteerPlace(
         id=place_id,
         code=code or None,
         level=level,
@@ -107,6 +125,7 @@ def _place(line: str) -> GazetteerPlace:
         aliases=tuple(aliases.split("|")) if aliases else (),
         names=frozenset(names.split(" ")),
     )
+    return place
 
 
 def by_id(place_id: str) -> GazetteerPlace | None:
@@ -114,9 +133,7 @@ def by_id(place_id: str) -> GazetteerPlace | None:
     place = _cache.get(place_id)
     if place is None:
         line = _find_line(_load().places, place_id) if place_id else None
-        if line is None:
-            return None
-        place = _cache[place_id] = _place(line)
+        place = _place(line) if line else None
     return place
 
 
@@ -136,7 +153,7 @@ def ancestors(place: GazetteerPlace) -> list[GazetteerPlace]:
     while current.parent is not None:
         parent = by_id(current.parent)
         if parent is None:  # the generator checks every parent: this is a damaged file
-            raise LookupError(f"gazetteer: the parent {current.parent} of {current.id} is missing")
+            raise GazetteerError(f"the parent {current.parent} of {current.id} is missing")
         found.append(parent)
         current = parent
     return found
@@ -154,16 +171,8 @@ def children(place: GazetteerPlace) -> list[GazetteerPlace]:
         if not line.startswith(prefix):
             break
         if line.split("\t", 4)[3] == place.id:
-            found.append(_place_of_line(line))
+            found.append(_place(line))
     return found
-
-
-def _place_of_line(line: str) -> GazetteerPlace:
-    place_id = line.split("\t", 1)[0]
-    place = _cache.get(place_id)
-    if place is None:
-        place = _cache[place_id] = _place(line)
-    return place
 
 
 def lookup(text: str) -> list[GazetteerPlace]:
@@ -171,7 +180,7 @@ def lookup(text: str) -> list[GazetteerPlace]:
     or after forms of places above it (苍溪, 苍溪县, 蒼溪, Cāngxī, 四川苍溪, 广元市苍溪县).
     An empty list when none."""
     key = normalize(text)
-    if not key:
+    if not key or len(key) > LONGEST_NAME:
         return []
     if key.isascii() and key.isdigit():
         place = by_code(key)
@@ -226,7 +235,7 @@ def _same_script(form: str, prefix: str) -> bool:
 
 def places() -> Iterator[GazetteerPlace]:
     """Every place, by id."""
-    return map(_place_of_line, _load().places)
+    return map(_place, _load().places)
 
 
 def vintage() -> str:
@@ -239,7 +248,7 @@ def closest(text: str, n: int = 3) -> list[GazetteerPlace]:
     mean": 苍西 → 苍溪县 among others; 广元苍西 → 苍溪县 (the places above are matched first, then
     the rest among the places under them); cangxu → 苍溪县. Empty when nothing is near."""
     key = normalize(text)
-    if not key or n <= 0:
+    if not key or n <= 0 or len(key) > LONGEST_NAME:
         return []
     # A chain with a misspelt end: the longest head that names places narrows the candidates.
     for cut in range(len(key) - 1, 0, -1):
