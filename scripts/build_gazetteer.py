@@ -16,8 +16,6 @@ combination of every ancestor's forms would be hundreds of thousands of strings.
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -32,9 +30,9 @@ from divisions import (  # noqa: E402
     PACKAGE,
     VINTAGE,
     Division,
-    DivisionsError,
     aliases,
     full_name,
+    generator_main,
     load_divisions,
     short_form,
 )
@@ -130,46 +128,14 @@ def render(entries: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 if data/gazetteer.tsv differs from what this script would write",
+    return generator_main(
+        argv,
+        script="scripts/build_gazetteer.py",
+        description=__doc__.splitlines()[0],
+        output=OUTPUT,
+        make=lambda: render(build_entries()),
+        errors=(GazetteerError,),
     )
-    parser.add_argument("--output", type=Path, default=OUTPUT, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    try:
-        text = render(build_entries())
-    except (GazetteerError, DivisionsError) as error:
-        print(f"gazetteer: {error}", file=sys.stderr)
-        return 2
-    output: Path = args.output
-    if args.check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current == text:
-            return 0
-        diff = difflib.unified_diff(
-            current.splitlines(keepends=True),
-            text.splitlines(keepends=True),
-            f"{output.name} (as it is)",
-            f"{output.name} (as scripts/build_gazetteer.py would write it)",
-        )
-        print(
-            f"gazetteer: {output} is not what scripts/build_gazetteer.py writes from {PACKAGE} "
-            f"({VINTAGE} codes); run: python scripts/build_gazetteer.py",
-            file=sys.stderr,
-        )
-        sys.stderr.writelines(list(diff)[:80])
-        return 1
-    output.write_text(text, encoding="utf-8")
-    print(f"gazetteer: wrote {len(entries_of(text))} places to {output}")
-    return 0
-
-
-def entries_of(text: str) -> list[str]:
-    lines = text.split("\n")
-    start = next(i for i, line in enumerate(lines) if not line.startswith("#"))
-    return lines[start : lines.index("", start)]
 
 
 if __name__ == "__main__":

@@ -14,9 +14,13 @@ names no general rule gets right.
 
 from __future__ import annotations
 
+import argparse
 import csv
+import difflib
 import importlib.util
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,3 +198,52 @@ def aliases(name: str, official_short: str | None = None) -> tuple[str, ...]:
         found.append(official_short)
     short = short_form(name)
     return tuple(dict.fromkeys(a for a in found if a not in (name, short)))
+
+
+def generator_main(
+    argv: list[str] | None,
+    *,
+    script: str,
+    description: str,
+    output: Path,
+    make: Callable[[], str],
+    errors: tuple[type[Exception], ...],
+) -> int:
+    """The command line of a script that writes one file from the official list: write it, or
+    with --check exit 1 and show a diff when the committed file is not what it would write."""
+    label = output.stem
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"exit 1 if {output.name} differs from what this script would write",
+    )
+    parser.add_argument("--output", type=Path, default=output, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    caught: tuple[type[Exception], ...] = (*errors, DivisionsError)
+    try:
+        text = make()
+    except caught as error:
+        print(f"{label}: {error}", file=sys.stderr)
+        return 2
+    target: Path = args.output
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current == text:
+            return 0
+        diff = difflib.unified_diff(
+            current.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            f"{target.name} (as it is)",
+            f"{target.name} (as {script} would write it)",
+        )
+        print(
+            f"{label}: {target} is not what {script} writes from {PACKAGE} ({VINTAGE} codes); "
+            f"run: python {script}",
+            file=sys.stderr,
+        )
+        sys.stderr.writelines(list(diff)[:80])
+        return 1
+    target.write_text(text, encoding="utf-8")
+    print(f"{label}: wrote {len(text.splitlines())} lines to {target}")
+    return 0

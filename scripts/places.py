@@ -13,8 +13,6 @@ HAND_MADE holds the places that have no official code. docs/places.md explains b
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,9 +27,9 @@ from divisions import (  # noqa: E402
     PACKAGE,
     VINTAGE,
     Division,
-    DivisionsError,
     aliases,
     full_name,
+    generator_main,
     load_divisions,
     short_form,
 )
@@ -201,40 +199,14 @@ def render(places: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 if data/places.yaml differs from what this script would write",
+    return generator_main(
+        argv,
+        script="scripts/places.py",
+        description=__doc__.splitlines()[0],
+        output=OUTPUT,
+        make=lambda: render(build_places()),
+        errors=(PlacesError,),
     )
-    parser.add_argument("--output", type=Path, default=OUTPUT, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    try:
-        text = render(build_places())
-    except (PlacesError, DivisionsError) as error:
-        print(f"places: {error}", file=sys.stderr)
-        return 2
-    output: Path = args.output
-    if args.check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current == text:
-            return 0
-        diff = difflib.unified_diff(
-            current.splitlines(keepends=True),
-            text.splitlines(keepends=True),
-            f"{output.name} (as it is)",
-            f"{output.name} (as scripts/places.py would write it)",
-        )
-        print(
-            f"places: {output} is not what scripts/places.py writes from {PACKAGE} "
-            f"({VINTAGE} codes); run: python scripts/places.py",
-            file=sys.stderr,
-        )
-        sys.stderr.writelines(list(diff)[:80])
-        return 1
-    output.write_text(text, encoding="utf-8")
-    print(f"places: wrote {len(text.splitlines())} lines to {output}")
-    return 0
 
 
 if __name__ == "__main__":
