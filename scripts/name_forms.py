@@ -4,6 +4,12 @@ Build-time only: OpenCC gives the traditional spellings (蒼溪, 蕭山, 餘杭)
 romanisations (cangxi, xiaoshan; tone marks are folded away by normalisation, so Kāngdìng works
 too). Every form is stored normalised (xiezuo_cli.names.normalize), so the query side only
 normalises what the user typed and looks it up.
+
+pypinyin reads a character as it is read in ordinary words, which for place names is often wrong
+(成都 as chengdou, 长治 as zhangzhi, 库尔勒 as kuerlei, 朝阳市 as zhaoyang): PLACE_READINGS and
+PLACE_PHRASES correct it. They were made by listing, for every division of the official list,
+each character pypinyin knows several readings of and the reading it chose, and checking those
+against the places' official romanisations.
 """
 
 from __future__ import annotations
@@ -19,6 +25,43 @@ from pypinyin import lazy_pinyin
 from xiezuo_cli.names import normalize
 
 _TRADITIONAL = [opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk")]
+
+# How a character is read in every place name that has it, where pypinyin reads it otherwise.
+PLACE_READINGS = {
+    "都": "du",  # 成都, 宜都, 昌都, 望都, 信都 (pypinyin: dou)
+    "长": "chang",  # 长治, 长海, 长白, 长岭, 弓长岭 (zhang); but 长子, below
+    "什": "shi",  # 什邡, 乌什, 阿图什, 克什克腾, 塔什库尔干 (shen)
+    "勒": "le",  # 库尔勒, 锡林郭勒, 克孜勒苏, 策勒, 尼勒克 (lei)
+    "朝": "chao",  # 朝阳市, 朝阳县 (zhao)
+    "漯": "luo",  # 漯河 (ta)
+    "曾": "zeng",  # 曾都 (ceng)
+    "泊": "bo",  # 泊头 (po)
+    "峙": "shi",  # 繁峙 (zhi)
+    "珲": "hun",  # 珲春 (hui)
+    "浚": "xun",  # 浚县 (jun)
+    "涡": "guo",  # 涡阳 (wo)
+    "筠": "jun",  # 筠连 (yun)
+    "伽": "jia",  # 伽师 (ga)
+    "圩": "xu",  # 龙圩 (wei)
+    "柏": "bai",  # 万柏林 (bo)
+    "佛": "fo",  # 佛冈, 佛坪 (fu)
+    "尾": "wei",  # 马尾 (yi)
+    "蚌": "beng",  # 蚌山 (bang)
+    "单": "shan",  # 单县 (dan)
+    "卡": "ka",  # 浪卡子 (qia)
+    "乐": "le",  # 南乐, 民乐 (yue); but 乐清 and 乐亭, below
+}
+# Whole words read otherwise than their characters are in other names.
+PLACE_PHRASES = {
+    "长子": ("zhang", "zi"),
+    "乐清": ("yue", "qing"),
+    "乐亭": ("lao", "ting"),
+    "六合": ("lu", "he"),
+    "洪洞": ("hong", "tong"),
+    "红寺堡": ("hong", "si", "bu"),
+    "召陵": ("shao", "ling"),
+    "覃塘": ("qin", "tang"),
+}
 # Suffixes of place names; 藏族自治州 before 州 so the longest goes.
 _SUFFIXES = re.compile(r"(藏族自治州|自治州|自治县|省|市|区|县|州)$")
 
@@ -41,13 +84,39 @@ def _chinese_forms(place: dict[str, Any], ancestors: Sequence[dict[str, Any]]) -
     return forms | {prefix + form for prefix in prefixes for form in own}
 
 
+def place_pinyin(text: str) -> str:
+    """The pinyin of a place name, without tones or spaces: 长治市 → changzhishi, 绿园 → lvyuan."""
+    syllables = lazy_pinyin(text)
+    if len(syllables) != len(text):  # not all Chinese characters: nothing to correct
+        return "".join(syllables)
+    syllables = [PLACE_READINGS.get(char, read) for char, read in zip(text, syllables, strict=True)]
+    for phrase, reading in PLACE_PHRASES.items():
+        start = text.find(phrase)
+        while start >= 0:
+            syllables[start : start + len(phrase)] = reading
+            start = text.find(phrase, start + 1)
+    return "".join(syllables)
+
+
 def _pinyin(text: str) -> set[str]:
-    joined = "".join(lazy_pinyin(text))
+    joined = place_pinyin(text)
     return {joined, joined.replace("v", "u"), joined.replace("v", "ü")}
 
 
 def _traditional(forms: set[str]) -> set[str]:
     return {converter.convert(form) for form in forms for converter in _TRADITIONAL}
+
+
+def own_keys(place: dict[str, Any]) -> list[str]:
+    """The normalised forms of a place by itself, without any place above it: its name, short
+    form and aliases, their traditional spellings and their pinyin (苍溪县, 苍溪, 蒼溪, 蒼溪縣,
+    cangxi, cangxixian). The gazetteer stores these and resolves 四川苍溪 or 广元市苍溪县 at lookup
+    time from the forms of 四川省 and 广元市."""
+    written = {place["name"], place["short"], *place.get("alias", [])}
+    pinyin: set[str] = set()
+    for form in written:
+        pinyin |= _pinyin(form)
+    return sorted({normalize(form) for form in written | _traditional(written) | pinyin})
 
 
 def place_keys(place: dict[str, Any], ancestors: Sequence[dict[str, Any]]) -> list[str]:

