@@ -126,7 +126,7 @@ def chinese_integer(numerals: str) -> int:
     if not any(c in CHINESE_DIGITS for c in numerals) and not re.fullmatch(
         "[百千]?[万亿]?", numerals
     ):
-        raise AmountError(f"not a number: {numerals!r}")  # 万亿 alone is a scale, not a number
+        raise AmountError(f"not a number: {shown(numerals)}")  # 万亿 alone is a scale, not a number
     if all(c in "〇零一二三四五六七八九" for c in numerals):  # digit by digit: 二〇二一
         return int("".join(str(CHINESE_DIGITS[c]) for c in numerals))
     total = section = 0
@@ -136,7 +136,7 @@ def chinese_integer(numerals: str) -> int:
         if character in _SMALL_UNITS:
             unit = _SMALL_UNITS[character]
             if unit >= last_small:
-                raise AmountError(f"not a number: {numerals!r}")
+                raise AmountError(f"not a number: {shown(numerals)}")
             section += (1 if digit is None else digit) * unit
             digit, last_small = None, unit
         elif character in ("万", "亿"):
@@ -149,7 +149,7 @@ def chinese_integer(numerals: str) -> int:
             section, digit, last_small = 0, None, 10**4
         else:
             if digit not in (None, 0):
-                raise AmountError(f"not a number: {numerals!r}")
+                raise AmountError(f"not a number: {shown(numerals)}")
             digit = CHINESE_DIGITS[character]
     return total + section + (digit or 0)
 
@@ -200,7 +200,7 @@ def parse_quantity(text: str) -> Quantity:
         try:
             digits, scale = _digits_and_scale(number)
         except AmountError:
-            raise AmountError(f"not a figure: {text!r}") from None
+            raise AmountError(f"not a figure: {shown(text)}") from None
     multiplier = 1
     for character in match["mult1"] or match["mult2"] or "":
         multiplier *= MULTIPLIERS[character]
@@ -211,7 +211,7 @@ def parse_quantity(text: str) -> Quantity:
     unit = match["unit"].strip()
     if percent:
         if unit:
-            raise AmountError(f"not a figure: {text!r}")
+            raise AmountError(f"not a figure: {shown(text)}")
         unit = "%"
     if per:
         unit = f"{unit}/{per['per']}"
