@@ -10,6 +10,7 @@ command and every kind of path is in test_hostile_paths.py.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import pytest
 from conftest import BUNDLED, ENV, YUHANG_CANGXI, new_database, one_error_line
 from typer.testing import Result
 
-from xiezuo_cli import params
+from xiezuo_cli import dataset, params
 
 Run = Callable[..., Result]
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -82,22 +83,29 @@ def test_output_into_held_texts_or_the_cache_is_refused(cli: Run, db: Path, tmp_
     result = cli("sources", "add", "--id", "art", "--publisher", "p", "--published", "2021",
                  "--text", str(text), "--db", str(db))  # fmt: skip
     assert result.exit_code == 0, result.stderr
+    db_elsewhere = tmp_path / "other" / "copy.json"
+    db_elsewhere.parent.mkdir()
+    shutil.copy(db, db_elsewhere)
     cache = Path(os.environ["XDG_CACHE_HOME"]) / "xiezuo"
     for sub in ("datasets", "index"):
         (cache / sub).mkdir(parents=True, exist_ok=True)
     before = files_in(tmp_path)
+    bundled_before = BUNDLED.read_bytes()
     for target in (
         tmp_path / "sources" / "art.txt",
         tmp_path / "sources" / "new.txt",
         cache / "datasets" / "x.csv",
         cache / "index" / "x.csv",
-        BUNDLED,
+        Path(dataset.bundled_path()),  # the data bundled with the installed package
+        BUNDLED,  # the repository's copy: another xiezuo database when the wheel is installed
+        db_elsewhere,
     ):
         result = cli("list", "--csv", "-o", str(target), "--db", str(db))
         assert result.exit_code == 2, target
         assert "refusing to write over it" in one_error_line(result)
         assert not (target.parent / "x.csv").exists()
     assert files_in(tmp_path) == before
+    assert BUNDLED.read_bytes() == bundled_before
 
 
 def test_import_report_onto_its_own_input_or_the_database_is_refused(

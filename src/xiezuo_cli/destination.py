@@ -8,7 +8,10 @@ links and relative paths:
 - the database in use, its write lock (``.NAME.lock``), anything in its held texts folder
   (``sources/`` beside it), xiezuo's cache folder (the index and snapshots of every database),
   the data bundled with xiezuo, and the file being imported;
-- a file that is any of these under another name: a hard link (same device and inode).
+- a file that is any of these under another name: a hard link (same device and inode);
+- any other xiezuo database: an existing file that begins as one does (``{"meta": {"1":
+  {"schema_version"``), so that ``-o`` naming some other copy of the data is a mistake caught,
+  not a database lost.
 
 What the atomic writer itself refuses (``files.resolve_target``: a link that points nowhere, a
 directory, a device, a named pipe, anything under ``/dev``, ``/proc`` or ``/sys``) is checked
@@ -49,7 +52,23 @@ def check(path: str, *, database: str | None, inputs: Sequence[str] = ()) -> str
         for what, other in _files(database, inputs):
             if os.path.samestat(status, other):
                 raise _refused(path, f"another name (a hard link) of {what}")
+        if _is_a_database(real):
+            raise _refused(path, "a xiezuo database")
     return real
+
+
+# How every xiezuo database begins, whitespace removed: TinyDB's first table is meta, and its
+# one document starts with the schema version.
+_DATABASE_START = b'{"meta":{"1":{"schema_version":'
+
+
+def _is_a_database(real: str) -> bool:
+    try:
+        with open(real, "rb") as file:
+            head = file.read(256)
+    except OSError:
+        return False
+    return b"".join(head.split()).startswith(_DATABASE_START)
 
 
 def _refused(path: str, what: str) -> UsageProblem:
