@@ -141,3 +141,14 @@ def run_on_terminal(
     if process.stderr:
         process.stderr.close()
     return b"".join(chunks), status, stderr
+
+
+# No test may change the repository's database: a test that did (writing through -o onto it)
+# broke every later test in CI. Checked once per process at the end of the run.
+_BUNDLED_BYTES = BUNDLED.read_bytes()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if BUNDLED.read_bytes() != _BUNDLED_BYTES:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        sys.stderr.write(f"a test changed {BUNDLED}; restore it with git checkout\n")
