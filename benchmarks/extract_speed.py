@@ -32,7 +32,7 @@ LENGTH = 5000
 
 EXTRACT_A_FILE = """
 import sys
-from xiezuo_cli import dataset
+from xiezuo_cli.storage import dataset
 from xiezuo_cli.extract import extract, lookup_from_model, read_article
 database = dataset.load(dataset.bundled_path())
 lookup = lookup_from_model(database.places.values(), database.pairings.values())
@@ -42,8 +42,8 @@ extract(article.text, places=lookup, published="2023-12-28")
 
 
 def bundled_lookup():  # type: ignore[no-untyped-def]
-    from xiezuo_cli import dataset
     from xiezuo_cli.extract import lookup_from_model
+    from xiezuo_cli.storage import dataset
 
     database = dataset.load(dataset.bundled_path())
     return lookup_from_model(database.places.values(), database.pairings.values())

@@ -84,7 +84,7 @@ def run(command: str, folder: str) -> str:
 
 
 def _make_broken_database(folder: str) -> None:
-    from xiezuo_cli.dataset import bundled_path
+    from xiezuo_cli.storage.dataset import bundled_path
 
     text = Path(bundled_path()).read_text(encoding="utf-8")
     text = text.replace('"amount_yuan": 39000000', '"amount_yuan": "3900万"', 1)

@@ -15,9 +15,9 @@ from conftest import BUNDLED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiezuo_cli import commands, entry
-from xiezuo_cli.argv import parse
-from xiezuo_cli.options import COMMANDS_BY_NAME
+from xiezuo_cli.cli import commands, entry
+from xiezuo_cli.cli.argv import parse
+from xiezuo_cli.cli.options import COMMANDS_BY_NAME
 
 Raw = dict[str, Any]
 
@@ -96,8 +96,8 @@ def test_repeated_pair_keeps_every_value_in_order() -> None:
 
 def test_repeated_single_option_is_kept_for_params_to_refuse() -> None:
     """Both values reach params.py, which refuses them (a script's mistake, not a choice)."""
+    from xiezuo_cli.cli.params import parse as typed
     from xiezuo_cli.errors import UsageProblem
-    from xiezuo_cli.params import parse as typed
 
     raw = parsed("list", "--limit", "3", "--limit", "7")[1]
     assert raw["limit"] == ["3", "7"]
@@ -327,9 +327,9 @@ def test_parse_gives_the_values_typer_gives(
 ) -> None:
     """The raw values and the typed parameters handed to commands.py are the same on both
     paths (unused: None or [])."""
+    from xiezuo_cli.cli.params import Params
+    from xiezuo_cli.cli.params import parse as typed
     from xiezuo_cli.errors import UsageProblem
-    from xiezuo_cli.params import Params
-    from xiezuo_cli.params import parse as typed
 
     seen: list[Params] = []
     name, from_parse = parsed(*argv)

@@ -20,7 +20,7 @@ import pytest
 from conftest import BUNDLED, ENV, YUHANG_CANGXI, new_database, one_error_line
 from typer.testing import Result
 
-from xiezuo_cli import params
+from xiezuo_cli.cli import params
 
 Run = Callable[..., Result]
 SQLITE_MAGIC = b"SQLite format 3\x00"

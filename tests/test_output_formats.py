@@ -20,9 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from xiezuo_cli.amounts import AmountError, format_amount, parse_yuan
-from xiezuo_cli.model import RECORD_FIELDS
-from xiezuo_cli.output import FORMATS, MACHINE_FORMATS, write_rows
+from xiezuo_cli.model.amounts import AmountError, format_amount, parse_yuan
+from xiezuo_cli.model.records import RECORD_FIELDS
+from xiezuo_cli.present.output import FORMATS, MACHINE_FORMATS, write_rows
 
 Cli = Callable[..., Result]
 DbCopy = Callable[[Callable[[dict[str, Any]], None] | None], Path]

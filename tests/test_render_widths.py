@@ -19,8 +19,10 @@ from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import Result
 
-from xiezuo_cli import dataset, funds, render, terminal
-from xiezuo_cli.options import OutputOptions
+from xiezuo_cli.cli.options import OutputOptions
+from xiezuo_cli.present import render, terminal
+from xiezuo_cli.query import funds
+from xiezuo_cli.storage import dataset
 
 DATA = dataset.load(BUNDLED)
 OPTIONS = OutputOptions(format="table", headers=True, excel=False, unit="万元", color=False)

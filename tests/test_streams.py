@@ -25,9 +25,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from xiezuo_cli import edge
+from xiezuo_cli.cli import edge
 from xiezuo_cli.errors import ExitStatus
-from xiezuo_cli.output import (
+from xiezuo_cli.model.safe_text import escape_char, escape_controls, has_controls
+from xiezuo_cli.present.output import (
     excel_guard,
     json_text,
     markdown_cell,
@@ -35,7 +36,6 @@ from xiezuo_cli.output import (
     write_json_document,
     write_rows,
 )
-from xiezuo_cli.safe_text import escape_char, escape_controls, has_controls
 
 Cli = Callable[..., Result]
 

@@ -24,7 +24,8 @@ import pytest
 from conftest import BUNDLED, run_on_terminal
 from rich.cells import cell_len
 
-from xiezuo_cli import commands, pager, terminal
+from xiezuo_cli.cli import commands
+from xiezuo_cli.present import pager, terminal
 
 SCRIPT = Path(sys.executable).parent / "xiezuo"
 TIMEOUT = 20
@@ -310,7 +311,7 @@ cat
 """
 DRIVER = """
 import sys
-from xiezuo_cli import pager
+from xiezuo_cli.present import pager
 with pager.paging(sys.argv[1] == "on"):
     for n in range(int(sys.argv[2])):
         print(f"line {n}")
@@ -504,11 +505,12 @@ def test_height(lines: str | None, height: int) -> None:
 
 def test_width_from_a_real_terminal() -> None:
     text, status = in_terminal(
-        [sys.executable, "-c", "from xiezuo_cli import terminal; print(terminal.width())"], 63
+        [sys.executable, "-c", "from xiezuo_cli.present import terminal; print(terminal.width())"],
+        63,
     )
     assert (status, text.strip()) == (0, "63")
     text, status = in_terminal(
-        [sys.executable, "-c", "from xiezuo_cli import terminal; print(terminal.width())"],
+        [sys.executable, "-c", "from xiezuo_cli.present import terminal; print(terminal.width())"],
         0,
     )
     assert (status, text.strip()) == (0, "80")  # a terminal that reports no size

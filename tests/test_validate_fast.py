@@ -15,8 +15,8 @@ from conftest import BUNDLED, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xiezuo_cli import store, validate
 from xiezuo_cli.errors import DataFileError
+from xiezuo_cli.storage import store, validate
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import scale  # the benchmark's generator of valid databases

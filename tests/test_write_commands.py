@@ -2,7 +2,7 @@
 
 Each bad input is one readable line naming the option, with the right exit code, and leaves the
 database as it was; a walkthrough builds a database from nothing and queries it. Real processes
-at once and signals mid-write are in test_write_cli_processes.py; authoring.py (the builder the
+at once and signals mid-write are in test_write_cli_processes.py; documents.py (the builder the
 commands share with import) is checked against every record of the bundled data here.
 """
 
@@ -20,8 +20,9 @@ import pytest
 from conftest import BUNDLED, DATA, ENV, one_error_line
 from typer.testing import Result
 
-from xiezuo_cli import authoring, dataset, store
+from xiezuo_cli.authoring import documents
 from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.storage import dataset, store
 
 HELD = DATA / "sources" / "yuhang-cangxi-2021-11-17.txt"
 QUOTE = (
@@ -436,7 +437,7 @@ def test_the_bundled_database_and_missing_files(cli: Run, tmp_path: Path) -> Non
 
 HOLD = """
 import sys
-from xiezuo_cli import locking
+from xiezuo_cli.storage import locking
 with locking.exclusive(sys.argv[1], timeout=5):
     print("held", flush=True)
     sys.stdin.readline()
@@ -554,18 +555,18 @@ def test_every_bundled_record_is_rebuilt_exactly_by_authoring() -> None:
     tables = store.read_tables(BUNDLED)
     for document in tables["record"]:
         others = {**tables, "record": [d for d in tables["record"] if d is not document]}
-        fields = authoring.record_fields(document)
-        assert authoring.record_document(fields, others, str(DATA)) == document
+        fields = documents.record_fields(document)
+        assert documents.record_document(fields, others, str(DATA)) == document
 
 
 def test_a_derived_figure_needs_its_derivation_to_pass_a_quote_without_its_number() -> None:
     tables = store.read_tables(BUNDLED)
     (document,) = [d for d in tables["record"] if d["id"] == "wangcang-project-funds-2021"]
     others = {**tables, "record": [d for d in tables["record"] if d is not document]}
-    fields = authoring.record_fields(document)
+    fields = documents.record_fields(document)
     del fields["derivation"]
-    with pytest.raises(authoring.FieldError, match="does not hold the figure's number"):
-        authoring.record_document(fields, others, str(DATA))
+    with pytest.raises(documents.FieldError, match="does not hold the figure's number"):
+        documents.record_document(fields, others, str(DATA))
 
 
 def test_pair_names_and_ids_from_the_place_table_alone() -> None:
@@ -573,19 +574,19 @@ def test_pair_names_and_ids_from_the_place_table_alone() -> None:
     places = {place["id"]: place for place in tables["place"]}
     for pairing in tables["pairing"]:
         provider, receiver = places[pairing["provider"]], places[pairing["receiver"]]
-        names = authoring.pair_names(pairing["id"], provider, receiver)
+        names = documents.pair_names(pairing["id"], provider, receiver)
         assert names == pairing["names"]["pair"], pairing["id"]
         if pairing["id"] != "lishui-partners":  # a curated id
-            assert authoring.next_pairing_id(provider, receiver, {"pairing": []}) == pairing["id"]
+            assert documents.next_pairing_id(provider, receiver, {"pairing": []}) == pairing["id"]
 
 
 def test_authoring_errors_name_the_field() -> None:
-    tables = authoring.new_database_tables()
-    with pytest.raises(authoring.FieldError) as caught:
-        authoring.record_document({"pairing": "苍溪", "colour": "red"}, tables, None)
+    tables = documents.new_database_tables()
+    with pytest.raises(documents.FieldError) as caught:
+        documents.record_document({"pairing": "苍溪", "colour": "red"}, tables, None)
     assert (caught.value.field, str(caught.value)) == (
         "colour",
-        "colour: no such field; the fields are " + ", ".join(authoring.RECORD_INPUT_FIELDS),
+        "colour: no such field; the fields are " + ", ".join(documents.RECORD_INPUT_FIELDS),
     )
-    assert authoring.next_record_id({"record": [{"id": "r-9"}, {"id": "x-12"}]}) == "r-10"
-    assert authoring.next_record_id(tables) == "r-1"
+    assert documents.next_record_id({"record": [{"id": "r-9"}, {"id": "x-12"}]}) == "r-10"
+    assert documents.next_record_id(tables) == "r-1"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from xiezuo_cli.model import CATEGORIES
+from xiezuo_cli.model.vocab import CATEGORIES
 
 
 class Rule(NamedTuple):
