@@ -20,7 +20,7 @@ import pytest
 from conftest import BUNDLED, ENV, YUHANG_CANGXI, new_database, one_error_line
 from typer.testing import Result
 
-from xiezuo_cli.cli import params
+from xiezuo_cli.cli import given
 
 Run = Callable[..., Result]
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -118,7 +118,7 @@ def test_import_report_onto_its_own_input_or_the_database_is_refused(
 def test_stdout_names_are_stdout(name: str) -> None:
     """Finding 3: -o /dev/stdout replaced the /dev/stdout link with a file (as root). Those
     names are standard output, never opened and replaced."""
-    output = params.parse_output({"output": [name], "format": ["csv"]}, "list")
+    output = given.parse_output({"output": [name], "format": ["csv"]}, "list")
     assert output.path is None
 
 
@@ -142,9 +142,9 @@ def test_sqlite_down_a_pipe(db: Path, name: str) -> None:
 
 
 def test_sqlite_to_a_terminal_is_refused(monkeypatch) -> None:
-    monkeypatch.setattr(params, "_stdout_is_terminal", lambda: True)
-    with pytest.raises(params.UsageProblem, match="binary"):
-        params.parse_output({"output": ["-"], "format": ["sqlite"]}, "export")
+    monkeypatch.setattr(given, "_stdout_is_terminal", lambda: True)
+    with pytest.raises(given.UsageProblem, match="binary"):
+        given.parse_output({"output": ["-"], "format": ["sqlite"]}, "export")
 
 
 @pytest.mark.parametrize("args", [("list", "--csv"), ("export", "--format", "sqlite")])

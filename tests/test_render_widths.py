@@ -19,8 +19,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import Result
 
-from xiezuo_cli.cli.options import OutputOptions
 from xiezuo_cli.present import render, terminal
+from xiezuo_cli.present.options import OutputOptions
 from xiezuo_cli.query import funds
 from xiezuo_cli.storage import dataset
 

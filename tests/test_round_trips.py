@@ -155,7 +155,7 @@ def test_a_cell_longer_than_a_row_may_be_is_one_line(cli: Run, tmp_path: Path) -
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("'=+-@＝＠ \t\r\nax苍"), max_size=8) | st.text(max_size=12))
 def test_the_excel_guard_is_undone_exactly(text: str) -> None:
-    from xiezuo_cli.present.output import excel_guard, excel_unguard
+    from xiezuo_cli.model.safe_text import excel_guard, excel_unguard
 
     guarded = excel_guard(text)
     assert excel_unguard(guarded) == text

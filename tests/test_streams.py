@@ -27,9 +27,8 @@ from typer.testing import Result
 
 from xiezuo_cli.cli import edge
 from xiezuo_cli.errors import ExitStatus
-from xiezuo_cli.model.safe_text import escape_char, escape_controls, has_controls
+from xiezuo_cli.model.safe_text import escape_char, escape_controls, excel_guard, has_controls
 from xiezuo_cli.present.output import (
-    excel_guard,
     json_text,
     markdown_cell,
     tsv_escape,

@@ -88,7 +88,7 @@ json`` gives the same bytes, for figures with one citation in CSV and TSV (they 
 a figure with more is refused, row by row, saying so). A cell may be as long as a row
 (``MAX_ROW_CHARS``; csv's own limit of 131,072 is raised while reading). CSV ``--excel`` starts
 with a UTF-8 byte order mark, and a CSV that does has its formula guards undone
-(``output.excel_unguard``: the guard is written so that it can be, ``'=x`` becoming ``''=x``); a
+(``safe_text.excel_unguard``: the guard is written so that it can be, ``'=x`` becoming ``''=x``); a
 CSV without the mark keeps every ``'`` as text. Markdown and tables are not import formats: a
 Markdown table is refused in one line (``NOT_AN_IMPORT_FORMAT``).
 """
@@ -110,8 +110,7 @@ from typing import IO, Any, NamedTuple
 from xiezuo_cli.errors import DataFileError, ExitStatus, UsageProblem, XiezuoError
 from xiezuo_cli.model.periods import last_day
 from xiezuo_cli.model.records import RECORD_FIELDS
-from xiezuo_cli.model.safe_text import shown
-from xiezuo_cli.present.output import excel_unguard
+from xiezuo_cli.model.safe_text import excel_unguard, shown
 from xiezuo_cli.storage.heap import collector_paused
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")

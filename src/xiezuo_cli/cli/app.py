@@ -17,7 +17,8 @@ from typer.core import TyperCommand, TyperGroup
 
 from xiezuo_cli import __version__
 from xiezuo_cli.cli.edge import fail, guard
-from xiezuo_cli.cli.options import COMMANDS, COMMANDS_BY_NAME, Arg, CommandSpec, Opt
+from xiezuo_cli.cli.options import COMMANDS, COMMANDS_BY_NAME
+from xiezuo_cli.cli.spec import Arg, CommandSpec, Opt
 from xiezuo_cli.errors import ExitStatus, ReaderGone
 
 EXIT_CODES_HELP = (

@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from xiezuo_cli.cli import write_options
-from xiezuo_cli.cli.options import OutputOptions
 from xiezuo_cli.cli.params import Params, Selection
 from xiezuo_cli.errors import IndexDamaged, UsageProblem
 from xiezuo_cli.model.records import RECORD_FIELDS, Record, Source
 from xiezuo_cli.model.safe_text import shown
 from xiezuo_cli.model.vocab import CATEGORIES
+from xiezuo_cli.present.options import OutputOptions
 from xiezuo_cli.present.output import write_json_document, write_rows
 from xiezuo_cli.query.filters import Filters, field_value, iter_select, select, why_empty
 from xiezuo_cli.storage import dataset
@@ -67,7 +67,9 @@ SOURCE_FIELDS = (
 
 def _load(params: Params) -> Dataset:
     path = params.db if params.db is not None else dataset.bundled_path()
-    return dataset.load(path, use_index=params.index)
+    from xiezuo_cli.present.progress import on_stderr
+
+    return dataset.load(path, use_index=params.index, progress=on_stderr)
 
 
 def _filters(data: Dataset, params: Params) -> Filters:
@@ -655,9 +657,14 @@ def run(command: str, raw: Mapping[str, object]) -> None:
 
         import_command.run(import_command.parse(raw))
         return
-    from xiezuo_cli.cli.params import parse
+    if command in write_options.NAMES:  # write commands: their own typed parameters
+        from xiezuo_cli.cli import write_commands
 
-    params = parse(command, raw)
+        params = write_commands.parse(command, raw)
+    else:
+        from xiezuo_cli.cli.params import parse
+
+        params = parse(command, raw)  # type: ignore[assignment]
     if params.output.path is not None:  # before anything is read: where it may not write
         from xiezuo_cli.storage import destination
 

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from xiezuo_cli.cli.options import CommandSpec, Opt
+from xiezuo_cli.cli.spec import CommandSpec, Opt
 
 # Units a line may break between: a run of non-space, non-wide characters (a word), one wide
 # character, or spaces. Closing punctuation joins the unit before it.

@@ -26,11 +26,12 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from xiezuo_cli.cli.spec import OUTPUT, Arg, CommandSpec, Opt
 from xiezuo_cli.model.safe_text import shown
 
 if TYPE_CHECKING:
     from xiezuo_cli.authoring.importing import Action, Outcome
-    from xiezuo_cli.cli.options import CommandSpec, OutputOptions
+    from xiezuo_cli.present.options import OutputOptions
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")  # = importing.INPUT_FORMATS, kept light here
 DEFAULT_TIMEOUT = 10.0  # = store.DEFAULT_TIMEOUT
@@ -41,10 +42,7 @@ TABLE_ROWS = 50
 
 @functools.cache
 def spec() -> CommandSpec:
-    """The declaration options.py adds to its COMMANDS (``COMMANDS += (spec(),)``). Made on
-    first use, from options.Opt, Arg, CommandSpec and OUTPUT, so that this module and
-    options.py can be imported in either order."""
-    from xiezuo_cli.cli.options import OUTPUT, Arg, CommandSpec, Opt
+    """The declaration options.py adds to its COMMANDS (``COMMANDS += (spec(),)``)."""
 
     return CommandSpec(
         "import",
@@ -133,7 +131,7 @@ class ImportParams(NamedTuple):
 def parse(raw: Mapping[str, object]) -> ImportParams:
     """The typed parameters of one command line; UsageProblem (exit 2) with one line."""
     from xiezuo_cli.authoring import importing
-    from xiezuo_cli.cli.params import flag, one, parse_db, parse_output
+    from xiezuo_cli.cli.given import flag, one, parse_db, parse_output
     from xiezuo_cli.errors import UsageProblem
 
     file = str(raw.get("file") or "")
@@ -367,7 +365,7 @@ class _Progress:
             return None
         if not is_terminal(sys.stderr) or size < PROGRESS_BYTES:
             return None
-        from xiezuo_cli.present.render import PhaseProgress
+        from xiezuo_cli.present.progress import PhaseProgress
 
         self.bar = PhaseProgress().__enter__()
         return self.update

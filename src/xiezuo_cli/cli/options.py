@@ -9,105 +9,10 @@ value gives the same one-line error on either path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NamedTuple
-
-from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model.safe_text import shown
-from xiezuo_cli.model.vocab import ACTORS, CATEGORIES, DISPLAY_UNITS, KINDS, LEVELS, STAGES
-from xiezuo_cli.present.output import FORMATS
+from xiezuo_cli.cli import import_command, write_options
+from xiezuo_cli.cli.spec import DB, NO_INDEX, OUT, OUTPUT, Arg, CommandSpec, Opt
+from xiezuo_cli.model.vocab import ACTORS, CATEGORIES, KINDS, LEVELS, STAGES
 from xiezuo_cli.query.funds import GROUP_FIELDS, ROLL_UP_LEVELS
-
-
-class Opt(NamedTuple):
-    name: str  # the keyword the command receives
-    flags: tuple[str, ...]
-    help: str
-    kind: str = "text"  # text (one value) | flag | multi (repeatable, and comma lists)
-    metavar: str | None = None
-    # What completion offers: a tuple of fixed choices, or the name of a kind of thing in the
-    # database in use: "pairing", "place", "record", "field".
-    complete: tuple[str, ...] | str | None = None
-
-
-class Arg(NamedTuple):
-    name: str
-    help: str
-    metavar: str
-    multiple: bool = False
-    complete: str | None = None
-
-
-class CommandSpec(NamedTuple):
-    name: str
-    help: str  # first line: the summary `xiezuo --help` lists
-    examples: tuple[str, ...]
-    options: tuple[Opt, ...]
-    arguments: tuple[Arg, ...] = ()
-
-    def option(self, flag: str) -> Opt | None:
-        return next((opt for opt in self.options if flag in opt.flags), None)
-
-
-DB = Opt(
-    "db",
-    ("--db",),
-    "Database file to read. Default: $XIEZUO_DB, else the data bundled with xiezuo. An empty "
-    "value (a script's unset variable) is an error, never the bundled data.",
-    metavar="PATH",
-)
-
-NO_INDEX = Opt(
-    "no_index",
-    ("--no-index",),
-    "Read the database file itself, not its derived index or snapshot in the cache folder, "
-    "and write none (also: XIEZUO_NO_INDEX=1).",
-    kind="flag",
-)
-
-TABLE_UNITS = tuple(DISPLAY_UNITS)  # 元, 万元, 亿元
-
-OUT = Opt(
-    "output",
-    ("--output", "-o"),
-    "Write to FILE instead of stdout, atomically (a temporary file, then a rename); - is stdout.",
-    metavar="FILE",
-)
-PAGER = Opt(
-    "no_pager",
-    ("--no-pager",),
-    "Never page long tables (also: XIEZUO_PAGER= or PAGER=cat).",
-    kind="flag",
-)
-
-OUTPUT = (
-    Opt(
-        "format",
-        ("--format", "-f"),
-        "Output format: " + ", ".join(FORMATS) + ". Default: table on a terminal, csv in a pipe.",
-        metavar="FORMAT",
-        complete=FORMATS,
-    ),
-    Opt("csv", ("--csv",), "Shortcut for --format csv.", kind="flag"),
-    Opt("json", ("--json",), "Shortcut for --format json.", kind="flag"),
-    Opt("no_headers", ("--no-headers",), "CSV/TSV without the header row.", kind="flag"),
-    Opt(
-        "excel",
-        ("--excel",),
-        "CSV for Excel: a UTF-8 BOM, and text cells starting with = + - @ guarded with '.",
-        kind="flag",
-    ),
-    Opt(
-        "unit",
-        ("--unit",),
-        "Money unit in tables: " + ", ".join(TABLE_UNITS) + " (default 万元).",
-        metavar="UNIT",
-        complete=TABLE_UNITS,
-    ),
-    Opt("no_color", ("--no-color",), "No colour (also: NO_COLOR=1 or TERM=dumb).", kind="flag"),
-    PAGER,
-    OUT,
-)
 
 PAIR = Opt(
     "pair",
@@ -430,31 +335,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
 )
 
-from xiezuo_cli.cli import write_options  # noqa: E402  (it builds on Opt, Arg and CommandSpec above)
-
 COMMANDS += write_options.commands()
-
-from xiezuo_cli.cli import import_command  # noqa: E402  (builds on the declarations above)
-
 COMMANDS += (import_command.spec(),)
 COMMANDS_BY_NAME = {spec.name: spec for spec in COMMANDS}
-
-
-class OutputOptions(NamedTuple):
-    format: str
-    headers: bool
-    excel: bool
-    unit: str
-    color: bool
-    pager: bool = True
-    path: str | None = None  # -o FILE; None: stdout
-
-    @property
-    def is_table(self) -> bool:
-        return self.format == "table"
-
-
-def check_choice(value: str, allowed: Sequence[str], option: str) -> str:
-    if value not in allowed:
-        raise UsageProblem(f"invalid {option} {shown(value)}: choose one of {', '.join(allowed)}")
-    return value

@@ -20,10 +20,10 @@ from contextlib import contextmanager, suppress
 from typing import Any, NamedTuple
 
 from xiezuo_cli.authoring import documents
-from xiezuo_cli.cli.options import OutputOptions
-from xiezuo_cli.cli.params import flag, many, one, parse_db
+from xiezuo_cli.cli.given import flag, many, one, parse_db
 from xiezuo_cli.errors import DataFileError, UsageProblem
 from xiezuo_cli.model.safe_text import shown
+from xiezuo_cli.present.options import OutputOptions
 
 Raw = Mapping[str, object]
 DEFAULT_TIMEOUT = 10.0

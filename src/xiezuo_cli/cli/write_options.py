@@ -1,23 +1,18 @@
 """The write commands' options and arguments, declared as data like the query commands'.
 
 options.py adds these to its COMMANDS (``COMMANDS += write_options.commands()``), so Typer
-(cli.py) and the pre-parser (argv.py) build them as they build every other command;
+(app.py) and the pre-parser (argv.py) build them as they build every other command;
 write_commands.py parses the values and runs them. Two of them are two words, ``pairs add`` and
 ``sources add``: ``join_words`` makes the command line's first two words one name before either
 parser looks it up.
-
-The declarations are made when ``commands()`` is first called (from options.Opt, Arg and
-CommandSpec), not at import, so this module and options.py can be imported in either order.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from xiezuo_cli.cli.options import CommandSpec
+from xiezuo_cli.cli.spec import Arg, CommandSpec, Opt
 
 NAMES = frozenset(("init", "pairs add", "sources add", "add", "edit", "remove"))
 # Commands of two words: the first word, and the second words it takes.
@@ -38,7 +33,6 @@ def join_words(argv: Sequence[str]) -> list[str]:
 @functools.cache
 def commands() -> tuple[CommandSpec, ...]:
     """The write commands' declarations."""
-    from xiezuo_cli.cli.options import Arg, CommandSpec, Opt
     from xiezuo_cli.model.vocab import ACTORS, APPROX, CATEGORIES, KINDS, SCOPES, STAGES
 
     DB = Opt(

@@ -13,7 +13,12 @@ person goes through ``escape_controls`` first:
 
 Printable text, Chinese included, and backslashes are left exactly as they are. ``keep`` names
 controls a format handles itself (a table cell may keep ``"\\n"``, which Rich lays out as a line
-break inside the cell). Only ``re`` is imported: the error edge uses this on every run.
+break inside the cell).
+
+``excel_guard`` keeps a spreadsheet from running a text cell as a formula, in a way
+``excel_unguard`` undoes exactly (CSV --excel out, import in).
+
+Only ``re`` is imported: the error edge uses this on every run.
 """
 
 from __future__ import annotations
@@ -24,6 +29,12 @@ import re
 CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029"
 # Shown as escapes where text is laid out for the eye: they reorder or hide what is shown.
 BIDI_AND_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection), also
+# after leading blanks, and the full-width forms too (Excel folds them on input).
+_FORMULA_CHARS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+_FORMULA_STARTS = (*_FORMULA_CHARS, "\t", "\r")
+_LEADING_BLANKS = " \t\r\n\u3000\u00a0"
 
 _PLAIN = re.compile(f"[{CONTROLS}]")
 _TABLE = re.compile(f"[{CONTROLS}{BIDI_AND_INVISIBLE}]")
@@ -96,3 +107,28 @@ def cut_message(message: str, limit: int = MESSAGE_CHARS) -> str:
 def has_controls(text: str, *, table: bool = False) -> bool:
     """True if ``escape_controls`` would change ``text`` (with no ``keep``)."""
     return (_TABLE if table else _PLAIN).search(text) is not None
+
+
+# ─── spreadsheets ───────────────────────────────────────────────────────────────────────
+
+
+def _runs_as_formula(text: str) -> bool:
+    return text.startswith(_FORMULA_STARTS) or text.lstrip(_LEADING_BLANKS).startswith(
+        _FORMULA_CHARS
+    )
+
+
+def excel_guard(text: str) -> str:
+    """``text`` with ``'`` in front if a spreadsheet would run it as a formula, or if it already
+    starts with ``'`` before such text (``'=x`` becomes ``''=x``), so that ``excel_unguard``
+    gives back exactly ``text``: import undoes the guard of a CSV written with --excel."""
+    if _runs_as_formula(text.lstrip("'")):
+        return "'" + text
+    return text
+
+
+def excel_unguard(cell: str) -> str:
+    """The text ``excel_guard`` was given: one ``'`` less where the guard put one."""
+    if cell.startswith("'") and _runs_as_formula(cell.lstrip("'")):
+        return cell[1:]
+    return cell

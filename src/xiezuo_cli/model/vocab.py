@@ -1,10 +1,16 @@
-"""The fixed vocabularies records draw on, and the schema version.
+"""The fixed vocabularies records draw on, the schema version, and the check that a value is one
+of a vocabulary's (``check_choice``, the one wording of that usage error).
 
-Pure data: no imports. The README's "Data model" section explains each; docs/model-v2.md is the
-curators' version.
+Pure data besides that check. The README's "Data model" section explains each; docs/model-v2.md
+is the curators' version.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.model.safe_text import shown
 
 SCHEMA_VERSION = 2
 
@@ -71,3 +77,9 @@ MEASURE_FAMILIES = {
 MONEY_UNIT = "元"
 # The units money is shown in to people, and how many yuan each is.
 DISPLAY_UNITS = {"元": 1, "万元": 10**4, "亿元": 10**8}
+
+
+def check_choice(value: str, allowed: Sequence[str], option: str) -> str:
+    if value not in allowed:
+        raise UsageProblem(f"invalid {option} {shown(value)}: choose one of {', '.join(allowed)}")
+    return value

@@ -33,14 +33,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
 
+from xiezuo_cli.model.safe_text import excel_guard
+
 MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl", "markdown")
 FORMATS = ("table", *MACHINE_FORMATS)
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection), also
-# after leading blanks, and the full-width forms too (Excel folds them on input).
-_FORMULA_CHARS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
-_FORMULA_STARTS = (*_FORMULA_CHARS, "\t", "\r")
-_LEADING_BLANKS = " \t\r\n\u3000\u00a0"
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\r": "\\r", "\n": "\\n"}
 _TSV_SPECIAL = re.compile(r"[\\\t\r\n]")
@@ -56,28 +52,6 @@ def is_terminal(stream: TextIO) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):  # closed, or not a real file
         return False
-
-
-def _runs_as_formula(text: str) -> bool:
-    return text.startswith(_FORMULA_STARTS) or text.lstrip(_LEADING_BLANKS).startswith(
-        _FORMULA_CHARS
-    )
-
-
-def excel_guard(text: str) -> str:
-    """``text`` with ``'`` in front if a spreadsheet would run it as a formula, or if it already
-    starts with ``'`` before such text (``'=x`` becomes ``''=x``), so that ``excel_unguard``
-    gives back exactly ``text``: import undoes the guard of a CSV written with --excel."""
-    if _runs_as_formula(text.lstrip("'")):
-        return "'" + text
-    return text
-
-
-def excel_unguard(cell: str) -> str:
-    """The text ``excel_guard`` was given: one ``'`` less where the guard put one."""
-    if cell.startswith("'") and _runs_as_formula(cell.lstrip("'")):
-        return cell[1:]
-    return cell
 
 
 def tsv_escape(text: str) -> str:

@@ -39,19 +39,19 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple, cast
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from xiezuo_cli.cli.options import OutputOptions
 from xiezuo_cli.errors import ReaderGone
 from xiezuo_cli.model.amounts import DISPLAY_UNITS, format_amount, format_value
 from xiezuo_cli.model.records import Pairing, Record, Source
 from xiezuo_cli.model.safe_text import escape_controls
 from xiezuo_cli.model.vocab import ACTOR_NAMES, LEVEL_NAMES, STAGE_NAMES
 from xiezuo_cli.present import terminal
+from xiezuo_cli.present.options import OutputOptions
 from xiezuo_cli.query.funds import (
     AID_TOTAL_LABEL,
     APART_OVERLAP,
@@ -1496,44 +1496,3 @@ def _period_text(record: Record) -> str:
     if record.period_start is None and record.period_end is None:
         return ""
     return f"{record.period_start or '…'} 至 {record.period_end or '…'}"
-
-
-# ─── progress ───────────────────────────────────────────────────────────────────────────────
-
-
-class PhaseProgress:
-    """A progress bar on stderr with one line per phase of a long job (reading, checking,
-    indexing), gone when the job ends. The caller decides whether to show one at all (only on a
-    terminal, only for a large file); ``update`` with no total shows a moving bar."""
-
-    def __init__(self) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> PhaseProgress:
-        self.bar.start()
-        return self
-
-    def update(self, label: str, done: int, total: int | None) -> None:
-        task = self.tasks.get(label)
-        if task is None:
-            task = self.tasks[label] = self.bar.add_task(label, total=total)
-        self.bar.update(task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()

@@ -10,12 +10,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from xiezuo_cli.cli.options import check_choice
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model.periods import first_day, last_day
 from xiezuo_cli.model.records import QUERY_FIELDS, Record
 from xiezuo_cli.model.safe_text import shown
-from xiezuo_cli.model.vocab import CATEGORIES
+from xiezuo_cli.model.vocab import CATEGORIES, check_choice
 from xiezuo_cli.storage.dataset import Dataset
 
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.|to|至|到)\s*(\d{4}))?\s*")

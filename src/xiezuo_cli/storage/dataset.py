@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import sys
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, overload
 
 from xiezuo_cli.model.records import Pairing, Place, Record, Source
 
@@ -16,6 +17,18 @@ ENV_VAR = "XIEZUO_DB"
 # os.path rather than pathlib: pathlib costs ~3 ms of start-up and this is the only use.
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 PathLike = str | os.PathLike[str]
+
+
+class ProgressBar(Protocol):
+    """What a long job reports to: a label for the phase, and how far it is (total None: no
+    end known yet)."""
+
+    def update(self, label: str, done: int, total: int | None) -> None: ...
+
+
+# How a caller shows the long jobs of a load, if it does: called when one starts, it gives a
+# context manager holding the bar (or None: nothing is shown).
+Progress = Callable[[], AbstractContextManager[ProgressBar | None]]
 
 
 def bundled_path() -> str:
@@ -127,7 +140,7 @@ class Dataset(NamedTuple):
         return place
 
 
-def load(path: PathLike, *, use_index: bool = True) -> Dataset:
+def load(path: PathLike, *, use_index: bool = True, progress: Progress | None = None) -> Dataset:
     """Read and validate the database at ``path``. Raises DataFileError.
 
     The bytes are read once, checked (rawfile.py). A database already validated in this exact
@@ -136,14 +149,16 @@ def load(path: PathLike, *, use_index: bool = True) -> Dataset:
     for them. Anything else is parsed (store.py) and validated (validate.py), which are only
     imported when needed, and the snapshot or index written for next time. ``use_index=False``
     (``--no-index``, and XIEZUO_NO_INDEX=1) reads the file itself and writes nothing.
+    ``progress``: how to show the long jobs (a full parse of a large file, writing its index);
+    the command decides whether to draw one (present.progress.on_stderr) or not.
     """
     from xiezuo_cli.storage.heap import collector_paused
 
     with collector_paused():
-        return _load(path, use_index)
+        return _load(path, use_index, progress)
 
 
-def _load(path: PathLike, use_index: bool) -> Dataset:
+def _load(path: PathLike, use_index: bool, progress: Progress | None) -> Dataset:
     from xiezuo_cli.storage import cache, rawfile
 
     path = os.fspath(path)
@@ -167,8 +182,8 @@ def _load(path: PathLike, use_index: bool) -> Dataset:
     # and the index is written for the next ones.
     before = _status(path)
     data = rawfile.read_checked(path)
-    parts = _parse(path, data, building=True)
-    _write_index(path, data, parts, before)
+    parts = _parse(path, data, progress)
+    _write_index(path, data, parts, before, progress)
     return Dataset(path=path, **parts)
 
 
@@ -186,10 +201,10 @@ def _size(path: str) -> int:
         return 0  # read_checked says what is wrong with it
 
 
-def _parse(path: str, data: bytes, building: bool = False) -> dict[str, Any]:
+def _parse(path: str, data: bytes, progress: Progress | None = None) -> dict[str, Any]:
     from xiezuo_cli.storage import store, validate
 
-    with _progress(building) as bar:
+    with _progress(progress) as bar:
         if bar is not None:
             bar.update("读取并校验数据库（之后的查询由索引回答）", 0, None)
         places, pairings, sources, records, pinyin = validate.build(
@@ -205,12 +220,16 @@ def _parse(path: str, data: bytes, building: bool = False) -> dict[str, Any]:
 
 
 def _write_index(
-    path: str, data: bytes, parts: dict[str, Any], before: os.stat_result | None
+    path: str,
+    data: bytes,
+    parts: dict[str, Any],
+    before: os.stat_result | None,
+    progress: Progress | None,
 ) -> None:
     from xiezuo_cli.storage import index
 
     total = len(parts["records"])
-    with _progress(True) as bar:
+    with _progress(progress) as bar:
         done = 0
 
         def advance(count: int) -> None:
@@ -222,17 +241,11 @@ def _write_index(
         index.write(path, data, parts, advance, before)
 
 
-def _progress(shown: bool) -> Any:
-    """A progress bar on stderr when it is a terminal (render.py draws it); else nothing."""
-    import contextlib
-
-    from xiezuo_cli.present.terminal import is_terminal
-
-    if not (shown and is_terminal(sys.stderr)):
+def _progress(progress: Progress | None) -> AbstractContextManager[ProgressBar | None]:
+    """The caller's progress display for a long job, or nothing."""
+    if progress is None:
         return contextlib.nullcontext(None)
-    from xiezuo_cli.present.render import PhaseProgress
-
-    return PhaseProgress()
+    return progress()
 
 
 class IndexedRecords(Sequence[Record]):
