@@ -1287,9 +1287,9 @@ PROFILE_CODE = r"""
 import gc, io, json, os, sys, time
 t = time.perf_counter
 t0 = t()
-from xiezuo_cli.cli import commands, entry
+from xiezuo_cli.cli import entry
+from xiezuo_cli.present import emit
 from xiezuo_cli.query import funds
-from xiezuo_cli.query import filters as query
 from xiezuo_cli.storage import dataset, index, rawfile, store, validate
 from xiezuo_cli.model.records import Citation, Record
 imports = t() - t0
@@ -1318,9 +1318,8 @@ def wrap(module, names):
 
 def run_commands(ds):
     dataset.load = lambda _path, **_k: ds
-    wrap(funds, ("decide_all", "totals"))
-    wrap(query, ("select",))
-    wrap(commands, ("write_rows",))
+    wrap(funds, ("decide_all", "totals", "select"))
+    wrap(emit, ("write_rows",))
     after = {}
     for label, argv in (("funds --by pairing --csv", ["funds", "--by", "pairing", "--csv"]),
                         ("list --pair R --csv", ["list", "--pair", receiver, "--csv"]),
@@ -1414,7 +1413,7 @@ PARTS = {
     "_check_part_of": "part_of rules (`_check_part_of`)",
     "_check_revisions": "revises rules (`_check_revisions`)",
     "_check_running_totals": "running totals (`_check_running_totals`)",
-    "select": "`query.select`",
+    "select": "`query.filters.select`",
     "decide_all": "`funds.decide_all`",
     "totals": "`funds.totals`",
     "write_rows": "CSV output (`write_rows`)",

@@ -109,3 +109,36 @@ def test_the_cycle_check_sees_a_cycle_through_a_function(tmp_path: Path) -> None
     assert _imports("xiezuo_cli.lower", lower, modules) == {"xiezuo_cli.upper"}
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_each_command_is_declared_once_and_typed_by_its_declaration() -> None:
+    """The registry names each command once; each command's parameters are exactly its parts
+    (options, arguments, groups), so nothing typed is dropped or left to a default by mistake;
+    every option a parser can meet has a converter, and flags need none."""
+    from xiezuo_cli.cli import registry
+    from xiezuo_cli.cli.spec import Group, as_text
+
+    for name in registry.NAMES:
+        command = registry.command(name)
+        assert command.name == name
+        assert sorted(part.name for part in command.parts) == sorted(command.params._fields), name
+        flags = [flag for opt in command.options for flag in opt.flags]
+        assert len(flags) == len(set(flags)), name
+        for part in command.parts:
+            if isinstance(part, Group):
+                assert len({opt.name for opt in part.options}) == len(part.options)
+        for opt in command.options:
+            if opt.kind == "flag":
+                assert opt.type is as_text, (name, opt.name)
+
+
+def test_no_namedtuple_module_postpones_its_annotations() -> None:
+    """A NamedTuple's string annotations (``from __future__ import annotations``) are each
+    compiled into a ForwardRef when the class is made: about 0.15 ms a field, several ms on
+    the path of every query command. Modules that define one do without the future import."""
+    postponing = []
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if "(NamedTuple)" in text and "from __future__ import annotations" in text:
+            postponing.append(str(path.relative_to(PACKAGE)))
+    assert postponing == []

@@ -15,12 +15,15 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import BUNDLED, ENV, YUHANG_CANGXI, new_database, one_error_line
 from typer.testing import Result
 
-from xiezuo_cli.cli import given
+from xiezuo_cli.cli import groups, registry
+from xiezuo_cli.cli.spec import bind_part
+from xiezuo_cli.errors import UsageProblem
 
 Run = Callable[..., Result]
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -114,11 +117,17 @@ def test_import_report_onto_its_own_input_or_the_database_is_refused(
     assert files_in(tmp_path) == before
 
 
+def _output(command: str, given: dict[str, list[str]]) -> Any:
+    """The command's output options from what was typed (spec.bind_part)."""
+    (group,) = [part for part in registry.command(command).parts if part.name == "output"]
+    return bind_part(group, given)
+
+
 @pytest.mark.parametrize("name", ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
 def test_stdout_names_are_stdout(name: str) -> None:
     """Finding 3: -o /dev/stdout replaced the /dev/stdout link with a file (as root). Those
     names are standard output, never opened and replaced."""
-    output = given.parse_output({"output": [name], "format": ["csv"]}, "list")
+    output = _output("list", {"output": [name], "format": ["csv"]})
     assert output.path is None
 
 
@@ -142,9 +151,9 @@ def test_sqlite_down_a_pipe(db: Path, name: str) -> None:
 
 
 def test_sqlite_to_a_terminal_is_refused(monkeypatch) -> None:
-    monkeypatch.setattr(given, "_stdout_is_terminal", lambda: True)
-    with pytest.raises(given.UsageProblem, match="binary"):
-        given.parse_output({"output": ["-"], "format": ["sqlite"]}, "export")
+    monkeypatch.setattr(groups, "_stdout_is_terminal", lambda: True)
+    with pytest.raises(UsageProblem, match="binary"):
+        _output("export", {"output": ["-"], "format": ["sqlite"]})
 
 
 @pytest.mark.parametrize("args", [("list", "--csv"), ("export", "--format", "sqlite")])

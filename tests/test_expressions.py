@@ -24,10 +24,9 @@ from typer.testing import Result
 
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model.names import normalize
-from xiezuo_cli.model.records import Citation, Pairing, Place, Record
+from xiezuo_cli.model.records import QUERY_FIELDS, Citation, Pairing, Place, Record
 from xiezuo_cli.query.expressions import Condition, compile_all, parse_words
 from xiezuo_cli.query.fields import FIELD_NAMES, FIELDS, FIELDS_COLUMNS, TYPES, fields_rows
-from xiezuo_cli.query.filters import QUERY_FIELDS
 from xiezuo_cli.storage import dataset
 from xiezuo_cli.storage.dataset import Dataset
 

@@ -2,9 +2,7 @@
 nothing; the same fact twice is one figure; --dry-run; a file that is not one of records; and
 the round trip export → import → export, byte for byte.
 
-Every command runs as a real process (stdout, stderr and the exit code apart). Until
-``import`` is wired into options.py and commands.py, RUNNER registers its declaration and runs
-it the way commands.run will, so these tests run either way.
+Every command runs as a real process (stdout, stderr and the exit code apart).
 """
 
 from __future__ import annotations
@@ -25,16 +23,6 @@ from conftest import BUNDLED
 
 RUNNER = """
 import sys
-from xiezuo_cli.cli import options
-if sys.argv[1:2] == ["import"] and "import" not in options.COMMANDS_BY_NAME:
-    from xiezuo_cli.cli import argv, edge, import_command
-    options.COMMANDS_BY_NAME["import"] = import_command.spec()
-    parsed = argv.parse(sys.argv[1:])
-    if parsed is None:
-        sys.exit("test runner: not a well-formed import command line")
-    edge.guard(lambda: import_command.run(import_command.parse(parsed[1])))
-    edge.guard(sys.stdout.flush)
-    sys.exit(0)
 from xiezuo_cli.cli.entry import main
 sys.exit(main())
 """

@@ -49,8 +49,8 @@ RUNNER = """
 import importlib, os, sys
 for name in ("tempfile", "json", "csv", "re", "zlib", "marshal", "sqlite3", "calendar", "errno",
              "difflib", "unicodedata", "stat", "signal", "random", "threading", "fcntl",
-             "xiezuo_cli.cli.entry", "xiezuo_cli.cli.argv", "xiezuo_cli.cli.commands",
-             "xiezuo_cli.cli.write_commands", "xiezuo_cli.storage.store",
+             "xiezuo_cli.cli.entry", "xiezuo_cli.cli.argv", "xiezuo_cli.cli.dispatch",
+             "xiezuo_cli.cli.commands.add", "xiezuo_cli.storage.store",
              "xiezuo_cli.authoring.documents", "xiezuo_cli.storage.held",
              "xiezuo_cli.storage.files", "xiezuo_cli.storage.validate",
              "xiezuo_cli.storage.cache", "xiezuo_cli.storage.index",

@@ -24,7 +24,7 @@ from conftest import BUNDLED, run_on_terminal
 from rich.cells import cell_len
 
 from xiezuo_cli.cli.edge import BROKEN_PIPE_STATUS
-from xiezuo_cli.cli.options import COMMANDS
+from xiezuo_cli.cli.registry import NAMES
 
 SCRIPT = Path(sys.executable).parent / "xiezuo"
 TIMEOUT = 20  # seconds; each run takes well under one
@@ -326,7 +326,7 @@ def test_no_fastpath_gives_the_same_errors(args: list[str]) -> None:
 
 # ─── help ─────────────────────────────────────────────────────────────────────────────────
 
-ALL_COMMANDS = list(dict.fromkeys([*(spec.name for spec in COMMANDS), "validate", "export"]))
+ALL_COMMANDS = list(dict.fromkeys([*NAMES, "validate", "export"]))
 
 
 @pytest.mark.parametrize("command", ALL_COMMANDS)

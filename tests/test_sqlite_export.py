@@ -20,10 +20,12 @@ import yaml
 from conftest import DATA, record_doc
 from typer.testing import Result
 
+from xiezuo_cli.cli.groups import FILTERS
+from xiezuo_cli.cli.spec import bind_part
 from xiezuo_cli.errors import UsageProblem, XiezuoError
 from xiezuo_cli.model.records import RECORD_FIELDS, Record
 from xiezuo_cli.present import sqlite_export
-from xiezuo_cli.query.filters import Filters, select
+from xiezuo_cli.query.filters import select
 from xiezuo_cli.query.funds import EXPLAIN_FIELDS
 from xiezuo_cli.storage import dataset
 from xiezuo_cli.storage.dataset import Dataset
@@ -60,7 +62,7 @@ def _write(data: Dataset, records: Sequence[Record], path: Path, **options: Any)
 
 def _select(data: Dataset, **options: Any) -> tuple[list[Record], str | None]:
     """What `export` would select with these filters, and its --as-of day."""
-    filters = Filters.parse(**options).resolve(data)
+    filters = bind_part(FILTERS, options).resolve(data)
     return select(data, filters), filters.known_by
 
 

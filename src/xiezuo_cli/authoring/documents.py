@@ -47,8 +47,6 @@ Nothing here writes the database: callers build documents inside ``store.transac
 validates the whole file before writing it.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -273,9 +271,12 @@ def _negative(text: str) -> bool:
 
 
 def parse_amount(field: str, value: object) -> Figure:
-    """Money as typed: 3900万, 3900万元, 2.22亿, 100余万元, 39000000 (whole yuan, 0 or more)."""
+    """Money as typed: 3900万, 3900万元, 2.22亿, 100余万元, 39000000 (whole yuan, 0 or more).
+    A Figure is one already parsed (the command line parses --amount once, at the edge)."""
     from xiezuo_cli.model.amounts import AmountError, TooManyDigits, parse_quantity
 
+    if isinstance(value, Figure):
+        return value
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise FieldError(field, f"{_shown(value)} is not an amount: use 3900万, 2.22亿 or 39000000")
     text = str(value).strip()

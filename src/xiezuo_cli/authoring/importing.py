@@ -93,8 +93,6 @@ CSV without the mark keeps every ``'`` as text. Markdown and tables are not impo
 Markdown table is refused in one line (``NOT_AN_IMPORT_FORMAT``).
 """
 
-from __future__ import annotations
-
 import codecs
 import contextlib
 import csv

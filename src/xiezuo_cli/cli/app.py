@@ -1,7 +1,8 @@
-"""The Typer app: the documented interface of every command, built from options.py.
+"""The Typer app: the documented interface of every command, built from its declaration
+(registry.py, cli/commands).
 
-Typer owns help, completion and usage errors. Each command's callback hands the option values,
-as typed, to commands.run, the same code the pre-parser in argv.py calls. Errors from anywhere
+Typer owns help, completion and usage errors. Each command's callback hands what was typed to
+dispatch.run, the same code the pre-parser in argv.py calls. Errors from anywhere
 become one line and an exit code in XiezuoGroup.main, via the error edge (edge.py).
 """
 
@@ -16,9 +17,10 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from xiezuo_cli import __version__
+from xiezuo_cli.cli import registry
+from xiezuo_cli.cli.completion import completer
 from xiezuo_cli.cli.edge import fail, guard
-from xiezuo_cli.cli.options import COMMANDS, COMMANDS_BY_NAME
-from xiezuo_cli.cli.spec import Arg, CommandSpec, Opt
+from xiezuo_cli.cli.spec import Arg, Command, Opt
 from xiezuo_cli.errors import ExitStatus, ReaderGone
 
 EXIT_CODES_HELP = (
@@ -44,7 +46,7 @@ class XiezuoCommand(TyperCommand):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from xiezuo_cli.cli.helptext import command_help
 
-        formatter.write(command_help(COMMANDS_BY_NAME[self.name or ""], EXIT_CODES_HELP))
+        formatter.write(command_help(registry.command(self.name or ""), EXIT_CODES_HELP))
 
 
 class XiezuoGroup(TyperGroup):
@@ -53,12 +55,10 @@ class XiezuoGroup(TyperGroup):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from xiezuo_cli.cli.helptext import group_help
 
-        formatter.write(group_help(SUMMARY, COMMANDS, EXIT_CODES_HELP))
+        formatter.write(group_help(SUMMARY, registry.commands(), EXIT_CODES_HELP))
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        from xiezuo_cli.cli.write_options import join_words
-
-        return super().resolve_command(ctx, join_words(args))  # pairs add, sources add
+        return super().resolve_command(ctx, registry.join_words(args))  # pairs add, sources add
 
     def main(  # type: ignore[override]
         self, args: Any = None, prog_name: str | None = None, **kwargs: Any
@@ -118,100 +118,6 @@ def root(
     """xiezuo (协作): query cooperation pairings and their figures."""
 
 
-# ─── completion ───────────────────────────────────────────────────────────────────────────
-
-
-def _data(ctx: typer.Context) -> Any:
-    """The database in use for completion, or None: completion never prints an error."""
-    from xiezuo_cli.storage import dataset
-
-    given = ctx.params.get("db")
-    path = given[-1] if isinstance(given, list | tuple) and given else given
-    try:
-        return dataset.load(dataset.resolve_path(str(path) if path else None))
-    except Exception:
-        return None
-
-
-def _names_for(places: Any, incomplete: str) -> list[str]:
-    """Names of these places that continue what was typed. Typer (and zsh, fish) keep only
-    completions that start with the typed text, so a name typed in characters completes in
-    characters (苍 → 苍溪), in pinyin to pinyin (cang → cangxi) and in traditional characters to
-    traditional (蒼 → 蒼溪): every one of these forms is accepted by --pair, --in and --from."""
-    from xiezuo_cli.model.names import normalize
-
-    found: list[str] = []
-    for place in places:
-        for name in (place.short, place.full_name):
-            if name.startswith(incomplete):
-                found.append(name)
-    typed = normalize(incomplete)
-    if typed and not found:
-        for place in places:
-            forms = sorted((key for key in place.keys if key.startswith(typed)), key=len)
-            if forms:  # what was typed, continued by the shortest form it begins
-                found.append(incomplete + forms[0][len(typed) :])
-    return list(dict.fromkeys(found))
-
-
-def complete_pairing(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Place names of the pairings (and their ids) that continue what was typed."""
-    data = _data(ctx)
-    if data is None:
-        return []
-    places = {
-        p.id: p for pairing in data.pairings.values() for p in (pairing.provider, pairing.receiver)
-    }
-    found = _names_for(places.values(), incomplete)
-    found += [p for p in data.pairings if p.startswith(incomplete) and incomplete]
-    return list(dict.fromkeys(found))
-
-
-def complete_place(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Place names of the database in use that continue what was typed."""
-    data = _data(ctx)
-    return [] if data is None else _names_for(data.places.values(), incomplete)
-
-
-def complete_record(ctx: typer.Context, incomplete: str) -> list[str]:
-    data = _data(ctx)
-    return [] if data is None else [i for i in data.record_ids() if i.startswith(incomplete)]
-
-
-def complete_field(ctx: typer.Context, incomplete: str) -> list[str]:
-    from xiezuo_cli.query.filters import QUERY_FIELDS
-
-    # --columns a,b,<TAB>: complete the last name of the list
-    done, _, last = incomplete.rpartition(",")
-    prefix = done + "," if done else ""
-    return [prefix + name for name in QUERY_FIELDS if name.startswith(last)]
-
-
-def _choices(values: tuple[str, ...]) -> Callable[[str], list[str]]:
-    def complete(incomplete: str) -> list[str]:
-        done, _, last = incomplete.rpartition(",")
-        prefix = done + "," if done else ""
-        return [prefix + value for value in values if value.startswith(last)]
-
-    return complete
-
-
-COMPLETERS: dict[str, Callable[..., list[str]]] = {
-    "pairing": complete_pairing,
-    "place": complete_place,
-    "record": complete_record,
-    "field": complete_field,
-}
-
-
-def _completer(complete: tuple[str, ...] | str | None) -> Callable[..., list[str]] | None:
-    if complete is None:
-        return None
-    if isinstance(complete, tuple):
-        return _choices(complete)
-    return COMPLETERS[complete]
-
-
 # ─── commands built from their declarations ───────────────────────────────────────────────
 
 
@@ -219,14 +125,14 @@ def _option_parameter(opt: Opt) -> inspect.Parameter:
     settings: dict[str, Any] = {"help": opt.help, "show_default": False}
     if opt.metavar:
         settings["metavar"] = opt.metavar
-    completer = _completer(opt.complete)
-    if completer is not None:
-        settings["autocompletion"] = completer
+    complete = completer(opt.complete)
+    if complete is not None:
+        settings["autocompletion"] = complete
     annotation: Any
     if opt.kind == "flag":
         annotation, default = Annotated[bool, typer.Option(*opt.flags, **settings)], False
     else:
-        # Every valued option is taken as a list, single-valued ones too, so that params.py can
+        # Every valued option is taken as a list, single-valued ones too, so that spec.bind can
         # say "--format was given 2 times" instead of silently keeping the last.
         annotation = Annotated[list[str] | None, typer.Option(*opt.flags, **settings)]
         default = None
@@ -238,18 +144,18 @@ def _option_parameter(opt: Opt) -> inspect.Parameter:
 def _argument_parameter(arg: Arg) -> inspect.Parameter:
     kind: Any = list[str] if arg.multiple else str
     settings: dict[str, Any] = {"help": arg.help, "metavar": arg.metavar}
-    completer = _completer(arg.complete)
-    if completer is not None:
-        settings["autocompletion"] = completer
+    complete = completer(arg.complete)
+    if complete is not None:
+        settings["autocompletion"] = complete
     annotation = Annotated[kind, typer.Argument(**settings)]
     return inspect.Parameter(arg.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
 
 
-def _callback(spec: CommandSpec) -> Callable[..., None]:
-    def callback(**raw: Any) -> None:
-        from xiezuo_cli.cli.commands import run
+def _callback(spec: Command) -> Callable[..., None]:
+    def callback(**given: Any) -> None:
+        from xiezuo_cli.cli.dispatch import run
 
-        run(spec.name, raw)
+        run(spec.name, given)
 
     parameters = [_argument_parameter(a) for a in spec.arguments]
     parameters += [_option_parameter(o) for o in spec.options]
@@ -263,7 +169,7 @@ def _epilog(examples: tuple[str, ...]) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples) + "\n\n" + EXIT_CODES_HELP
 
 
-for _spec in COMMANDS:
+for _spec in registry.commands():
     app.command(
         name=_spec.name,
         cls=XiezuoCommand,

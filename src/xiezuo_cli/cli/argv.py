@@ -12,20 +12,20 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from xiezuo_cli.cli.options import COMMANDS_BY_NAME
-from xiezuo_cli.cli.write_options import join_words
+from xiezuo_cli.cli import registry
 
 
-def parse(argv: Sequence[str]) -> tuple[str, dict[str, object]] | None:
+def parse(argv: Sequence[str]) -> tuple[str, dict[str, str | list[str] | bool | None]] | None:
+    """The command's name and what was typed for it (spec.Given), or None: leave it to Typer."""
     if not argv or any(key.startswith("_XIEZUO_COMPLETE") for key in os.environ):
         return None
-    argv = join_words(argv)  # pairs add, sources add
-    spec = COMMANDS_BY_NAME.get(argv[0])
-    if spec is None:
+    argv = registry.join_words(argv)  # pairs add, sources add
+    if argv[0] not in registry.MODULES:
         return None
+    spec = registry.command(argv[0])
     # As Typer gives them: a flag as a bool, every other option as the list of its values
-    # (params.py says when a single-valued one was given twice), or None when not given.
-    raw: dict[str, object] = {
+    # (spec.bind says when a single-valued one was given twice), or None when not given.
+    raw: dict[str, str | list[str] | bool | None] = {
         opt.name: False if opt.kind == "flag" else None for opt in spec.options
     }
     repeated: dict[str, list[str]] = {}

@@ -4,7 +4,7 @@ A well-formed query command line (the common case in scripts: ``xiezuo funds --p
 is parsed by argv.py from the option declarations and run without importing Typer, which alone
 costs about five times Python's own start-up. Anything else (help, completion, a typo, a missing
 value) goes to the Typer app, which owns the documented interface and its error messages. Both
-run the command through the same error edge (edge.py).
+run the command through the same dispatch (dispatch.py) and error edge (edge.py).
 """
 
 from __future__ import annotations
@@ -53,10 +53,10 @@ def _main() -> int:
     args = sys.argv[1:]
     parsed = None if os.environ.get("XIEZUO_NO_FASTPATH") else argv.parse(args)
     if parsed is not None:
-        from xiezuo_cli.cli.commands import run
+        from xiezuo_cli.cli.dispatch import run
 
-        name, raw = parsed
-        guard(lambda: run(name, raw))
+        name, given = parsed
+        guard(lambda: run(name, given))
         guard(sys.stdout.flush)  # a closed pipe shows up here for short outputs
         return ExitStatus.OK
     from xiezuo_cli.cli.app import app

@@ -2,7 +2,7 @@
 
 click wraps help by counting characters, but a Chinese character takes two columns on a
 terminal, so its help ran past the edge of the screen. This module writes each command's help
-from options.py itself and wraps it by display width (East Asian Wide and Fullwidth characters
+from its declaration itself and wraps it by display width (East Asian Wide and Fullwidth characters
 count two), at the width of the terminal (COLUMNS when it is a number from 20 up, else the
 terminal's, else 80). Chinese text may break between any two characters, but never before a
 closing punctuation mark; other text breaks at spaces; a word wider than the line (an option,
@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from xiezuo_cli.cli.spec import CommandSpec, Opt
+from xiezuo_cli.cli.spec import Command, Opt
 
 # Units a line may break between: a run of non-space, non-wide characters (a word), one wide
 # character, or spaces. Closing punctuation joins the unit before it.
@@ -102,7 +102,7 @@ def _definitions(items: Iterable[tuple[str, str]], width: int) -> list[str]:
     return lines
 
 
-def command_help(spec: CommandSpec, exit_codes: str, width: int | None = None) -> str:
+def command_help(spec: Command, exit_codes: str, width: int | None = None) -> str:
     width = width or terminal_width()
     arguments = " ".join(a.metavar for a in spec.arguments)
     usage = f"Usage: xiezuo {spec.name} [OPTIONS]" + (f" {arguments}" if arguments else "")
@@ -122,7 +122,7 @@ def command_help(spec: CommandSpec, exit_codes: str, width: int | None = None) -
 
 
 def group_help(
-    summary: str, commands: Sequence[CommandSpec], exit_codes: str, width: int | None = None
+    summary: str, commands: Sequence[Command], exit_codes: str, width: int | None = None
 ) -> str:
     width = width or terminal_width()
     lines = [

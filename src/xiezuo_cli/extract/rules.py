@@ -6,8 +6,6 @@ Every table is read in order and the first rule whose words appear wins, so a mo
 rule (财政捐赠) stands before a more general one (捐赠).
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

@@ -7,8 +7,6 @@ held raw articles with them, and ``extract`` reads any article with them, so a q
 OpenCC tables generated into ``t2s_data`` (see scripts/t2s_table.py).
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from typing import NamedTuple

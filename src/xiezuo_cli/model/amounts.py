@@ -9,8 +9,6 @@ float on the way. Only stdlib ``re`` is imported: this is on the start-up path o
 command.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from typing import NamedTuple

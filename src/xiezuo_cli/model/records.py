@@ -4,8 +4,6 @@ Everything here is frozen: a loaded database is read, never changed, by a query.
 "Data model" section explains each field; docs/model-v2.md is the curators' version.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from xiezuo_cli.model.periods import last_day
@@ -117,6 +115,25 @@ class Source(NamedTuple):
         """The last day the publication date allows, as an ISO date: a figure counts as known on
         a date only when its source was surely out by then."""
         return last_day(self.published)
+
+    def as_dict(self) -> dict[str, object]:
+        """The source's machine fields (SOURCE_FIELDS: `show --json`, `cite --json`)."""
+        return {name: getattr(self, name) for name in SOURCE_FIELDS}
+
+
+# A source's machine fields (README, "Machine fields"): its note and text file stay inside.
+SOURCE_FIELDS = (
+    "id",
+    "title",
+    "publisher",
+    "author",
+    "published",
+    "published_inferred",
+    "url",
+    "reprint_of",
+    "excerpt_only",
+    "text_held",
+)
 
 
 class Citation(NamedTuple):

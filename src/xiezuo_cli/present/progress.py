@@ -8,7 +8,9 @@ terminal. Rich is imported only when a bar is drawn.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -59,3 +61,27 @@ def on_stderr() -> AbstractContextManager[PhaseProgress | None]:
     if not is_terminal(sys.stderr):
         return contextlib.nullcontext(None)
     return PhaseProgress()
+
+
+# A file of records at least this large shows a progress bar while read and checked.
+PROGRESS_BYTES = 1 << 20
+
+
+@contextlib.contextmanager
+def for_file(path: str, labels: dict[str, str]) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A callback ``(phase, done, total)`` drawing a bar on stderr while a large file is read
+    and checked, each phase under its label; None (nothing drawn) in a pipe or for a small
+    file."""
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0
+    if not is_terminal(sys.stderr) or size < PROGRESS_BYTES:
+        yield None
+        return
+    with PhaseProgress() as bar:
+
+        def update(phase: str, done: int, total: int) -> None:
+            bar.update(labels.get(phase, phase), done, total)
+
+        yield update

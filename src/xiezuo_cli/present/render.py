@@ -34,8 +34,6 @@ Every table ends with a count line (``3 条记录``, ``0 条记录``; ``N 个结
 ``N 行，计入 M 条记录``), so a result with no match is its header row and ``0 …``, never a blank.
 """
 
-from __future__ import annotations
-
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence

@@ -36,8 +36,6 @@ usage errors.
 Every problem is a UsageProblem: one line, with an example to copy.
 """
 
-from __future__ import annotations
-
 import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -351,7 +349,12 @@ def compile_condition(condition: Condition, data: Dataset) -> Predicate:
 
 def compile_all(words: Iterable[str], data: Dataset) -> tuple[Predicate, ...]:
     """`filter`'s arguments as predicates, all of which a record must pass."""
-    return tuple(compile_condition(c, data) for c in parse_words(list(words)))
+    return compile_conditions(parse_words(list(words)), data)
+
+
+def compile_conditions(conditions: Iterable[Condition], data: Dataset) -> tuple[Predicate, ...]:
+    """Parsed conditions as predicates against this database (names resolved in it)."""
+    return tuple(compile_condition(c, data) for c in conditions)
 
 
 def compile_expression(expression: str, data: Dataset) -> Predicate:

@@ -20,8 +20,6 @@ Types, and what `filter` does with each:
 Only the standard library and model.py are imported: `filter` loads this on every run.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
@@ -160,6 +158,13 @@ def unknown_field_message(name: str, where: str = "filter") -> str:
     suggestion = list(dict.fromkeys(close))[:3]
     hint = f" (did you mean {' or '.join(suggestion)}?)" if suggestion else ""
     return f"unknown field {shown(name)} in {where}{hint}; valid fields: {', '.join(FIELD_NAMES)}"
+
+
+def check_field(name: str, where: str) -> str:
+    """``name`` if records have such a field (--sort, --columns), else the usage error."""
+    if name not in FIELDS:
+        raise UsageProblem(unknown_field_message(name, where))
+    return name
 
 
 def fields_rows() -> list[dict[str, str]]:

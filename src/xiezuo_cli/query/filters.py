@@ -1,20 +1,19 @@
-"""Select records: the filters every query command shares, sorting, limits and columns.
+"""Select records: the filters every query command shares, and why an answer is empty.
 
-Option values arrive as the text the user typed; parsing them here means a bad value raises
-UsageProblem with one line, whichever command it came through.
+``Filters`` holds what the shared filters ask for, already typed (cli/groups.py makes it from the
+options); ``resolve`` turns the place filters into pairing ids of one database (an unknown name
+is a usage error, which needs the data), ``accepts`` decides one record.
 """
 
-from __future__ import annotations
-
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model.periods import first_day, last_day
-from xiezuo_cli.model.records import QUERY_FIELDS, Record
+from xiezuo_cli.model.records import Record
 from xiezuo_cli.model.safe_text import shown
-from xiezuo_cli.model.vocab import CATEGORIES, check_choice
+from xiezuo_cli.model.vocab import check_choice
 from xiezuo_cli.storage.dataset import Dataset
 
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.|to|至|到)\s*(\d{4}))?\s*")
@@ -34,43 +33,11 @@ def parse_year_range(text: str, option: str = "--year") -> tuple[int, int]:
     return first, last
 
 
-def parse_date(text: str, option: str, end: bool) -> str:
-    """The first (or, for an end, the last) day a date form covers, as an ISO date: records
-    carry ISO dates, which compare correctly as text."""
-    from xiezuo_cli.model.dates import DateParseError, parse_date_span
-
-    try:
-        span = parse_date_span(text)
-    except DateParseError as error:
-        raise UsageProblem(f"{option}: {error}") from None
-    return (span.last if end else span.first).isoformat()
-
-
-def parse_amount_option(text: str, option: str) -> int:
-    from xiezuo_cli.model.amounts import AmountError, parse_yuan
-
-    try:
-        return parse_yuan(text)
-    except AmountError as error:
-        raise UsageProblem(f"{option}: {error}") from None
-
-
-def check_fields(names: Iterable[str], option: str) -> tuple[str, ...]:
-    fields = tuple(name.strip() for name in names if name.strip())
-    unknown = [name for name in fields if name not in QUERY_FIELDS]
-    if unknown:
-        from xiezuo_cli.query.fields import unknown_field_message
-
-        raise UsageProblem(unknown_field_message(unknown[0], option))
-    return fields
-
-
 class Filters(NamedTuple):
     """What the shared filters ask for, typed. Empty means no restriction.
 
-    ``parse`` checks every value that can be checked without the data; ``resolve`` turns the
-    place filters (--pair, --in, --from, --kind, --level) into a set of pairing ids once, so a
-    record then passes them with one set lookup.
+    ``resolve`` turns the place filters (--pair, --in, --from, --kind, --level) into a set of
+    pairing ids once, so a record then passes them with one set lookup.
     """
 
     pair_names: tuple[str, ...] = ()
@@ -91,69 +58,7 @@ class Filters(NamedTuple):
     max_yuan: int | None = None
     money_only: bool = False
     search: str | None = None
-    extra: tuple = ()  # predicates from `filter` expressions
-
-    @classmethod
-    def parse(
-        cls,
-        *,
-        pair: Sequence[str] = (),
-        place_in: Sequence[str] = (),
-        place_from: Sequence[str] = (),
-        level: Sequence[str] = (),
-        kind: str | None = None,
-        category: Sequence[str] = (),
-        stage: Sequence[str] = (),
-        actor: Sequence[str] = (),
-        year: str | None = None,
-        during: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        as_of: str | None = None,
-        min_amount: str | None = None,
-        max_amount: str | None = None,
-        money: bool = False,
-        search: str | None = None,
-    ) -> Filters:
-        from xiezuo_cli.model.vocab import ACTORS, STAGES
-
-        categories = frozenset(check_choice(c.strip(), CATEGORIES, "--category") for c in category)
-        stages = frozenset(check_choice(s.strip(), STAGES, "--stage") for s in stage)
-        actors = frozenset(check_choice(a.strip(), ACTORS, "--actor") for a in actor)
-        first = parse_date(since, "--since", end=False) if since else None
-        last = parse_date(until, "--until", end=True) if until else None
-        if first and last and first > last:
-            raise UsageProblem(f"--since {since} is after --until {until}")
-        low = parse_amount_option(min_amount, "--min") if min_amount else None
-        high = parse_amount_option(max_amount, "--max") if max_amount else None
-        if low is not None and high is not None and low > high:
-            raise UsageProblem(f"--min {min_amount} is above --max {max_amount}: nothing can match")
-        window = None
-        if during:
-            start_year, end_year = parse_year_range(during, "--during")
-            window = (f"{start_year}-01-01", f"{end_year}-12-31")
-        for option, names in (("--pair", pair), ("--in", place_in), ("--from", place_from)):
-            if any(not name.strip() for name in names):
-                raise UsageProblem(f"{option} is empty: give a place name")
-        return cls(
-            pair_names=tuple(pair),
-            in_names=tuple(place_in),
-            from_names=tuple(place_from),
-            levels=frozenset(_level(value.strip()) for value in level),
-            kind=kind.strip() if kind else None,
-            categories=categories,
-            stages=stages,
-            actors=actors,
-            years=parse_year_range(year) if year else None,
-            during=window,
-            since=first,
-            until=last,
-            known_by=parse_date(as_of, "--as-of", end=True) if as_of else None,
-            min_yuan=low,
-            max_yuan=high,
-            money_only=money,
-            search=search.casefold() if search else None,
-        )
+    extra: tuple[Callable[[Record], bool], ...] = ()  # predicates of `filter`'s conditions
 
     def window(self) -> tuple[str, str] | None:
         """The days a total is asked about, as first and last ISO day: --year's years, --during's,
@@ -177,7 +82,7 @@ class Filters(NamedTuple):
             return f"{first}年" if first == last else f"{first}–{last}年"
         return f"{window[0]}至{window[1]}"
 
-    def resolve(self, data: Dataset) -> Filters:
+    def resolve(self, data: Dataset) -> "Filters":
         """The place filters as pairing ids of this database; unknown names are usage errors."""
         return self._replace(pairings=_pairings(data, self))
 
@@ -230,17 +135,6 @@ def _overlaps(record: Record, window: tuple[str, str]) -> bool:
     first = first_day(start or end)  # type: ignore[arg-type]
     last = last_day(end or start)  # type: ignore[arg-type]
     return first <= window[1] and last >= window[0]
-
-
-# The Chinese names tables show (省级 市级 县级) and their one-character forms work as well.
-_LEVEL_ALIASES = {"省级": "province", "省": "province", "市级": "city", "市": "city"}
-_LEVEL_ALIASES |= {"地级": "city", "县级": "county", "县": "county"}
-
-
-def _level(text: str) -> str:
-    from xiezuo_cli.model.vocab import LEVELS
-
-    return check_choice(_LEVEL_ALIASES.get(text, text), LEVELS, "--level")
 
 
 def _pairings(data: Dataset, filters: Filters) -> frozenset[str] | None:
@@ -388,3 +282,24 @@ def field_value(record: Record, name: str) -> object:
 
 def limit_records(records: list[Record], limit: int | None) -> list[Record]:
     return records if limit is None else records[:limit]
+
+
+def why_nothing(
+    data: Dataset,
+    filters: Filters,
+    decisions: Sequence[object] | None = None,
+    *,
+    counts: bool = False,
+) -> str:
+    """Why an answer is empty, for the line under its table. For totals (``decisions`` given):
+    the records matched, but none is money (or, for --counts, a count); else which filter left
+    nothing (why_empty)."""
+    if decisions is not None and not decisions:
+        matched = sum(1 for _ in iter_select(data, filters, stage=False, text=False))
+        if matched:
+            if counts:
+                return (
+                    f"匹配的 {matched} 条记录都不是可加总的数量（金额见不带 --counts 的 funds）。"
+                )
+            return f"匹配的 {matched} 条记录都没有金额（人数、个数等见 funds --counts 或 list）。"
+    return why_empty(data, filters)

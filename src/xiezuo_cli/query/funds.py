@@ -32,8 +32,6 @@ The rules, each with the reason it exists:
   their parts count in their place.
 """
 
-from __future__ import annotations
-
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
@@ -41,6 +39,8 @@ from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model.periods import first_day, last_day
 from xiezuo_cli.model.records import Record
 from xiezuo_cli.model.vocab import CATEGORIES, FLOW_CATEGORIES, LEVELS, STAGES
+from xiezuo_cli.query.filters import Filters, select
+from xiezuo_cli.storage.dataset import Dataset
 
 GROUP_FIELDS = (
     "pairing",
@@ -572,15 +572,12 @@ ROLL_UP_FIELDS = (
 )
 
 
-def roll_up(decisions: Iterable[Decision], level: str, data: object) -> list[Total]:
+def roll_up(decisions: Iterable[Decision], level: str, data: Dataset) -> list[Total]:
     """County (and city) figures summed up to their ``level`` ancestors, beside the figures
     reported at that level for the same two places: ``basis`` tells which is which, and the two
     are never added (the reported figure may already hold the rolled-up ones). Figures rolled up
     from different levels (a city's and its counties') stay on rows of their own, ``from_level``:
     the city's figure may hold its counties'."""
-    from xiezuo_cli.storage.dataset import Dataset
-
-    assert isinstance(data, Dataset)
     if level not in ROLL_UP_LEVELS:
         raise UsageProblem(f"invalid --roll-up {level!r}: choose one of city, province")
     target = LEVELS.index(level)
@@ -608,3 +605,32 @@ def roll_up(decisions: Iterable[Decision], level: str, data: object) -> list[Tot
         )
         groups.setdefault(key, []).append(decision)
     return _rows(groups)
+
+
+def decisions_for(
+    data: Dataset,
+    filters: Filters,
+    stages: Collection[str] = (),
+    *,
+    roll_up: bool = False,
+    counts: bool = False,
+    text: bool = False,
+    derived: bool = True,
+) -> list[Decision]:
+    """The decisions for the records the (resolved) filters select, at every stage (a total
+    says which stage it counts and which it skips), with the revisions known at --as-of.
+    ``text``: the caller reads the records' item or citations (--explain); else they may come
+    without."""
+    # --during selects every figure that overlaps the window: those that lie within it are added,
+    # those that reach beyond it are shown apart (decide_all). --year selects only those that
+    # lie within it, so both add the same figures.
+    selected = select(data, filters, stage=False, text=text)
+    return decide_all(
+        selected,
+        check_stages(stages or filters.stages),
+        data.superseded(filters.known_by),
+        same_level_parts=roll_up,
+        counts=counts,
+        window=filters.window(),
+        derived=derived,
+    )

@@ -1,4 +1,5 @@
-"""Sorting rows and records by several fields, as people read them.
+"""Sorting rows and records by several fields, as people read them; and what a command was asked
+to keep (``Selection``).
 
 Chinese text sorts by pinyin (苍溪 before 旺苍 before 余杭), through a character → pinyin table
 the build stores in the database (meta.pinyin), so no pinyin library is loaded at query time; a
@@ -6,12 +7,19 @@ character the table lacks sorts by itself, after the letters. Numbers sort as nu
 missing value goes last whether the order is ascending or descending.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 T = TypeVar("T")
+
+
+class Selection(NamedTuple):
+    """--sort, --desc, --limit and (for records) --columns, typed."""
+
+    sort: tuple[str, ...] = ()
+    desc: bool = False
+    limit: int | None = None
+    columns: tuple[str, ...] = ()
 
 
 def text_key(text: str, pinyin: Mapping[str, str]) -> str:

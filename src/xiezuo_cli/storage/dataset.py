@@ -1,7 +1,5 @@
 """Find the database in use, load it once, and answer simple questions about it."""
 
-from __future__ import annotations
-
 import contextlib
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -72,7 +70,7 @@ class Dataset(NamedTuple):
     sources: dict[str, Source]
     records: Sequence[Record]  # in id order; read lazily from the index when there is one
     pinyin: dict[str, str]  # character -> pinyin, for sorting Chinese text (sorting.py)
-    index: Index | None = None  # the derived SQLite index answering for a large file
+    index: "Index | None" = None  # the derived SQLite index answering for a large file
 
     def record(self, record_id: str) -> Record | None:
         if self.index:
@@ -252,7 +250,7 @@ class IndexedRecords(Sequence[Record]):
     """Every record of an indexed database, read from the index as they are iterated: a pass
     over a million records holds one at a time. Indexing by position reads them all once."""
 
-    def __init__(self, opened: Index) -> None:
+    def __init__(self, opened: "Index") -> None:
         self._index = opened
         self._all: tuple[Record, ...] | None = None
 

@@ -15,8 +15,6 @@ and its 广安区); the caller decides what that means.
 Standard library only, besides xiezuo_cli.names for the one normalisation every name goes through.
 """
 
-from __future__ import annotations
-
 import os
 from bisect import bisect_left
 from collections.abc import Iterator
