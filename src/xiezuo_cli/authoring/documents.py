@@ -53,6 +53,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.model import rules
+from xiezuo_cli.model.limits import (
+    DATE,
+    MAX_VALUE,
+    MAX_YEAR,
+    MAX_YUAN,
+    MIN_YEAR,
+    UNSAFE_IN_NAMES,
+    UNSAFE_IN_NOTES,
+    is_slug,
+    real_date,
+)
 from xiezuo_cli.model.periods import last_day, period_year
 from xiezuo_cli.model.records import RECORD_FIELDS
 from xiezuo_cli.model.safe_text import shown
@@ -114,24 +126,12 @@ CITATION_INPUT_FIELDS = ("source", "quote", "note")
 DEFAULT_STAGE, DEFAULT_ACTOR, DEFAULT_SCOPE = "actual", "unknown", "item"
 MAX_TEXT_BYTES = 16 * 2**20  # a held article; anything larger is not one
 _RECORD_ID = re.compile(r"r-([0-9]+)")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
-)
-_UNSAFE_IN_NOTES = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
-)
 # A number as written in a figure or a quote: 3900, 1,085, 2.22, and a 百千万亿 multiplier after it.
 _NUMBER = re.compile(r"[0-9][0-9,，]*(?:\.[0-9]+)?")
 _QUANTITY = re.compile(r"([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?:余|多)?\s*([百千]?[万亿]?)")
 _CHINESE_NUMERALS = "〇零一二两三四五六七八九十百千万亿"
 # A sentence ends at 。！？ or an ellipsis, with any closing quotation marks (as the build cuts).
 _SENTENCE = re.compile(r"[^。！？…]*(?:[。！？]|…+)[”’」』]*|[^。！？…]+$")
-MAX_ID_LENGTH = 200
-MAX_YUAN = 10**14
-MAX_VALUE = 10**15
-MIN_YEAR, MAX_YEAR = 1949, 2100
 
 
 class FieldError(UsageProblem):
@@ -164,7 +164,7 @@ def _text(fields: Mapping[str, object], name: str, *, required: bool, note: bool
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise FieldError(name, f"expected text, got {type(value).__name__}")
     text = str(value).strip()
-    unsafe = (_UNSAFE_IN_NOTES if note else _UNSAFE).search(text)
+    unsafe = (UNSAFE_IN_NOTES if note else UNSAFE_IN_NAMES).search(text)
     if unsafe:
         raise FieldError(
             name, f"holds a control, bidi or zero-width character (U+{ord(unsafe[0]):04X})"
@@ -182,7 +182,7 @@ def check_choice(field: str, value: object, allowed: Sequence[str]) -> str:
 
 def check_slug(field: str, value: object) -> str:
     text = str(value).strip() if value is not None else ""
-    if len(text) > MAX_ID_LENGTH or not _SLUG.fullmatch(text):
+    if not is_slug(text):
         raise FieldError(
             field, f"{_shown(text)} is not an id: lower-case ASCII letters, digits and hyphens"
         )
@@ -192,19 +192,11 @@ def check_slug(field: str, value: object) -> str:
 def check_date(field: str, value: object, *, month: bool = False) -> str:
     """A real date written YYYY, YYYY-MM or YYYY-MM-DD (``month``: YYYY or YYYY-MM only)."""
     text = str(value).strip()
-    match = _DATE.fullmatch(text)
+    match = DATE.fullmatch(text)
     forms = "2021 or 2021-05" if month else "2021, 2021-05 or 2021-05-17"
     if match is None or (month and match[3] is not None):
         raise FieldError(field, f"{_shown(text)} is not a date: use {forms}")
-    year = int(match[1])
-    real = MIN_YEAR <= year <= MAX_YEAR
-    if real and match[2] is not None:
-        real = 1 <= int(match[2]) <= 12
-        if real and match[3] is not None:
-            import calendar
-
-            real = 1 <= int(match[3]) <= calendar.monthrange(year, int(match[2]))[1]
-    if not real:
+    if not real_date(text):
         raise FieldError(
             field, f"{_shown(text)} is not a real date ({MIN_YEAR}–{MAX_YEAR}; use {forms})"
         )
@@ -742,7 +734,7 @@ def _citation(
                 )
             quote = holders[0]
         quote = quote.strip()
-        if _UNSAFE.search(quote):
+        if UNSAFE_IN_NAMES.search(quote):
             raise FieldError(field, "holds a control, bidi or zero-width character")
         if quote not in text:
             raise FieldError(field, f"not found verbatim in the held text of {source_id}")
@@ -904,9 +896,10 @@ def _check_part_of(
         if whole.get("pairing") != record["pairing"]:
             pairings = _by_id(tables, "pairing")
             mine, theirs = pairings[record["pairing"]], pairings.get(str(whole.get("pairing")), {})
-            if not (
-                _within(places, str(mine.get("provider")), str(theirs.get("provider")))
-                and _within(places, str(mine.get("receiver")), str(theirs.get("receiver")))
+            if not rules.pairing_holds(
+                (str(mine.get("provider")), str(mine.get("receiver"))),
+                (str(theirs.get("provider")), str(theirs.get("receiver"))),
+                lambda place, ancestor: _within(places, place, ancestor),
             ):
                 raise FieldError(
                     "part_of",
@@ -917,8 +910,9 @@ def _check_part_of(
             raise FieldError(
                 "part_of", f"{whole_id} is counted in {whole.get('unit')}, this in {record['unit']}"
             )
-        if whole.get("approx") != "at_least":
-            if record["value"] > whole.get("value", 0):
+        whole_value, whole_approx = whole.get("value", 0), str(whole.get("approx"))
+        if whole_approx != rules.AT_LEAST:
+            if not rules.part_fits(record["value"], whole_value, whole_approx):
                 raise FieldError(
                     "part_of",
                     f"this ({record['figure']}) is larger than its whole {whole_id} "
@@ -930,20 +924,20 @@ def _check_part_of(
                 if r.get("part_of") == whole_id and r.get("id") != record["id"]
             ]
             total = sum(r.get("value", 0) for r in siblings) + record["value"]
-            if total > whole.get("value", 0):
+            if not rules.parts_fit(total, whole_value, whole_approx):
                 raise FieldError(
                     "part_of",
                     f"with the other parts of {whole_id} this adds up to {total}, more than its "
                     f"{whole.get('value')}",
                 )
-    if record["approx"] != "at_least":
+    if record["approx"] != rules.AT_LEAST:
         parts = [
             r
             for r in records.values()
             if r.get("part_of") == record["id"] and r.get("id") != record["id"]
         ]
         total = sum(r.get("value", 0) for r in parts)
-        if parts and total > record["value"]:
+        if parts and not rules.parts_fit(total, record["value"], record["approx"]):
             field = "amount" if record["amount_yuan"] is not None else "value"
             raise FieldError(
                 field,
@@ -961,18 +955,18 @@ def _check_revises(
     if old_id is None:
         return
     old = records[old_id]
-    for field in ("pairing", "category", "measure", "unit"):
-        if old.get(field) != record[field]:
-            raise FieldError(
-                "revises",
-                f"{old_id} has another {field} ({old.get(field)}); a revision gives a new value "
-                "for the same thing",
-            )
+    changed = rules.revision_change(old.get, record.__getitem__)
+    if changed is not None:
+        raise FieldError(
+            "revises",
+            f"{old_id} has another {changed} ({old.get(changed)}); a revision gives a new value "
+            "for the same thing",
+        )
     try:
         old_known = _known_by(old.get("citations") or (), sources)
     except KeyError:
         old_known = ""
-    if old_known > _known_by(record["citations"], sources):
+    if not rules.revised_in_order(old_known, _known_by(record["citations"], sources)):
         raise FieldError("revises", f"{old_id} was published after this record's sources")
     for other in records.values():
         if other.get("revises") == old_id and other.get("id") != record["id"]:

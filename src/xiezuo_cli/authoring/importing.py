@@ -106,10 +106,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any, NamedTuple
 
 from xiezuo_cli.errors import DataFileError, ExitStatus, UsageProblem, XiezuoError
+from xiezuo_cli.model.limits import UNSAFE_IN_NAMES, is_slug
 from xiezuo_cli.model.periods import last_day
 from xiezuo_cli.model.records import RECORD_FIELDS
 from xiezuo_cli.model.safe_text import excel_unguard, shown
 from xiezuo_cli.storage.heap import collector_paused
+from xiezuo_cli.storage.strict_json import DECODER, MAX_INT_DIGITS, JsonProblem
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")
 EXTENSIONS = {
@@ -149,10 +151,6 @@ _NUMBER_FIELDS = ("value",)
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _TSV_UNESCAPE = re.compile(r"\\[\\tnr]")
 _TSV_CHARS = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
-# Text a stub's quote may not hold (what authoring refuses in a quote).
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
-)
 # The fields a figure is matched by when a row cites it again, and the fields derived from the
 # pairing, the period and the figure (a row must agree with them).
 FACT_FIELDS = ("pairing", "category", "measure", "stage", "period_start", "period_end", "unit")
@@ -529,8 +527,8 @@ class _Reader:
             self._tick(count)
             where = f"line {number}"
             try:
-                value = _DECODER.decode(line)
-            except _JsonProblem as problem:
+                value = DECODER.decode(line)
+            except JsonProblem as problem:
                 yield Problem(count, where, None, None, str(problem))
                 continue
             except (ValueError, RecursionError) as error:
@@ -586,15 +584,15 @@ def _typed(name: str, cell: str) -> object:
         if not _INTEGER.fullmatch(text):
             return _Bad(f"expected a whole number, got {cell[:40]!r}")
         digits = len(text.lstrip("+-"))
-        if digits > _MAX_INT_DIGITS:
-            return _Bad(f"a whole number of {digits:,} digits (the limit is {_MAX_INT_DIGITS})")
+        if digits > MAX_INT_DIGITS:
+            return _Bad(f"a whole number of {digits:,} digits (the limit is {MAX_INT_DIGITS})")
         return int(text)
     if name in _NUMBER_FIELDS:
         text = cell.strip()
         if _INTEGER.fullmatch(text):
             digits = len(text.lstrip("+-"))
-            if digits > _MAX_INT_DIGITS:
-                return _Bad(f"a number of {digits:,} digits (the limit is {_MAX_INT_DIGITS})")
+            if digits > MAX_INT_DIGITS:
+                return _Bad(f"a number of {digits:,} digits (the limit is {MAX_INT_DIGITS})")
             return int(text)
         try:
             number = float(text)
@@ -648,35 +646,6 @@ def _json_types(value: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-class _JsonProblem(ValueError):
-    pass
-
-
-def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        seen: set[str] = set()
-        key = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
-        raise _JsonProblem(f"the key {key[:40]!r} is there twice")
-    return document
-
-
-def _no_constant(token: str) -> object:
-    raise _JsonProblem(f"{token} is not a JSON number")
-
-
-def _strict_int(token: str) -> int:
-    # As the database's reader (store.MAX_INT_DIGITS): past 4300 digits int() raises anyway.
-    digits = len(token.lstrip("-"))
-    if digits > _MAX_INT_DIGITS:
-        raise _JsonProblem(f"an integer of {digits:,} digits (the limit is {_MAX_INT_DIGITS})")
-    return int(token)
-
-
-_MAX_INT_DIGITS = 20
-_DECODER = json.JSONDecoder(
-    object_pairs_hook=_strict_object, parse_constant=_no_constant, parse_int=_strict_int
-)
 # Only to find where a value the strict decoder refused ends: converts nothing.
 _SKIPPING = json.JSONDecoder(
     parse_int=lambda token: 0, parse_float=lambda token: 0.0, parse_constant=lambda token: 0
@@ -771,8 +740,8 @@ class _JsonArray:
     def _item(self) -> Any:
         while True:
             try:
-                value, end = _DECODER.raw_decode(self.buffer, self.pos)
-            except _JsonProblem as problem:
+                value, end = DECODER.raw_decode(self.buffer, self.pos)
+            except JsonProblem as problem:
                 value, end = _Bad(str(problem)), self._value_end()
             except RecursionError:
                 raise self._fail("nested too deeply") from None
@@ -915,13 +884,8 @@ class _Refused(Exception):
         self.reason = reason
 
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
 def _slug(value: object) -> str | None:
-    return (
-        value if isinstance(value, str) and len(value) <= 200 and _SLUG.fullmatch(value) else None
-    )
+    return value if isinstance(value, str) and is_slug(value) else None
 
 
 class _StubSource(NamedTuple):
@@ -1345,7 +1309,7 @@ class _Planner:
                 return given, None
             if not isinstance(quote, str):
                 raise _Refused(quote_field, "expected text")
-            unsafe = _UNSAFE.search(quote.strip())
+            unsafe = UNSAFE_IN_NAMES.search(quote.strip())  # what authoring refuses in a quote
             if unsafe:
                 raise _Refused(
                     quote_field,

@@ -47,6 +47,7 @@ from tinydb.storages import Storage
 
 from xiezuo_cli.errors import DataFileError, UsageProblem, XiezuoError
 from xiezuo_cli.storage.rawfile import _kind, _quoted, _shown, _too_big, max_bytes, read_checked
+from xiezuo_cli.storage.strict_json import DECODER, MAX_INT_DIGITS, JsonProblem, constant
 
 TABLES = ("meta", "place", "pairing", "source", "record")
 
@@ -57,9 +58,6 @@ _INDENT = 1
 # Containers nested in one another, counting the top-level object. The format needs 5 or 6:
 # top → table → document → list or object → object (→ list); 10 leaves room to grow.
 MAX_DEPTH = 10
-# Digits of an integer, sign not counted: 20 holds every 64-bit integer, signed or not. Longer
-# ones are mistakes, and past 4300 digits Python refuses to convert them at all.
-MAX_INT_DIGITS = 20
 _INFINITY = float("inf")
 _is_container_type = frozenset((dict, list)).__contains__
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -153,42 +151,6 @@ def _is_doc_id(key: str) -> bool:
 _DUPLICATE = "duplicate key"
 
 
-class _Suspect(Exception):
-    """Raised by the fast decoder's hooks: something is wrong, and _locate will find where."""
-
-
-def _strict_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        raise _Suspect(_DUPLICATE)
-    return document
-
-
-def _strict_int(token: str) -> int:
-    if len(token) > MAX_INT_DIGITS and len(token.lstrip("-")) > MAX_INT_DIGITS:
-        raise _Suspect(_long_int(token))
-    return int(token)
-
-
-def _strict_float(token: str) -> float:
-    value = float(token)
-    if value == _INFINITY or value == -_INFINITY:
-        raise _Suspect(_overflow(token))
-    return value
-
-
-def _strict_constant(token: str) -> object:
-    raise _Suspect(_constant(token))
-
-
-_DECODER = json.JSONDecoder(
-    object_pairs_hook=_strict_object,
-    parse_int=_strict_int,
-    parse_float=_strict_float,
-    parse_constant=_strict_constant,
-)
-
-
 def _long_int(token: str) -> str:
     digits = len(token.lstrip("-"))
     return f"an integer of {digits} digits (the limit is {MAX_INT_DIGITS})"
@@ -198,15 +160,11 @@ def _overflow(token: str) -> str:
     return f"the number {_shown(token)} is too large (it overflows to infinity)"
 
 
-def _constant(token: str) -> str:
-    return f"{token} is not a JSON number"
-
-
 def _parse(path: str, text: str) -> object:
     try:
-        raw = _DECODER.decode(text)
-    except _Suspect as suspect:
-        raise _locate(path, text, str(suspect)) from None
+        raw = DECODER.decode(text)
+    except JsonProblem as problem:  # find where, and say it in the database's words
+        raise _locate(path, text, str(problem)) from None
     except RecursionError:  # the C scanner's own guard, long before any stack runs out
         raise DataFileError(path, f"nested more than {MAX_DEPTH} levels deep") from None
     except json.JSONDecodeError as error:
@@ -279,7 +237,7 @@ def _locate(path: str, text: str, fallback: str) -> DataFileError:
         object_pairs_hook=lenient_object,
         parse_int=lenient_int,
         parse_float=lenient_float,
-        parse_constant=lambda token: _Bad(_constant(token)),
+        parse_constant=lambda token: _Bad(constant(token)),
     )
     try:
         raw = decoder.decode(text)

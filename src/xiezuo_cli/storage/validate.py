@@ -10,13 +10,28 @@ command can trip over it later.
 
 from __future__ import annotations
 
-import functools
 import operator
-import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from xiezuo_cli.errors import DataFileError
+from xiezuo_cli.model import rules
+from xiezuo_cli.model.limits import (
+    CODE,
+    MAX_CITATIONS,
+    MAX_ID_LENGTH,
+    MAX_VALUE,
+    MAX_YEAR,
+    MAX_YUAN,
+    MIN_YEAR,
+    is_date,
+    is_integer,
+    is_name,
+    is_number,
+    is_slug,
+    is_text,
+)
 from xiezuo_cli.model.periods import first_day, last_day, period_year
 from xiezuo_cli.model.records import Citation, Pairing, Place, Record, Source
 from xiezuo_cli.model.vocab import (
@@ -31,20 +46,11 @@ from xiezuo_cli.model.vocab import (
     STAGES,
 )
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_CODE = re.compile(r"[1-9][0-9]{5}")
-_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-# Control characters, lone surrogates, bidi overrides and zero-width characters have no place in a
-# name a user types or an id a user copies.
-_UNSAFE_IN_NAMES = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
-)
-
-# Sane bounds: anything past them is a typo or an attack, and would print as nonsense.
-MAX_YUAN = 10**14  # 100 万亿元: more than any cooperation programme's money
-MAX_VALUE = 10**15
-MIN_YEAR, MAX_YEAR = 1949, 2100
-MAX_ID_LENGTH = 200
+_MISSING = object()
+_NUMBER_EXPECTED = f"a number of at most {MAX_VALUE:.0e} in size"
+_SLUG_EXPECTED = "an ASCII slug like yuhang-cangxi"
+_DATE_EXPECTED = "a real date: 2021, 2021-11 or 2021-11-17"
+_DAY_EXPECTED = "a real date like 2021-11-17"
 
 
 def _type_name(value: object) -> str:
@@ -61,37 +67,28 @@ def _shown(value: object) -> str:
     return ""
 
 
-_MISSING = object()
-_NUMBER_EXPECTED = f"a number of at most {MAX_VALUE:.0e} in size"
+def _wrong(value: object, expected: str) -> str:
+    """The problem with a field's value: missing, or not what was expected."""
+    if value is _MISSING:
+        return "missing"
+    return f"expected {expected}, got {_type_name(value)}{_shown(value)}"
 
 
-@functools.lru_cache(maxsize=4096)  # a file repeats the same few dates many times
-def _real_date(text: str) -> bool:
-    """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar day, in the years data can have."""
-    match = _DATE.fullmatch(text)
-    if match is None:
-        return False
-    year = int(match[1])
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return False
-    if match[2] is None:
-        return True
-    month = int(match[2])
-    if not 1 <= month <= 12:
-        return False
-    if match[3] is None:
-        return True
-    import calendar
-
-    return 1 <= int(match[3]) <= calendar.monthrange(year, month)[1]
+def _optional(expected: str) -> str:
+    return expected + " or null"
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _choices(allowed: tuple[str, ...]) -> str:
+    return "one of " + ", ".join(allowed)
+
+
+def _is_place_id(value: object) -> bool:
+    return isinstance(value, str) and (CODE.fullmatch(value) is not None or is_slug(value))
 
 
 class _Document:
-    """Typed access to one document's fields, failing with file, id and field named."""
+    """Typed access to one document's fields (a place, pairing or source, a citation), failing
+    with file, id and field named. Each check is one of model.limits'."""
 
     def __init__(
         self, path: str, label: str, document: Mapping[str, Any], prefix: str = ""
@@ -105,98 +102,57 @@ class _Document:
         named = None if field is None else self.prefix + field
         return DataFileError(self.path, problem, record=self.label, field=named)
 
-    def get(
-        self, field: str, check: Callable[[Any], bool], expected: str | Callable[[], str]
-    ) -> Any:
-        """The field's value if ``check`` accepts it. ``expected`` may be a function, so that a
-        message built from data is only built when it is needed (this runs for every field of
-        every record on every command)."""
+    def get(self, field: str, check: Callable[[Any], bool], expected: str) -> Any:
+        """The field's value if ``check`` accepts it."""
         value = self.document.get(field, _MISSING)
-        if value is _MISSING:
-            raise self.fail(field, "missing")
-        if not check(value):
-            wanted = expected() if callable(expected) else expected
-            raise self.fail(field, f"expected {wanted}, got {_type_name(value)}{_shown(value)}")
+        if value is _MISSING or not check(value):
+            raise self.fail(field, _wrong(value, expected))
         return value
 
     def text(self, field: str) -> str:
-        return self.get(field, lambda v: isinstance(v, str) and v.strip() != "", "text")
+        value: str = self.get(field, is_text, "text")
+        return value
 
     def optional_text(self, field: str) -> str | None:
-        return self.get(field, lambda v: v is None or isinstance(v, str), "text or null")
+        value: str | None = self.get(field, _text_or_null, "text or null")
+        return value
 
     def name(self, field: str) -> str:
-        """Text a user types or copies: no control, bidi or zero-width characters."""
-        return self.get(
-            field,
-            lambda v: (
-                isinstance(v, str)
-                and v.strip() != ""
-                and len(v) <= MAX_ID_LENGTH
-                and _UNSAFE_IN_NAMES.search(v) is None
-            ),
-            "a name without control characters",
-        )
+        value: str = self.get(field, is_name, "a name without control characters")
+        return value
 
     def choice(self, field: str, allowed: tuple[str, ...]) -> str:
-        return self.get(field, lambda v: v in allowed, lambda: "one of " + ", ".join(allowed))
+        value: str = self.get(field, allowed.__contains__, _choices(allowed))
+        return value
 
     def slug(self, field: str, optional: bool = False) -> Any:
-        def check(v: object) -> bool:
-            if v is None:
-                return optional
-            return isinstance(v, str) and len(v) <= MAX_ID_LENGTH and _SLUG.fullmatch(v) is not None
-
-        return self.get(field, check, "an ASCII slug like yuhang-cangxi" + (" or null" * optional))
+        expected = _optional(_SLUG_EXPECTED) if optional else _SLUG_EXPECTED
+        return self.get(field, lambda v: is_slug(v) or (optional and v is None), expected)
 
     def place_id(self, field: str, optional: bool = False) -> Any:
-        def check(v: object) -> bool:
-            if v is None:
-                return optional
-            return isinstance(v, str) and (
-                _CODE.fullmatch(v) is not None
-                or (len(v) <= MAX_ID_LENGTH and _SLUG.fullmatch(v) is not None)
-            )
-
-        return self.get(field, check, "a place code like 510824 or a slug")
-
-    def integer(self, field: str, low: int, high: int, optional: bool = False) -> Any:
-        def check(v: object) -> bool:
-            return (optional and v is None) or (_is_int(v) and low <= v <= high)  # type: ignore[operator]
-
         return self.get(
             field,
-            check,
-            lambda: f"an integer from {low} to {high}" + (" or null" if optional else ""),
+            lambda v: _is_place_id(v) or (optional and v is None),
+            "a place code like 510824 or a slug",
         )
 
-    def number(self, field: str) -> int | float:
-        def check(v: object) -> bool:
-            if isinstance(v, bool) or not isinstance(v, int | float):
-                return False
-            return -MAX_VALUE <= v <= MAX_VALUE
-
-        return self.get(field, check, _NUMBER_EXPECTED)
-
     def boolean(self, field: str) -> bool:
-        return self.get(field, lambda v: isinstance(v, bool), "true or false")
+        value: bool = self.get(field, lambda v: isinstance(v, bool), "true or false")
+        return value
 
-    def date(self, field: str, optional: bool = False, day: bool = False) -> Any:
-        def check(v: object) -> bool:
-            if v is None:
-                return optional
-            if not isinstance(v, str) or not _real_date(v):
-                return False
-            return not day or len(v) == 10
-
-        form = "a real date like 2021-11-17" if day else "a real date: 2021, 2021-11 or 2021-11-17"
-        return self.get(field, check, lambda: form + (" or null" if optional else ""))
+    def date(self, field: str, optional: bool = False) -> Any:
+        expected = _optional(_DATE_EXPECTED) if optional else _DATE_EXPECTED
+        return self.get(field, lambda v: is_date(v) or (optional and v is None), expected)
 
     def keys(self, field: str) -> frozenset[str]:
         def check(v: object) -> bool:
             return isinstance(v, list) and all(isinstance(k, str) and k for k in v)
 
         return frozenset(self.get(field, check, "a list of name forms"))
+
+
+def _text_or_null(value: object) -> bool:
+    return value is None or isinstance(value, str)
 
 
 def _pinyin(path: str, meta: list[dict[str, Any]]) -> dict[str, str]:
@@ -234,7 +190,7 @@ def _place(path: str, raw: dict[str, Any]) -> Place:
     doc = _Document(path, f"place {raw.get('id', '?')}", raw)
     code = doc.get(
         "code",
-        lambda v: v is None or (isinstance(v, str) and _CODE.fullmatch(v) is not None),
+        lambda v: v is None or (isinstance(v, str) and CODE.fullmatch(v) is not None),
         "a six-digit code or null",
     )
     place_id = doc.place_id("id")
@@ -305,238 +261,143 @@ def _source(path: str, raw: dict[str, Any]) -> Source:
     )
 
 
-def _citations(doc: _Document, sources: dict[str, Source]) -> tuple[Citation, ...]:
-    raw = doc.get(
-        "citations", lambda v: isinstance(v, list) and len(v) <= 100, "a list of citations"
-    )
-    if not raw:
-        raise doc.fail("citations", "empty: a figure needs at least one citation")
-    citations = []
-    seen: set[str] = set()
-    for index, item in enumerate(raw):
-        field = f"citations[{index}]"
-        if not isinstance(item, dict):
-            raise doc.fail(field, f"expected a citation object, got {_type_name(item)}")
-        cited = _Document(doc.path, doc.label, item, prefix=f"{field}.")
-        source_id = cited.slug("source")
-        source = sources.get(source_id)
-        if source is None:
-            raise cited.fail("source", f"no source {source_id!r}")
-        if source_id in seen:
-            raise cited.fail("source", f"{source_id} is cited twice")
-        seen.add(source_id)
-        quote = cited.optional_text("quote")
-        if source.text_held and not (quote and quote.strip()):
-            raise cited.fail("quote", f"missing: the text of {source_id} is held")
-        if not source.text_held and quote is not None:
-            raise cited.fail("quote", f"must be null: the text of {source_id} is not held")
-        citations.append(Citation(source_id, quote, cited.optional_text("note")))
-    return tuple(citations)
+# The stored fields of a record, in the order of Record's fields: one C call fetches them all
+# (derivation, which older databases lack, is read on its own).
+_STORED = Record._fields[: Record._fields.index("known_by")]
+_STORED_VALUES = operator.itemgetter(*_STORED)
+_CITATIONS_AT = Record._fields.index("citations")
+_KINDS, _LEVELS, _CATEGORIES = frozenset(KINDS), frozenset(LEVELS), frozenset(CATEGORIES)
+_DERIVED = ("kind", "level", "provider", "provider_code", "receiver", "receiver_code")
+_DERIVED += ("year", "cumulative")
+_APPROX, _STAGES, _ACTORS, _SCOPES = (frozenset(v) for v in (APPROX, STAGES, ACTORS, SCOPES))
+
+
+class _Refused(Exception):
+    """A field of a record is wrong: which, and why (said by _record as DataFileError)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
 
 
 def _record(
     path: str, raw: dict[str, Any], pairings: dict[str, Pairing], sources: dict[str, Source]
 ) -> Record:
-    doc = _Document(path, str(raw.get("id", "?"))[:MAX_ID_LENGTH], raw)
-    record_id = doc.slug("id")
-    doc.label = record_id
-    pairing_id = doc.slug("pairing")
-    pairing = pairings.get(pairing_id)
-    if pairing is None:
-        raise doc.fail("pairing", f"no pairing {pairing_id!r}")
-    citations = _citations(doc, sources)
-    start = doc.date("period_start", optional=True)
-    end = doc.date("period_end", optional=True)
-    if start and end and first_day(start) > last_day(end):
-        raise doc.fail("period_end", f"the period ends ({end}) before it starts ({start})")
-    amount = doc.integer("amount_yuan", 0, MAX_YUAN, optional=True)
-    record = Record(
-        id=record_id,
-        pairing=pairing_id,
-        kind=doc.choice("kind", KINDS),
-        level=doc.choice("level", LEVELS),
-        provider=doc.text("provider"),
-        provider_code=doc.optional_text("provider_code"),
-        receiver=doc.text("receiver"),
-        receiver_code=doc.optional_text("receiver_code"),
-        category=doc.choice("category", CATEGORIES),
-        item=doc.text("item"),
-        measure=doc.text("measure"),
-        value=doc.number("value"),
-        unit=doc.text("unit"),
-        amount_yuan=amount,
-        approx=doc.choice("approx", APPROX),
-        period_start=start,
-        period_end=end,
-        year=doc.integer("year", MIN_YEAR, MAX_YEAR, optional=True),
-        cumulative=doc.boolean("cumulative"),
-        as_of=doc.date("as_of", day=True),
-        stage=doc.choice("stage", STAGES),
-        actor=doc.choice("actor", ACTORS),
-        scope=doc.choice("scope", SCOPES),
-        part_of=doc.slug("part_of", optional=True),
-        revises=doc.slug("revises", optional=True),
-        citations=citations,
-        note=doc.optional_text("note"),
-        figure=doc.text("figure"),
-        known_by=min(sources[c.source].known_by for c in citations),
-        derivation=_derivation(doc),
-    )
-    expected = {
-        "kind": pairing.kind,
-        "level": pairing.level,
-        "provider": pairing.provider.full_name,
-        "provider_code": pairing.provider.code,
-        "receiver": pairing.receiver.full_name,
-        "receiver_code": pairing.receiver.code,
-        "year": period_year(start, end),
-        "cumulative": bool(start or end) and period_year(start, end) is None,
-    }
-    for field, value in expected.items():
-        if getattr(record, field) != value:
-            raise doc.fail(field, f"must be {value!r}, as its pairing and period give")
-    if record.amount_yuan is not None:
-        if record.unit != MONEY_UNIT:
-            raise doc.fail("unit", f"a money record's unit must be {MONEY_UNIT}")
-        if record.value != record.amount_yuan:
-            raise doc.fail("value", "a money record's value must equal amount_yuan")
-    elif record.unit == MONEY_UNIT:
-        raise doc.fail("amount_yuan", f"missing for a record in {MONEY_UNIT}")
-    return record
-
-
-def _derivation(doc: _Document) -> str | None:
-    """How a derived figure was worked out: text, or null (or absent: a database written before
-    the field loads as it was)."""
-    if "derivation" not in doc.document:
-        return None
-    return doc.get(
-        "derivation",
-        lambda v: v is None or (isinstance(v, str) and v.strip() != ""),
-        "the arithmetic as text, or null",
-    )
-
-
-_SLUG_MATCH = _SLUG.fullmatch
-
-
-def _fast_record(
-    raw: dict[str, Any], pairings: dict[str, Pairing], sources: dict[str, Source]
-) -> Record | None:
-    """The record, when every field is plainly valid; else None, and _record, which checks the
-    same rules field by field, says what is wrong. The same rules in one function with no calls
-    per field: most of a large file's loading time is these checks, and almost every record
-    passes them. Anything unusual (a missing key, a subclass of str, a NaN) takes the slow path;
-    tests/test_validate_fast.py checks the two agree on valid and broken records alike."""
+    """The record, checked: the one checker of a stored record, for every file loaded and
+    every database written (add, edit, import validate what they write with it). Every field's
+    rule is one of model.limits'; the checks run in one pass with no call per field on the
+    common path, since most of a large file's loading time is spent here."""
     try:
-        values = _RECORD_VALUES(raw)
+        return _checked_record(raw, pairings, sources)
+    except _Refused as refused:
+        record_id = raw.get("id", "?")
+        label = record_id if is_slug(record_id) else str(record_id)[:MAX_ID_LENGTH]
+        raise DataFileError(path, refused.problem, record=label, field=refused.field) from None
+
+
+def _checked_record(
+    raw: dict[str, Any], pairings: dict[str, Pairing], sources: dict[str, Source]
+) -> Record:
+    try:
+        values = _STORED_VALUES(raw)
     except KeyError:
-        return None
+        values = tuple(raw.get(name, _MISSING) for name in _STORED)
     record_id, pairing_id, kind, level, provider, provider_code, receiver = values[:7]
     receiver_code, category, item, measure, value, unit, amount, approx = values[7:15]
     start, end, year, cumulative, as_of, stage, actor, scope = values[15:23]
     part_of, revises, raw_citations, note, figure = values[23:]
-    if not (
-        type(record_id) is str
-        and len(record_id) <= MAX_ID_LENGTH
-        and _SLUG_MATCH(record_id) is not None
-        and type(pairing_id) is str
-        and pairing_id in pairings
-        and type(raw_citations) is list
-        and 0 < len(raw_citations) <= 100
-    ):
-        return None
-    citations = []
-    seen: set[str] = set()
-    known_by = None
-    for cited in raw_citations:
-        if type(cited) is not dict:
-            return None
-        try:
-            source_id, quote, cited_note = _CITATION_VALUES(cited)
-        except KeyError:
-            return None
-        if type(source_id) is not str or source_id in seen or source_id not in sources:
-            return None
-        source = sources[source_id]
-        if source.text_held:
-            if type(quote) is not str or not quote.strip():
-                return None
-        elif quote is not None:
-            return None
-        if cited_note is not None and type(cited_note) is not str:
-            return None
-        seen.add(source_id)
-        citations.append(Citation(source_id, quote, cited_note))
-        if known_by is None or source.known_by < known_by:
-            known_by = source.known_by
-    if (
-        (start is not None and (type(start) is not str or not _real_date(start)))
-        or (end is not None and (type(end) is not str or not _real_date(end)))
-        or (start and end and first_day(start) > last_day(end))
-        or (amount is not None and (type(amount) is not int or not 0 <= amount <= MAX_YUAN))
-        or (year is not None and (type(year) is not int or not MIN_YEAR <= year <= MAX_YEAR))
-        or (type(value) is not int and type(value) is not float)
-        or not -MAX_VALUE <= value <= MAX_VALUE
-        or type(as_of) is not str
-        or len(as_of) != 10
-        or not _real_date(as_of)
-        or type(cumulative) is not bool
-    ):
-        return None
-    for text in (provider, receiver, item, measure, unit, figure):
-        if type(text) is not str or not text.strip():
-            return None
-    for optional in (provider_code, receiver_code, note):
-        if optional is not None and type(optional) is not str:
-            return None
-    for link in (part_of, revises):
-        if link is not None and (
-            type(link) is not str or len(link) > MAX_ID_LENGTH or _SLUG_MATCH(link) is None
-        ):
-            return None
-    if not (
-        type(kind) is str
-        and kind in KINDS
-        and type(level) is str
-        and level in LEVELS
-        and type(category) is str
-        and category in CATEGORIES
-        and type(approx) is str
-        and approx in APPROX
-        and type(stage) is str
-        and stage in STAGES
-        and type(actor) is str
-        and actor in ACTORS
-        and type(scope) is str
-        and scope in SCOPES
-    ):
-        return None
+    if not is_slug(record_id):
+        raise _Refused("id", _wrong(record_id, _SLUG_EXPECTED))
+    if not is_slug(pairing_id):
+        raise _Refused("pairing", _wrong(pairing_id, _SLUG_EXPECTED))
+    pairing = pairings.get(pairing_id)
+    if pairing is None:
+        raise _Refused("pairing", f"no pairing {pairing_id!r}")
+    citations, known_by = _citations(raw_citations, sources)
+    if not (start is None or is_date(start)):
+        raise _Refused("period_start", _wrong(start, _optional(_DATE_EXPECTED)))
+    if not (end is None or is_date(end)):
+        raise _Refused("period_end", _wrong(end, _optional(_DATE_EXPECTED)))
+    if start and end and first_day(start) > last_day(end):
+        raise _Refused("period_end", f"the period ends ({end}) before it starts ({start})")
+    if not (amount is None or (is_integer(amount) and 0 <= amount <= MAX_YUAN)):
+        raise _Refused("amount_yuan", _wrong(amount, f"an integer from 0 to {MAX_YUAN} or null"))
+    if not (type(kind) is str and kind in _KINDS):
+        raise _Refused("kind", _wrong(kind, _choices(KINDS)))
+    if not (type(level) is str and level in _LEVELS):
+        raise _Refused("level", _wrong(level, _choices(LEVELS)))
+    if not is_text(provider):
+        raise _Refused("provider", _wrong(provider, "text"))
+    if not _text_or_null(provider_code):
+        raise _Refused("provider_code", _wrong(provider_code, "text or null"))
+    if not is_text(receiver):
+        raise _Refused("receiver", _wrong(receiver, "text"))
+    if not _text_or_null(receiver_code):
+        raise _Refused("receiver_code", _wrong(receiver_code, "text or null"))
+    if not (type(category) is str and category in _CATEGORIES):
+        raise _Refused("category", _wrong(category, _choices(CATEGORIES)))
+    if not is_text(item):
+        raise _Refused("item", _wrong(item, "text"))
+    if not is_text(measure):
+        raise _Refused("measure", _wrong(measure, "text"))
+    if not is_number(value):
+        raise _Refused("value", _wrong(value, _NUMBER_EXPECTED))
+    if not is_text(unit):
+        raise _Refused("unit", _wrong(unit, "text"))
+    if not (type(approx) is str and approx in _APPROX):
+        raise _Refused("approx", _wrong(approx, _choices(APPROX)))
+    if not (year is None or (is_integer(year) and MIN_YEAR <= year <= MAX_YEAR)):
+        raise _Refused("year", _wrong(year, f"an integer from {MIN_YEAR} to {MAX_YEAR} or null"))
+    if not isinstance(cumulative, bool):
+        raise _Refused("cumulative", _wrong(cumulative, "true or false"))
+    if not is_date(as_of, day=True):
+        raise _Refused("as_of", _wrong(as_of, _DAY_EXPECTED))
+    if not (type(stage) is str and stage in _STAGES):
+        raise _Refused("stage", _wrong(stage, _choices(STAGES)))
+    if not (type(actor) is str and actor in _ACTORS):
+        raise _Refused("actor", _wrong(actor, _choices(ACTORS)))
+    if not (type(scope) is str and scope in _SCOPES):
+        raise _Refused("scope", _wrong(scope, _choices(SCOPES)))
+    if not (part_of is None or is_slug(part_of)):
+        raise _Refused("part_of", _wrong(part_of, _optional(_SLUG_EXPECTED)))
+    if not (revises is None or is_slug(revises)):
+        raise _Refused("revises", _wrong(revises, _optional(_SLUG_EXPECTED)))
+    if not _text_or_null(note):
+        raise _Refused("note", _wrong(note, "text or null"))
+    if not is_text(figure):
+        raise _Refused("figure", _wrong(figure, "text"))
+    derivation = raw.get("derivation")  # absent: a database written before the field
+    if derivation is not None and not is_text(derivation):
+        raise _Refused("derivation", _wrong(derivation, "the arithmetic as text, or null"))
+    # What the pairing and the period give: one comparison of the two tuples, field by field
+    # only to say which differs.
     span_year = period_year(start, end)
-    pairing = pairings[pairing_id]
-    if (
-        kind != pairing.kind
-        or level != pairing.level
-        or provider != pairing.provider.full_name
-        or provider_code != pairing.provider.code
-        or receiver != pairing.receiver.full_name
-        or receiver_code != pairing.receiver.code
-        or year != span_year
-        or cumulative != (bool(start or end) and span_year is None)
-    ):
-        return None
+    derived = (kind, level, provider, provider_code, receiver, receiver_code, year, cumulative)
+    expected = (
+        pairing.kind,
+        pairing.level,
+        pairing.provider.full_name,
+        pairing.provider.code,
+        pairing.receiver.full_name,
+        pairing.receiver.code,
+        span_year,
+        bool(start or end) and span_year is None,
+    )
+    if derived != expected:
+        for field, given, wanted in zip(_DERIVED, derived, expected, strict=True):
+            if given != wanted:
+                raise _Refused(field, f"must be {wanted!r}, as its pairing and period give")
     if amount is not None:
-        if unit != MONEY_UNIT or value != amount:
-            return None
+        if unit != MONEY_UNIT:
+            raise _Refused("unit", f"a money record's unit must be {MONEY_UNIT}")
+        if value != amount:
+            raise _Refused("value", "a money record's value must equal amount_yuan")
     elif unit == MONEY_UNIT:
-        return None
-    derivation = raw.get("derivation")
-    if derivation is not None and (type(derivation) is not str or not derivation.strip()):
-        return None
+        raise _Refused("amount_yuan", f"missing for a record in {MONEY_UNIT}")
     return Record._make(
         (
             *values[:_CITATIONS_AT],
-            tuple(citations),
+            citations,
             *values[_CITATIONS_AT + 1 :],
             known_by,
             derivation,
@@ -544,11 +405,42 @@ def _fast_record(
     )
 
 
-# Every stored field a record must have, in the order of Record's fields: one C call fetches
-# them all (derivation, which older databases lack, is read on its own).
-_RECORD_VALUES = operator.itemgetter(*Record._fields[: Record._fields.index("known_by")])
-_CITATION_VALUES = operator.itemgetter("source", "quote", "note")
-_CITATIONS_AT = Record._fields.index("citations")
+def _citations(raw: object, sources: dict[str, Source]) -> tuple[tuple[Citation, ...], str]:
+    """A record's citations, and the day by which its first source was surely out."""
+    if not (isinstance(raw, list) and len(raw) <= MAX_CITATIONS):
+        raise _Refused("citations", _wrong(raw, "a list of citations"))
+    if not raw:
+        raise _Refused("citations", "empty: a figure needs at least one citation")
+    citations = []
+    seen: set[str] = set()
+    known_by = ""
+    for index, item in enumerate(raw):
+        field = f"citations[{index}]"
+        if not isinstance(item, dict):
+            raise _Refused(field, f"expected a citation object, got {_type_name(item)}")
+        source_id = item.get("source", _MISSING)
+        if not is_slug(source_id):
+            raise _Refused(f"{field}.source", _wrong(source_id, _SLUG_EXPECTED))
+        source = sources.get(source_id)
+        if source is None:
+            raise _Refused(f"{field}.source", f"no source {source_id!r}")
+        if source_id in seen:
+            raise _Refused(f"{field}.source", f"{source_id} is cited twice")
+        seen.add(source_id)
+        quote = item.get("quote", _MISSING)
+        if not _text_or_null(quote):
+            raise _Refused(f"{field}.quote", _wrong(quote, "text or null"))
+        if source.text_held and not (quote and quote.strip()):
+            raise _Refused(f"{field}.quote", f"missing: the text of {source_id} is held")
+        if not source.text_held and quote is not None:
+            raise _Refused(f"{field}.quote", f"must be null: the text of {source_id} is not held")
+        cited_note = item.get("note", _MISSING)
+        if not _text_or_null(cited_note):
+            raise _Refused(f"{field}.note", _wrong(cited_note, "text or null"))
+        citations.append(Citation(source_id, quote, cited_note))
+        if not known_by or source.known_by < known_by:
+            known_by = source.known_by
+    return tuple(citations), known_by
 
 
 def _unique(path: str, kind: str, ids: list[str]) -> None:
@@ -619,24 +511,24 @@ def _check_part_of(
             raise fail("part_of", "a record cannot be part of itself")
         if whole.pairing != record.pairing:
             mine, theirs = pairings[record.pairing], pairings[whole.pairing]
-            if not (
-                places.within(mine.provider.id, theirs.provider.id)
-                and places.within(mine.receiver.id, theirs.receiver.id)
+            if not rules.pairing_holds(
+                (mine.provider.id, mine.receiver.id),
+                (theirs.provider.id, theirs.receiver.id),
+                places.within,
             ):
                 raise fail(
                     "part_of",
                     f"{whole.id} belongs to {whole.pairing}, which is neither this pairing "
                     f"({record.pairing}) nor one above it",
                 )
-        if whole.unit != record.unit:
+        if record.unit != whole.unit:
             raise fail("part_of", f"{whole.id} is counted in {whole.unit}, this in {record.unit}")
-        if record.value > whole.value and whole.approx != "at_least":
+        if not rules.part_fits(record.value, whole.value, whole.approx):
             raise fail("part_of", f"larger than its whole {whole.id}")
         parts_total[whole.id] = parts_total.get(whole.id, 0) + record.value
     for whole_id, total in parts_total.items():
         whole = by_id[whole_id]
-        # A lower bound (280余万) may be exceeded by its parts (150余+15余+约20+超100).
-        if total > whole.value and whole.approx != "at_least":
+        if not rules.parts_fit(total, whole.value, whole.approx):
             raise DataFileError(
                 path,
                 f"its parts add up to {total}, more than its value {whole.value}",
@@ -672,14 +564,14 @@ def _check_revisions(path: str, by_id: dict[str, Record]) -> None:
         old = by_id.get(record.revises)
         if old is None:
             raise fail("revises", f"no record {record.revises!r}")
-        for field in ("pairing", "category", "measure", "unit"):
-            if getattr(old, field) != getattr(record, field):
-                raise fail(
-                    "revises",
-                    f"{old.id} has another {field} ({getattr(old, field)}); a revision gives a "
-                    "new value for the same thing",
-                )
-        if old.known_by > record.known_by:
+        changed = rules.revision_change(partial(getattr, old), partial(getattr, record))
+        if changed is not None:
+            raise fail(
+                "revises",
+                f"{old.id} has another {changed} ({getattr(old, changed)}); a revision gives a "
+                "new value for the same thing",
+            )
+        if not rules.revised_in_order(old.known_by, record.known_by):
             raise fail("revises", f"{old.id} was published after this record")
         if old.id in revised_by:
             raise fail("revises", f"{old.id} is already revised by {revised_by[old.id]}")
@@ -757,10 +649,7 @@ def build(
                 record=f"pairing {pairing.id}",
                 field="source",
             )
-    records = [
-        _fast_record(raw, pairings, sources) or _record(path, raw, pairings, sources)
-        for raw in tables["record"]
-    ]
+    records = [_record(path, raw, pairings, sources) for raw in tables["record"]]
     _unique(path, "record", [record.id for record in records])
     by_id = {record.id: record for record in records}
     _check_part_of(path, pairings, ancestry, by_id)
