@@ -134,7 +134,7 @@ def test_markdown_is_not_an_import_format(
 
 def test_a_cell_longer_than_a_row_may_be_is_one_line(cli: Run, tmp_path: Path) -> None:
     """Longer than import reads (MAX_ROW_CHARS), in lines each short enough: one line saying so."""
-    from xiezuo_cli.authoring.importing import MAX_ROW_CHARS
+    from xiezuo_cli.authoring.import_reader import MAX_ROW_CHARS
     from xiezuo_cli.model.records import RECORD_FIELDS
 
     cell = ("一" * 1000 + "\n") * (MAX_ROW_CHARS // 1000 + 10)

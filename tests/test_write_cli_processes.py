@@ -290,7 +290,7 @@ def import_file_for(item: str, before: bytes, folder: Path) -> tuple[Path, bytes
     """A JSON Lines file of one new figure, as `xiezuo export --format jsonl` writes it, and the
     bytes the database has once it is imported (computed in this process, by the import's own
     planner: independent of the process that is killed)."""
-    from xiezuo_cli.authoring import importing
+    from xiezuo_cli.authoring import import_reader, importing
 
     with_it = folder / "with-it.json"
     with_it.write_bytes(after_adding(before, item, folder))
@@ -300,7 +300,7 @@ def import_file_for(item: str, before: bytes, folder: Path) -> tuple[Path, bytes
     scratch = folder / "scratch-import.json"
     scratch.write_bytes(before)
     tables = store.read_tables(scratch)
-    rows, problems, unread, _format = importing.read_rows(str(rows_file), None, None, None)
+    rows, problems, unread, _format = import_reader.read_rows(str(rows_file), None, None, None)
     assert not problems and not unread
     outcome = importing.plan_import(rows, tables, str(scratch))
     assert outcome.rejected == 0, outcome.problems

@@ -20,7 +20,7 @@ import pytest
 from conftest import BUNDLED, DATA, ENV, one_error_line
 from typer.testing import Result
 
-from xiezuo_cli.authoring import documents
+from xiezuo_cli.authoring import documents, inputs, lookup
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.storage import dataset, store
 
@@ -565,7 +565,7 @@ def test_a_derived_figure_needs_its_derivation_to_pass_a_quote_without_its_numbe
     others = {**tables, "record": [d for d in tables["record"] if d is not document]}
     fields = documents.record_fields(document)
     del fields["derivation"]
-    with pytest.raises(documents.FieldError, match="does not hold the figure's number"):
+    with pytest.raises(inputs.FieldError, match="does not hold the figure's number"):
         documents.record_document(fields, others, str(DATA))
 
 
@@ -574,19 +574,19 @@ def test_pair_names_and_ids_from_the_place_table_alone() -> None:
     places = {place["id"]: place for place in tables["place"]}
     for pairing in tables["pairing"]:
         provider, receiver = places[pairing["provider"]], places[pairing["receiver"]]
-        names = documents.pair_names(pairing["id"], provider, receiver)
+        names = lookup.pair_names(pairing["id"], provider, receiver)
         assert names == pairing["names"]["pair"], pairing["id"]
         if pairing["id"] != "lishui-partners":  # a curated id
-            assert documents.next_pairing_id(provider, receiver, {"pairing": []}) == pairing["id"]
+            assert lookup.next_pairing_id(provider, receiver, {"pairing": []}) == pairing["id"]
 
 
 def test_authoring_errors_name_the_field() -> None:
     tables = documents.new_database_tables()
-    with pytest.raises(documents.FieldError) as caught:
+    with pytest.raises(inputs.FieldError) as caught:
         documents.record_document({"pairing": "苍溪", "colour": "red"}, tables, None)
     assert (caught.value.field, str(caught.value)) == (
         "colour",
         "colour: no such field; the fields are " + ", ".join(documents.RECORD_INPUT_FIELDS),
     )
-    assert documents.next_record_id({"record": [{"id": "r-9"}, {"id": "x-12"}]}) == "r-10"
-    assert documents.next_record_id(tables) == "r-1"
+    assert lookup.next_record_id({"record": [{"id": "r-9"}, {"id": "x-12"}]}) == "r-10"
+    assert lookup.next_record_id(tables) == "r-1"

@@ -177,7 +177,7 @@ def conditions(words: tuple[str, ...], option: str) -> tuple[Any, ...]:
 @contextmanager
 def said_of(option: str) -> Iterator[None]:
     """authoring's FieldError, said with the option's name: ``--part-of: no record 'x'``."""
-    from xiezuo_cli.authoring.documents import FieldError
+    from xiezuo_cli.authoring.inputs import FieldError
 
     try:
         yield
@@ -189,7 +189,7 @@ def field_choice(values: Sequence[str]) -> Callable[[str, str], str]:
     """One of a vocabulary, checked (and said) as authoring checks a field."""
 
     def convert(text: str, option: str) -> str:
-        from xiezuo_cli.authoring.documents import check_choice as check_field_choice
+        from xiezuo_cli.authoring.inputs import check_choice as check_field_choice
 
         with said_of(option):
             return check_field_choice(option, nonempty(text, option), values)
@@ -199,7 +199,7 @@ def field_choice(values: Sequence[str]) -> Callable[[str, str], str]:
 
 def slug(text: str, option: str) -> str:
     """An id: lower-case ASCII letters, digits and hyphens."""
-    from xiezuo_cli.authoring.documents import check_slug
+    from xiezuo_cli.authoring.inputs import check_slug
 
     with said_of(option):
         return check_slug(option, nonempty(text, option))
@@ -207,7 +207,7 @@ def slug(text: str, option: str) -> str:
 
 def date(text: str, option: str) -> str:
     """A real date written 2021, 2021-05 or 2021-05-17."""
-    from xiezuo_cli.authoring.documents import check_date
+    from xiezuo_cli.authoring.inputs import check_date
 
     with said_of(option):
         return check_date(option, nonempty(text, option).strip())
@@ -215,7 +215,7 @@ def date(text: str, option: str) -> str:
 
 def month(text: str, option: str) -> str:
     """A real year or month: 2021 or 2021-05."""
-    from xiezuo_cli.authoring.documents import check_date
+    from xiezuo_cli.authoring.inputs import check_date
 
     with said_of(option):
         return check_date(option, nonempty(text, option).strip(), month=True)
@@ -223,7 +223,7 @@ def month(text: str, option: str) -> str:
 
 def period(text: str, option: str) -> tuple[str | None, str | None]:
     """2021-05..2021-11, 2021, 2021-05.. or ..2021-11."""
-    from xiezuo_cli.authoring.documents import parse_period
+    from xiezuo_cli.authoring.inputs import parse_period
 
     with said_of(option):
         return parse_period(option, nonempty(text, option).strip())
@@ -231,7 +231,7 @@ def period(text: str, option: str) -> tuple[str | None, str | None]:
 
 def amount(text: str, option: str) -> Any:
     """Money as the article gives it (3900万, 100余万元), parsed once to the figure stored."""
-    from xiezuo_cli.authoring.documents import parse_amount
+    from xiezuo_cli.authoring.inputs import parse_amount
 
     with said_of(option):
         return parse_amount(option, nonempty(text, option).strip())
@@ -239,7 +239,7 @@ def amount(text: str, option: str) -> Any:
 
 def number(text: str, option: str) -> int | float:
     """A count or measure's number: 1200, 79.5 (an int whenever it is whole)."""
-    from xiezuo_cli.authoring.documents import parse_value
+    from xiezuo_cli.authoring.inputs import parse_value
 
     with said_of(option):
         return parse_value(option, nonempty(text, option).strip())

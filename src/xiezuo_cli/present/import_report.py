@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from xiezuo_cli.authoring.importing import REPORT_FIELDS, Action, Outcome
+from xiezuo_cli.authoring.import_types import REPORT_FIELDS, Action, Outcome
 from xiezuo_cli.present.options import OutputOptions
 from xiezuo_cli.present.output import write_rows
 

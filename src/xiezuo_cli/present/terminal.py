@@ -76,7 +76,7 @@ def height(stream: TextIO | None = None, environ: Mapping[str, str] | None = Non
 
 def cell_width(text: str) -> int:
     """Terminal cells ``text`` takes: two for a wide (Chinese) character, none for a combining
-    mark. Rich's own measure is used for layout (render.py); this one, close enough to count
+    mark. Rich's own measure is used for layout (table.py); this one, close enough to count
     screen rows, keeps Rich out of the pager."""
     total = 0
     for char in text:

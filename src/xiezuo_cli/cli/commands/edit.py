@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from xiezuo_cli.authoring import documents
+from xiezuo_cli.authoring import documents, inputs
 from xiezuo_cli.cli import converters as to
 from xiezuo_cli.cli.commands.writing import (
     NOTE,
@@ -72,10 +72,10 @@ def edit(params: EditParams) -> None:
                     fields.pop(field, None)
             elif "value" in changes or "unit" in changes:
                 if "value" not in fields and "value" not in changes:
-                    raise documents.FieldError("value", "give the value with a new unit")
+                    raise inputs.FieldError("value", "give the value with a new unit")
                 fields.pop("figure", None)
                 if "value" not in fields and "unit" not in changes:  # money to a count
-                    raise documents.FieldError("unit", "give the unit with a new value")
+                    raise inputs.FieldError("unit", "give the unit with a new value")
         if "period" in changes:
             fields.pop("period_start", None)
             fields.pop("period_end", None)
@@ -97,7 +97,7 @@ def edit(params: EditParams) -> None:
             wanted = params.source or citations[0]["source"]
             matching = [c for c in citations if c["source"] == wanted]
             if not matching:
-                raise documents.FieldError("source", f"{params.record_id} does not cite {wanted}")
+                raise inputs.FieldError("source", f"{params.record_id} does not cite {wanted}")
             matching[0]["quote"] = params.quote
         others = {**tables, "record": [d for d in tables["record"] if d is not old]}
         document = documents.record_document(fields, others, folder)

@@ -69,9 +69,9 @@ def funds(params: FundsParams) -> None:
         empty_rolled = why_nothing(data, filters, decisions) if not rolled else None
 
         def rolled_table() -> None:
-            from xiezuo_cli.present import render
+            from xiezuo_cli.present import funds_view
 
-            render.roll_up_table(
+            funds_view.roll_up_table(
                 rolled, roll, output, filters.window_label(), decisions, empty_rolled
             )
 
@@ -108,9 +108,9 @@ def funds(params: FundsParams) -> None:
         empty = why_nothing(data, filters, decisions, counts=params.counts)
 
     def table() -> None:
-        from xiezuo_cli.present import render
+        from xiezuo_cli.present import funds_view
 
-        render.funds_table(
+        funds_view.funds_table(
             data,
             rows,
             fields,
@@ -124,7 +124,7 @@ def funds(params: FundsParams) -> None:
             during_option=during_option(filters),
         )
         if params.explain:
-            render.explain_table(data, decisions, output, empty)
+            funds_view.explain_table(data, decisions, output, empty)
 
     if params.explain:
         emit(map(rules.explain_row, decisions), rules.EXPLAIN_FIELDS, output, table)

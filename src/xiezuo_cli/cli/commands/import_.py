@@ -5,7 +5,7 @@ module declares the command and runs it: progress on a terminal, the report out
 (present.import_report), each refused row on stderr.
 
 Output. Rows refused: each is one line on stderr, ``xiezuo: error: FILE: line 5: record ID:
-field F: reason`` (the first ``importing.MAX_SHOWN``), then one line with the count and that
+field F: reason`` (the first ``import_types.MAX_SHOWN``), then one line with the count and that
 nothing was written; exit 3. ``--dry-run`` prints the report of what would happen (on a terminal
 a table of counts and one of the rows that merge, are skipped or refused, and the pairings and
 sources that would be made; CSV in a pipe; ``-f``/``--csv``/``--json`` as every command) and
@@ -28,9 +28,9 @@ from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.present.options import OutputOptions
 
 if TYPE_CHECKING:
-    from xiezuo_cli.authoring.importing import Problem
+    from xiezuo_cli.authoring.import_types import Problem
 
-INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")  # = importing.INPUT_FORMATS, kept light here
+INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")  # = import_reader.INPUT_FORMATS, kept light here
 
 
 class ImportParams(NamedTuple):
@@ -60,7 +60,7 @@ def check(params: ImportParams) -> None:
 
 
 def import_file(params: ImportParams) -> Exception | None:
-    from xiezuo_cli.authoring import importing
+    from xiezuo_cli.authoring import import_types, importing
     from xiezuo_cli.present import import_report
     from xiezuo_cli.present.progress import for_file
     from xiezuo_cli.storage import dataset
@@ -77,7 +77,7 @@ def import_file(params: ImportParams) -> Exception | None:
                 timeout=params.timeout,
                 progress=progress,
             )
-        except importing.ImportRejected as rejected:
+        except import_types.ImportRejected as rejected:
             _problems_out(rejected.path, rejected.problems)
             raise
     if params.dry_run or params.output.chosen:
@@ -88,7 +88,7 @@ def import_file(params: ImportParams) -> Exception | None:
     if outcome.rejected:
         _problems_out(params.file, outcome.problems)
         # after the report, which is written (to -o FILE too) before the command fails
-        return importing.ImportRejected(
+        return import_types.ImportRejected(
             params.file, outcome.problems, outcome.rejected, dry_run=True
         )
     return None
@@ -112,13 +112,13 @@ def _problems_out(path: str, problems: "Sequence[Problem]") -> None:
 
 
 def _input_format(text: str, option: str) -> str:
-    from xiezuo_cli.authoring.importing import check_input_format
+    from xiezuo_cli.authoring.import_reader import check_input_format
 
     return str(check_input_format(text))
 
 
 def _encoding(text: str, option: str) -> str:
-    from xiezuo_cli.authoring.importing import check_encoding
+    from xiezuo_cli.authoring.import_reader import check_encoding
 
     return str(check_encoding(text))
 

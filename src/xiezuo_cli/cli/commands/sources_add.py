@@ -4,7 +4,7 @@ import os
 from contextlib import suppress
 from typing import NamedTuple
 
-from xiezuo_cli.authoring import documents
+from xiezuo_cli.authoring import documents, texts
 from xiezuo_cli.cli import converters as to
 from xiezuo_cli.cli.commands.writing import NOTE, changing, data_dir, note, options_of, say
 from xiezuo_cli.cli.groups import WriteTarget, write_target
@@ -49,14 +49,14 @@ def sources_add(params: SourceAddParams) -> None:
     held = None
     if params.text is not None:
         with options_of("sources add"):
-            held = documents.read_text_file(params.text)
+            held = texts.read_text_file(params.text)
     folder = data_dir(params.target.path)
     created: str | None = None
     try:
         with changing(params.target, "sources add") as tables:
             document = documents.source_document(params.fields(), tables)
             if held is not None:
-                path, new = documents.write_source_text(folder, document["id"], held.text)
+                path, new = texts.write_source_text(folder, document["id"], held.text)
                 created = path if new else None
             tables["source"].append(document)
     except BaseException:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from xiezuo_cli.authoring.documents import FieldError, Figure
+from xiezuo_cli.authoring.inputs import FieldError, Figure
 from xiezuo_cli.cli import converters as to
 from xiezuo_cli.cli.groups import WriteTarget
 from xiezuo_cli.cli.spec import Converter, Group, Opt
