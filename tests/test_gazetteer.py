@@ -300,8 +300,10 @@ def test_module_imports_only_the_standard_library_and_names() -> None:
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names
     }
+    # xiezuo_cli.errors (standard library only): GazetteerError is a domain error with its exit code
     assert imported <= {"__future__", "os", "bisect", "collections.abc", "typing", "difflib"} | {
-        "xiezuo_cli.model.names"
+        "xiezuo_cli.model.names",
+        "xiezuo_cli.errors",
     }
 
 
@@ -365,3 +367,11 @@ def test_a_missing_file_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_
     (tmp_path / "gazetteer.tsv").write_text("# vintage: 2024\n110000\tjunk\n", encoding="utf-8")
     with pytest.raises(gazetteer.GazetteerError, match="damaged"):
         gazetteer.lookup("苍溪")
+
+
+def test_a_broken_places_file_is_a_domain_error_with_exit_1() -> None:
+    """The edge turns it into one line and exit 1 (a broken installation), not a traceback."""
+    from xiezuo_cli.errors import XiezuoError
+
+    assert issubclass(gazetteer.GazetteerError, XiezuoError)
+    assert gazetteer.GazetteerError("x").exit_status == 1

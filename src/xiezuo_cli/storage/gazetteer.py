@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from xiezuo_cli.errors import ExitStatus, XiezuoError
 from xiezuo_cli.model.names import normalize
 
 NATION_ID = "quanguo"  # 全国 has no GB/T 2260 code; its id is its name's pinyin
@@ -45,8 +46,11 @@ class GazetteerPlace(NamedTuple):
     names: frozenset[str]  # its own normalised forms, without places above it
 
 
-class GazetteerError(Exception):
-    """The places file is missing or damaged: a broken installation, not a user's mistake."""
+class GazetteerError(XiezuoError):
+    """The places file is missing or damaged: a broken installation, not a user's mistake
+    (exit 1, as when the system fails us; a user's database file is exit 3)."""
+
+    exit_status = ExitStatus.ERROR
 
 
 class _Table(NamedTuple):
