@@ -142,3 +142,19 @@ def test_no_namedtuple_module_postpones_its_annotations() -> None:
         if "(NamedTuple)" in text and "from __future__ import annotations" in text:
             postponing.append(str(path.relative_to(PACKAGE)))
     assert postponing == []
+
+
+def test_no_module_is_over_800_lines() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 800
+    }
+    assert long == {}
+
+
+def test_each_layer_says_what_it_may_import() -> None:
+    for package in ("model", "storage", "query", "authoring", "extract", "present", "cli"):
+        docstring = ast.get_docstring(ast.parse((PACKAGE / package / "__init__.py").read_text()))
+        assert docstring is not None, package
+        assert "import" in docstring, package

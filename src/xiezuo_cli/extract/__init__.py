@@ -1,7 +1,8 @@
 """Draft figures from an article: the engine behind ``xiezuo extract`` (issue 18).
 
-A self-contained layer: it imports the standard library, ``xiezuo_cli.model`` (vocabularies),
-``xiezuo_cli.amounts`` (the one figure parser) and ``xiezuo_cli.errors``, nothing else.
+A self-contained layer beside query and authoring: it imports the standard library,
+``xiezuo_cli.model`` (vocabularies, ``model.amounts`` the one figure parser) and
+``xiezuo_cli.errors``, nothing else.
 
     article = read_article(data, name="a.txt")          # bytes -> cleaned text (ArticleError)
     drafts = extract(article.text, places=lookup, pair=None, published="2022-02-10",
