@@ -145,6 +145,12 @@ def column_named(text: str) -> Column | None:
     return _BY_KEY.get(header_key(text))
 
 
+def names_a_column(text: str) -> bool:
+    """Whether a header cell names a column of a sheet or of the export."""
+    key = header_key(text)
+    return key in _BY_KEY or key in _CONTRACT_KEYS
+
+
 @dataclass(frozen=True)
 class HeaderCell:
     index: int  # 0-based position in the row

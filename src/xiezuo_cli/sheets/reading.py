@@ -63,6 +63,7 @@ from xiezuo_cli.sheets.columns import (
     Header,
     column_named,
     is_title,
+    names_a_column,
     read_header,
 )
 from xiezuo_cli.sheets.rows import Layout, Origin, RowProblem, SheetRow, build_row
@@ -334,15 +335,13 @@ def _choose_sheet(path: str, book: xlsx.Book, given: str | None) -> str:
 
 
 def _names_columns(book: xlsx.Book, name: str) -> bool:
-    """Whether a sheet's first rows (past a title) have a header: two cells naming columns."""
+    """Whether a sheet's first row (past a title) is a header: two cells naming columns of a
+    sheet or of the export."""
     for _, row in book.rows(name, limit=MAX_TITLE_ROWS + 1):
-        texts = [value for value in row.values() if isinstance(value, str)]
-        if sum(1 for text in texts if column_named(text) is not None) >= 2:
-            return True
-        from xiezuo_cli.sheets.columns import _CONTRACT_KEYS, header_key
-
-        if sum(1 for text in texts if header_key(text) in _CONTRACT_KEYS) >= 2:
-            return True
+        texts = _texts(row)
+        if is_title(texts):
+            continue
+        return sum(1 for text in texts if text is not None and names_a_column(text)) >= 2
     return False
 
 
@@ -458,28 +457,28 @@ class _Reading:
                 continue
             name = cell.column.name
             try:
-                cells[name] = self._unwrap(name, value, number, index)
+                cells[name] = self._unwrap(name, value)
             except _CellRefused as refused:
                 problems.append(RowProblem(name, str(refused)))
         return cells, problems
 
-    def _unwrap(self, name: str, value: Any, number: int, index: int) -> Raw:
-        letter = self.source.letter(index)
-        ref = f"{letter}{number}" if letter else ""
+    def _unwrap(self, name: str, value: Any) -> Raw:
+        """The plain value of an .xlsx cell (a merged range's, a date's serial number read as
+        a date), or _CellRefused: a formula, an error value, a figure merged over rows."""
         if isinstance(value, xlsx.Merged):
             if value.rows > 1 and name in ONE_ROW_COLUMNS:
                 raise _CellRefused(
-                    f"{ref} is inside the merged range {value.ref}: a row's {name} is its own; "
+                    f"inside the merged range {value.ref}: each row's {name} is its own; "
                     "unmerge the cells"
                 )
             value = value.value
         if isinstance(value, xlsx.Formula):
             raise _CellRefused(
-                f"{ref} holds a formula ({cut(value.text, 40)}): a {name} must be typed as a "
-                "value (copy the cells, paste as values)"
+                f"holds a formula ({cut(value.text, 40)}): a {name} must be typed as a value "
+                "(copy the cells and paste them as values)"
             )
         if isinstance(value, xlsx.ErrorValue):
-            raise _CellRefused(f"{ref} holds the error {value.text}")
+            raise _CellRefused(f"holds the error value {value.text}")
         if (
             name in DATE_COLUMNS
             and isinstance(value, int | float)
