@@ -159,6 +159,8 @@ def build_row(cells: Mapping[str, Raw], origin: Origin) -> SheetRow | list[RowPr
             problems.append(
                 RowProblem("figure", "missing: give the figure (3900万元), or a value and a unit")
             )
+    if problems:
+        return problems
     try:
         # The types are the columns' parsers' (cells.figure, number, unit, yuan, approx).
         figure = resolve_figure(
