@@ -57,10 +57,12 @@ from xiezuo_cli.safe_text import cut, cut_path
 from xiezuo_cli.sheets import xlsx
 from xiezuo_cli.sheets.cells import DateCell, Raw, ShownNumber, number_text
 from xiezuo_cli.sheets.columns import (
+    BY_NAME,
     CONTRACT,
     SHAPES,
     SHEET,
     Header,
+    HeaderCell,
     column_named,
     is_title,
     names_a_column,
@@ -601,11 +603,11 @@ class _JsonReading:
                     )
                     continue
                 if header is None:
-                    keys: list[str | None] = [str(key) for key in value]
-                    header = read_header(self.path, keys, origin.where, _key_place(keys))
+                    names: list[str | None] = [str(key) for key in value]
+                    header = read_header(self.path, names, origin.where, _key_place(names))
                     if header.shape == CONTRACT:
                         break
-                cells, found = _json_cells(value)
+                cells, written, found = _json_cells(value)
                 record = _id_of(cells)
                 built = found or build_row(cells, origin)
                 if isinstance(built, SheetRow):
@@ -613,7 +615,10 @@ class _JsonReading:
                     continue
                 rejected += 1
                 for problem in built:
-                    label = self.layout.label(problem.column) if problem.column else None
+                    label = None
+                    if problem.column is not None:
+                        key = written.get(problem.column, problem.column)
+                        label = HeaderCell(0, key, "", BY_NAME[problem.column]).label()
                     problems.add(SheetProblem(number, origin.where, record, label, problem.reason))
         if header is None:
             raise ImportFileError(self.path, "the file is empty: no rows")
@@ -652,26 +657,32 @@ def _key_place(keys: list[str | None]) -> Callable[[int], str]:
     return lambda index: f"key {cut(str(keys[index]), 40)!r}"
 
 
-def _json_cells(value: Mapping[str, Any]) -> tuple[dict[str, Raw], list[RowProblem]]:
+def _json_cells(
+    value: Mapping[str, Any],
+) -> tuple[dict[str, Raw], dict[str, str], list[RowProblem]]:
+    """An object's cells by column name, the key each column was given by, and problems."""
     cells: dict[str, Raw] = {}
+    keys: dict[str, str] = {}
     problems: list[RowProblem] = []
     for key, item in value.items():
         column = column_named(str(key))
         if column is None:
             problems.append(RowProblem(None, f"unknown key {cut(str(key), 40)!r}"))
             continue
-        if column.name in cells:
+        if column.name in keys:
             problems.append(RowProblem(column.name, f"given twice (key {cut(str(key), 40)!r})"))
             continue
+        keys[column.name] = str(key)
         if isinstance(item, dict | list):
             problems.append(
                 RowProblem(
-                    column.name, f"expected text, a number or true/false, got {_json_kind(item)}"
+                    column.name,
+                    f"expected text, a number or true/false, got {_json_kind(item)}",
                 )
             )
             continue
         cells[column.name] = item
-    return cells, problems
+    return cells, keys, problems
 
 
 def _json_kind(value: object) -> str:
