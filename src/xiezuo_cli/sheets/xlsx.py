@@ -116,10 +116,10 @@ class Book:
                 self.book = openpyxl.load_workbook(
                     self.file, read_only=True, data_only=False, keep_links=False
                 )
+                self.names: tuple[str, ...] = tuple(ws.title for ws in self.book.worksheets)
         except BaseException:
             self.file.close()
             raise
-        self.names: tuple[str, ...] = tuple(ws.title for ws in self.book.worksheets)
         self._formats: dict[int, str] = {}
 
     def __enter__(self) -> Book:
