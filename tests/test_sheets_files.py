@@ -337,3 +337,18 @@ def test_other_spreadsheet_formats_say_what_to_do(tmp_path: Path, name: str, mes
     path.write_bytes(b"whatever")
     with pytest.raises(ImportFileError, match=message):
         read_sheet(str(path))
+
+
+def test_the_readme_lists_every_column_as_declared() -> None:
+    from xiezuo_cli.sheets.template import explanations
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## A person's sheet", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    expected = [
+        f"| `{e.column}` | {e.header} | {e.required} | {e.meaning} | "
+        + (f"`{e.example}`" if e.example else "")
+        + " |"
+        for e in explanations()
+    ]
+    assert rows == expected

@@ -61,8 +61,7 @@ COLUMNS: tuple[Column, ...] = (
            "what the figure is for: 专项资金, 农产品采购", "专项资金", cells.text),
     Column("figure", "数字", False,
            "the figure as the article writes it: 1.55亿元, 10余万元, 约6100万元, 三千万元, "
-           "三十五名 (money to exact yuan; 余 超 约 近 set approx); a figure, a value or an "
-           "amount is needed",
+           "三十五名 (money to exact yuan; 余 超 约 近 set approx)",
            "3900万元", cells.figure, ("原文数字",)),
     Column("value", "数值", False,
            "the number of a count or rate (35, 79.5), or of money with a unit (3900 and 万元)",
