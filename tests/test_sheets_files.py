@@ -352,3 +352,13 @@ def test_the_readme_lists_every_column_as_declared() -> None:
         for e in explanations()
     ]
     assert rows == expected
+
+
+def test_an_id_is_one_figure_s(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", f"{ENGLISH}\n{ROW_1}\n{ROW_2.replace('r-2', 'R-1')}\n")
+    read = read_sheet(path)
+    assert figures(read) == [("r-1", 39_000_000)]
+    assert [p.text(path) for p in read.problems] == [
+        f"{path}: line 3: record r-1: column id: r-1 is also the id of line 2's figure: each "
+        "figure has its own id (a row citing a figure again names it in same_as)"
+    ]

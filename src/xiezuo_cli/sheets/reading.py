@@ -60,7 +60,6 @@ from xiezuo_cli.sheets.columns import (
     BY_NAME,
     CONTRACT,
     SHAPES,
-    SHEET,
     Header,
     HeaderCell,
     column_named,
@@ -130,21 +129,6 @@ class SheetRead:
         return f"{where}{SHAPES[self.shape]}, {len(self.rows) + len(self.raw_rows)} rows read"
 
 
-def check_input_format(value: str | None) -> str | None:
-    """``--input-format`` for an import that may be a sheet: csv, tsv, json, jsonl or xlsx."""
-    if value is None:
-        return None
-    text = value.strip().lower()
-    if text not in INPUT_FORMATS:
-        from xiezuo_cli.errors import UsageProblem
-        from xiezuo_cli.safe_text import shown
-
-        raise UsageProblem(
-            f"invalid --input-format {shown(value)}: choose one of {', '.join(INPUT_FORMATS)}"
-        )
-    return text
-
-
 def sniff_format(path: str, given: str | None) -> str:
     """xlsx by ``given``, the extension or a zip archive's first bytes; else text ("" left to
     importing.detect_format once the encoding is known)."""
@@ -154,7 +138,7 @@ def sniff_format(path: str, given: str | None) -> str:
     if extension in xlsx.EXTENSIONS:
         return "xlsx"
     if extension in (".xls", ".et"):
-        raise ImportFileError(path, "an Excel 97–2003 workbook (.xls): save it as .xlsx, or as CSV")
+        raise ImportFileError(path, xlsx.OLD_WORKBOOK)
     if extension == ".ods":
         raise ImportFileError(path, "an OpenDocument spreadsheet (.ods): save it as .xlsx, or CSV")
     if extension in EXTENSIONS:
@@ -165,7 +149,7 @@ def sniff_format(path: str, given: str | None) -> str:
     if head.startswith(xlsx.ZIP_MAGIC):
         return "xlsx"
     if head.startswith(xlsx.OLE_MAGIC):
-        raise ImportFileError(path, "an Excel 97–2003 workbook (.xls): save it as .xlsx, or as CSV")
+        raise ImportFileError(path, xlsx.OLD_WORKBOOK)
     return ""
 
 
@@ -361,9 +345,7 @@ class _Reading:
         self.encoding = encoding
         self.sheet = sheet
         self.source = source
-        self.problems = _Problems()
-        self.rejected = 0
-        self.rows: list[SheetRow] = []
+        self.collected = _Collected()
         self.raw_rows: list[RawRow] = []
         self.skipped: list[str] = []
 
@@ -393,27 +375,14 @@ class _Reading:
             position += 1
             origin = Origin(position, number, layout)
             if header.is_shuffled_header(texts):
-                self._refuse(
-                    origin,
-                    None,
-                    [
-                        RowProblem(
-                            None,
-                            f"a header in another order than {header.where}'s: "
-                            "put each sheet's rows under their own header, one file each",
-                        )
-                    ],
+                reason = (
+                    f"a header in another order than {header.where}'s: put each sheet's rows "
+                    "under their own header, one file each"
                 )
+                self.collected.refuse(origin, None, [RowProblem(None, reason)])
                 continue
-            cells, problems = self._cells(header, layout, number, found)
-            if problems:
-                self._refuse(origin, _id_of(cells), problems)
-                continue
-            built = build_row(cells, origin)
-            if isinstance(built, SheetRow):
-                self.rows.append(built)
-            else:
-                self._refuse(origin, _id_of(cells), built)
+            cells, problems = self._cells(header, found)
+            self.collected.take(problems or build_row(cells, origin), origin, _id_of(cells))
         if header is None:
             raise ImportFileError(self.path, "the sheet is empty: no header and no rows")
         return SheetRead(
@@ -423,12 +392,9 @@ class _Reading:
             encoding=self.encoding,
             sheet=self.sheet,
             header=header,
-            rows=tuple(self.rows),
             raw_rows=tuple(self.raw_rows),
-            problems=tuple(self.problems.first()),
-            problem_count=self.problems.count,
-            rejected=self.rejected,
             skipped=tuple(self.skipped),
+            **self.collected.result(),
         )
 
     def _layout(self, header: Header) -> Layout:
@@ -440,7 +406,7 @@ class _Reading:
         return Layout(self.source.layout_kind, self.sheet, letters, header.labels())
 
     def _cells(
-        self, header: Header, layout: Layout, number: int, found: Mapping[int, Any]
+        self, header: Header, found: Mapping[int, Any]
     ) -> tuple[dict[str, Raw], list[RowProblem]]:
         cells: dict[str, Raw] = {}
         problems: list[RowProblem] = []
@@ -505,14 +471,61 @@ class _Reading:
             texts.append(_contract_text(value))
         return RawRow(position, where, tuple(texts))
 
-    def _refuse(self, origin: Origin, record: str | None, problems: list[RowProblem]) -> None:
+
+class _Collected:
+    """The rows read and the problems found, for every format: the first MAX_SHOWN problems by
+    position and their count, and the ids seen (an id is one figure's: two rows giving the
+    same id are refused, the later one naming the earlier)."""
+
+    def __init__(self) -> None:
+        self.rows: list[SheetRow] = []
+        self.problems = _Problems()
+        self.rejected = 0
+        self.ids: dict[str, str] = {}
+
+    def take(
+        self,
+        built: SheetRow | list[RowProblem],
+        origin: Origin,
+        record: str | None,
+        at: Callable[[Origin, str], tuple[str, str]] | None = None,
+    ) -> None:
+        if not isinstance(built, SheetRow):
+            self.refuse(origin, record, built, at)
+            return
+        if built.id is not None:
+            first = self.ids.setdefault(built.id, built.where)
+            if first != built.where:
+                reason = (
+                    f"{built.id} is also the id of {first}'s figure: each figure has its own "
+                    "id (a row citing a figure again names it in same_as)"
+                )
+                self.refuse(origin, built.id, [RowProblem("id", reason)], at)
+                return
+        self.rows.append(built)
+
+    def refuse(
+        self,
+        origin: Origin,
+        record: str | None,
+        problems: list[RowProblem],
+        at: Callable[[Origin, str], tuple[str, str]] | None = None,
+    ) -> None:
         self.rejected += 1
         for problem in problems:
             if problem.column is None:
                 where, label = origin.where, None
             else:
-                where, label = origin.at(problem.column)
+                where, label = at(origin, problem.column) if at else origin.at(problem.column)
             self.problems.add(SheetProblem(origin.number, where, record, label, problem.reason))
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "rows": tuple(self.rows),
+            "problems": tuple(self.problems.first()),
+            "problem_count": self.problems.count,
+            "rejected": self.rejected,
+        }
 
 
 class _CellRefused(ValueError):
@@ -575,9 +588,7 @@ class _JsonReading:
         self.layout = Layout("item" if fmt == "json" else "line")
 
     def run(self) -> SheetRead:
-        problems = _Problems()
-        rows: list[SheetRow] = []
-        rejected = 0
+        collected = _Collected()
         header: Header | None = None
         descriptor = open_regular(self.path, "a sheet", error=ImportFileError)
         with os.fdopen(descriptor, "rb") as binary:
@@ -586,42 +597,27 @@ class _JsonReading:
             for number, value in self._values(text):
                 position += 1
                 origin = Origin(position, number, self.layout)
-                if isinstance(value, _Bad):
-                    rejected += 1
-                    problems.add(SheetProblem(number, origin.where, None, None, value.reason))
-                    continue
-                if not isinstance(value, dict):
-                    rejected += 1
-                    problems.add(
-                        SheetProblem(
-                            number,
-                            origin.where,
-                            None,
-                            None,
-                            f"expected an object of columns, got {_json_kind(value)}",
-                        )
+                if isinstance(value, _Bad) or not isinstance(value, dict):
+                    reason = (
+                        value.reason
+                        if isinstance(value, _Bad)
+                        else f"expected an object of columns, got {_json_kind(value)}"
                     )
+                    collected.refuse(origin, None, [RowProblem(None, reason)])
                     continue
                 if header is None:
                     names: list[str | None] = [str(key) for key in value]
                     header = read_header(self.path, names, origin.where, _key_place(names))
                     if header.shape == CONTRACT:
                         break
-                cells, written, found = _json_cells(value)
-                record = _id_of(cells)
-                built = found or build_row(cells, origin)
-                if isinstance(built, SheetRow):
-                    rows.append(built)
-                    continue
-                rejected += 1
-                for problem in built:
-                    label = None
-                    if problem.column is not None:
-                        key = written.get(problem.column, problem.column)
-                        label = HeaderCell(0, key, "", BY_NAME[problem.column]).label()
-                    problems.add(SheetProblem(number, origin.where, record, label, problem.reason))
+                cells, written, problems = _json_cells(value)
+                built = problems or build_row(cells, origin)
+                collected.take(built, origin, _id_of(cells), _as_keyed(written))
         if header is None:
             raise ImportFileError(self.path, "the file is empty: no rows")
+        found = collected.result()
+        if header.shape == CONTRACT:
+            found["rows"] = ()
         return SheetRead(
             path=self.path,
             shape=header.shape,
@@ -629,12 +625,9 @@ class _JsonReading:
             encoding=self.encoding,
             sheet=None,
             header=header,
-            rows=tuple(rows) if header.shape == SHEET else (),
             raw_rows=(),
-            problems=tuple(problems.first()),
-            problem_count=problems.count,
-            rejected=rejected,
             skipped=(),
+            **found,
         )
 
     def _values(self, text: IO[str]) -> Iterator[tuple[int, Any]]:
@@ -651,6 +644,16 @@ class _JsonReading:
                 yield number, _Bad(str(problem))
             except (ValueError, RecursionError) as error:
                 yield number, _Bad(f"not JSON: {_json_reason(error)}")
+
+
+def _as_keyed(written: Mapping[str, str]) -> Callable[[Origin, str], tuple[str, str]]:
+    """Where a JSON row's cell is, and its column as the row's key names it."""
+
+    def at(origin: Origin, column: str) -> tuple[str, str]:
+        key = written.get(column, column)
+        return origin.where, HeaderCell(0, key, "", BY_NAME[column]).label()
+
+    return at
 
 
 def _key_place(keys: list[str | None]) -> Callable[[int], str]:

@@ -48,6 +48,7 @@ EXTENSIONS = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
 # Formats a sheet may be saved in that are not .xlsx, by their first bytes.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97–2003), .et (WPS)
+OLD_WORKBOOK = "an Excel 97–2003 workbook (.xls): save it as .xlsx, or as CSV"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +141,7 @@ class Book:
         head = self.file.read(8)
         self.file.seek(0)
         if head.startswith(OLE_MAGIC):
-            raise ImportFileError(
-                self.path, "an Excel 97–2003 workbook (.xls): save it as .xlsx, or as CSV"
-            )
+            raise ImportFileError(self.path, OLD_WORKBOOK)
         if not head.startswith(ZIP_MAGIC):
             raise ImportFileError(self.path, "not an .xlsx workbook (not a zip archive)")
         try:
