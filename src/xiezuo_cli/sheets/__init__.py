@@ -35,6 +35,7 @@ for the contract's typing (``importing._typed``) to read.
   lines); the CSV loop with its field-size limit (``_DelimitedSource.rows`` and
   ``importing._Reader._delimited``); the JSON Lines loop (``_JsonReading._values`` and
   ``importing._Reader._json_lines``); ``reading._json_kind`` and ``importing._kind``;
+  ``SheetProblem.text`` and ``Problem.text`` (give Problem its noun: field, or column);
   ``cells.APPROX_ALIASES``' table names and ``render.APPROX_NAMES`` (the Chinese names of the
   vocabularies belong in model, beside ``STAGE_NAMES``); the header names 说明, 原文数字, 精度
   (``columns.COLUMNS`` aliases) and ``render.FIELD_HEADINGS``; ``rows.Figure`` and
