@@ -1,5 +1,5 @@
-"""Time to read a 1,000-row person's sheet (xiezuo_cli.sheets.read_sheet): CSV in UTF-8, CSV
-in GB18030 (as Chinese Excel saves it), and .xlsx; and what openpyxl costs to import.
+"""Time to read a 1,000-row person's sheet (xiezuo_cli.authoring.sheets.read_sheet): CSV in
+UTF-8, CSV in GB18030 (as Chinese Excel saves it), and .xlsx; and what openpyxl costs to import.
 
 The rows are the bundled records, in the sheet's columns, repeated to 1,000 (every row with its
 quote and note, as real sheets have them): 191 records, so each appears five or six times under
@@ -30,13 +30,15 @@ from timing import fresh_ms
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 1000
 
-READ_A_FILE = "import sys\nfrom xiezuo_cli.sheets import read_sheet\nread_sheet(sys.argv[1])"
-IMPORT_OPENPYXL = "from xiezuo_cli.sheets.xlsx import openpyxl_module\nopenpyxl_module()"
+READ_A_FILE = (
+    "import sys\nfrom xiezuo_cli.authoring.sheets import read_sheet\nread_sheet(sys.argv[1])"
+)
+IMPORT_OPENPYXL = "from xiezuo_cli.authoring.sheets.xlsx import openpyxl_module\nopenpyxl_module()"
 
 
 def sheet_rows() -> tuple[list[str], list[list[object]]]:
-    from xiezuo_cli.model import ACTOR_NAMES, STAGE_NAMES
-    from xiezuo_cli.sheets.template import header_rows
+    from xiezuo_cli.authoring.sheets.template import header_rows
+    from xiezuo_cli.model.vocab import ACTOR_NAMES, STAGE_NAMES
 
     data = json.loads((ROOT / "data" / "xiezuo.json").read_text(encoding="utf-8"))
     records = list(data["record"].values())
@@ -82,7 +84,7 @@ def sheet_rows() -> tuple[list[str], list[list[object]]]:
 def write_files(folder: Path) -> dict[str, Path]:
     import openpyxl
 
-    from xiezuo_cli.sheets.template import header_rows
+    from xiezuo_cli.authoring.sheets.template import header_rows
 
     english, rows = sheet_rows()
     chinese = list(header_rows()[1])
@@ -104,7 +106,7 @@ def write_files(folder: Path) -> dict[str, Path]:
 
 
 def in_process_ms(path: Path, rounds: int) -> tuple[float, int]:
-    from xiezuo_cli.sheets import read_sheet
+    from xiezuo_cli.authoring.sheets import read_sheet
 
     read = read_sheet(str(path))  # warm-up: imports, compiled patterns
     if read.problem_count:
@@ -139,11 +141,11 @@ def main() -> None:
                 f"{name:<14} {size:>9,} {count:>5} {inside:>8.1f} ms {fresh:>6.1f} ms "
                 f"{fresh / floor:>6.1f}×"
             )
-        reader = fresh_ms([python, "-c", "import xiezuo_cli.sheets"], options.runs)
+        reader = fresh_ms([python, "-c", "import xiezuo_cli.authoring.sheets"], options.runs)
         ours = fresh_ms([python, "-c", IMPORT_OPENPYXL], options.runs)
         plain = fresh_ms([python, "-c", "import openpyxl"], options.runs)
         numpy = fresh_ms([python, "-c", "import numpy"], options.runs)
-        print(f"import xiezuo_cli.sheets: {reader - floor:.1f} ms over pass")
+        print(f"import xiezuo_cli.authoring.sheets: {reader - floor:.1f} ms over pass")
         print(f"then openpyxl as the reader imports it (no numpy): {ours - reader:.1f} ms more")
         print(
             f"import openpyxl plainly: {plain - floor:.1f} ms over pass (numpy alone: "

@@ -1,4 +1,4 @@
-"""A person's sheet, cell by cell and row by row (xiezuo_cli.sheets.cells and rows).
+"""A person's sheet, cell by cell and row by row (xiezuo_cli.authoring.sheets.cells and rows).
 
 Expected values are written by hand; the hypothesis tests build a cell's text from numbers and
 compute what it must read as with integer arithmetic, never through the parser."""
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiezuo_cli.sheets import cells
-from xiezuo_cli.sheets.cells import CellError, DateCell, Period, ShownNumber
-from xiezuo_cli.sheets.rows import Figure, Layout, Origin, SheetRow, build_row
+from xiezuo_cli.authoring.sheets import cells
+from xiezuo_cli.authoring.sheets.cells import CellError, DateCell, Period, ShownNumber
+from xiezuo_cli.authoring.sheets.rows import Figure, Layout, Origin, SheetRow, build_row
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 

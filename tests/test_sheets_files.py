@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from xiezuo_cli.importing import ImportFileError, read_rows
-from xiezuo_cli.model import RECORD_FIELDS
-from xiezuo_cli.sheets import CONTRACT, SHEET, Figure, Period, read_sheet
-from xiezuo_cli.sheets.template import header_rows, write_template_csv
+from xiezuo_cli.authoring.import_reader import read_rows
+from xiezuo_cli.authoring.import_types import ImportFileError
+from xiezuo_cli.authoring.sheets import CONTRACT, SHEET, Figure, Period, read_sheet
+from xiezuo_cli.authoring.sheets.template import header_rows, write_template_csv
+from xiezuo_cli.model.records import RECORD_FIELDS
 
 ENGLISH = "id,provider,receiver,kind,category,measure,item,figure,period,stage,source,quote"
 CHINESE = "编号,支援方,受援方,类型,类别,口径,事项,数字,时期,阶段,来源,原文"
@@ -340,7 +341,7 @@ def test_other_spreadsheet_formats_say_what_to_do(tmp_path: Path, name: str, mes
 
 
 def test_the_readme_lists_every_column_as_declared() -> None:
-    from xiezuo_cli.sheets.template import explanations
+    from xiezuo_cli.authoring.sheets.template import explanations
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## A person's sheet", 1)[1].split("\n## ", 1)[0]

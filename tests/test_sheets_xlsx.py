@@ -16,10 +16,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from xiezuo_cli.importing import ImportFileError
-from xiezuo_cli.model import RECORD_FIELDS
-from xiezuo_cli.sheets import CONTRACT, SHEET, Figure, Period, read_sheet
-from xiezuo_cli.sheets.template import DATA_SHEET, NOTES_SHEET, write_template_xlsx
+from xiezuo_cli.authoring.import_types import ImportFileError
+from xiezuo_cli.authoring.sheets import CONTRACT, SHEET, Figure, Period, read_sheet
+from xiezuo_cli.authoring.sheets.template import DATA_SHEET, NOTES_SHEET, write_template_xlsx
+from xiezuo_cli.model.records import RECORD_FIELDS
 
 HEADER = ["id", "provider", "receiver", "category", "measure", "item", "figure", "value", "unit",
           "period", "as_of", "source", "amount_yuan"]  # fmt: skip
@@ -348,11 +348,11 @@ def test_openpyxl_is_loaded_only_for_a_workbook(tmp_path: Path) -> None:
     csv_path.write_text(",".join(HEADER) + "\n", encoding="utf-8")
     script = (
         "import sys\n"
-        "from xiezuo_cli.cli import app\n"
+        "from xiezuo_cli.cli.app import app\n"
         "from typer.testing import CliRunner\n"
         "CliRunner().invoke(app, ['funds', '--pair', '苍溪', '--csv'])\n"
         "CliRunner().invoke(app, ['list', '--json'])\n"
-        "from xiezuo_cli.sheets import read_sheet\n"
+        "from xiezuo_cli.authoring.sheets import read_sheet\n"
         f"read_sheet({str(csv_path)!r})\n"
         "print('openpyxl' in sys.modules, 'numpy' in sys.modules)\n"
     )
@@ -366,7 +366,7 @@ def test_openpyxl_is_imported_without_numpy(tmp_path: Path) -> None:
     path = workbook(tmp_path / "a.xlsx", {"Sheet1": [HEADER, with_(1)]})
     script = (
         "import sys\n"
-        "from xiezuo_cli.sheets import read_sheet\n"
+        "from xiezuo_cli.authoring.sheets import read_sheet\n"
         f"assert [r.id for r in read_sheet({path!r}).rows] == ['r-1']\n"
         "print('openpyxl' in sys.modules, 'numpy' in sys.modules)\n"
         "import numpy\n"  # still importable afterwards where it is installed

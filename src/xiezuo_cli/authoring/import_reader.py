@@ -257,7 +257,7 @@ class _Reader:
                 if not cells or (len(cells) == 1 and not cells[0].strip()):
                     continue  # a blank line
                 if tsv:
-                    cells = [_tsv_unescape(cell) for cell in cells]
+                    cells = [tsv_unescape(cell) for cell in cells]
                 if header is None:
                     header = self._header(cells, where)
                     continue
@@ -328,7 +328,7 @@ class _Reader:
         values: dict[str, Any] = {}
         for name, cell in zip(header, cells, strict=True):
             value = _typed(name, cell)
-            if isinstance(value, _Bad):
+            if isinstance(value, Bad):
                 return Problem(position, where, cells[0] or None, name, value.reason)
             if self.excel and isinstance(value, str):
                 value = excel_unguard(value)
@@ -351,17 +351,17 @@ class _Reader:
                 yield Problem(count, where, None, None, str(problem))
                 continue
             except (ValueError, RecursionError) as error:
-                yield Problem(count, where, None, None, f"not JSON: {_json_reason(error)}")
+                yield Problem(count, where, None, None, f"not JSON: {json_reason(error)}")
                 continue
             yield self._object_row(count, where, value)
         if count == 0:
             raise self._empty()
 
     def _json_array(self, text: IO[str]) -> Iterator[Row | Problem]:
-        items = _JsonArray(self.path, text)
+        items = JsonArray(self.path, text)
         for count, (index, value) in enumerate(items, 1):
             self._tick(count)
-            if isinstance(value, _Bad):
+            if isinstance(value, Bad):
                 yield Problem(count, f"item [{index}]", None, None, value.reason)
             else:
                 yield self._object_row(count, f"item [{index}]", value)
@@ -384,11 +384,11 @@ class _Reader:
         return Row(position, where, dict(value), flat=False)
 
 
-class _Bad(NamedTuple):
+class Bad(NamedTuple):
     reason: str
 
 
-def _tsv_unescape(cell: str) -> str:
+def tsv_unescape(cell: str) -> str:
     if "\\" not in cell:
         return cell
     return _TSV_UNESCAPE.sub(lambda match: _TSV_CHARS[match.group()], cell)
@@ -401,30 +401,30 @@ def _typed(name: str, cell: str) -> object:
     if name in _INTEGER_FIELDS:
         text = cell.strip()
         if not _INTEGER.fullmatch(text):
-            return _Bad(f"expected a whole number, got {cell[:40]!r}")
+            return Bad(f"expected a whole number, got {cell[:40]!r}")
         digits = len(text.lstrip("+-"))
         if digits > MAX_INT_DIGITS:
-            return _Bad(f"a whole number of {digits:,} digits (the limit is {MAX_INT_DIGITS})")
+            return Bad(f"a whole number of {digits:,} digits (the limit is {MAX_INT_DIGITS})")
         return int(text)
     if name in _NUMBER_FIELDS:
         text = cell.strip()
         if _INTEGER.fullmatch(text):
             digits = len(text.lstrip("+-"))
             if digits > MAX_INT_DIGITS:
-                return _Bad(f"a number of {digits:,} digits (the limit is {MAX_INT_DIGITS})")
+                return Bad(f"a number of {digits:,} digits (the limit is {MAX_INT_DIGITS})")
             return int(text)
         try:
             number = float(text)
         except ValueError:
-            return _Bad(f"expected a number, got {cell[:40]!r}")
+            return Bad(f"expected a number, got {cell[:40]!r}")
         if number != number or number in (float("inf"), float("-inf")):
-            return _Bad(f"expected a number, got {cell[:40]!r}")
+            return Bad(f"expected a number, got {cell[:40]!r}")
         return number
     if name in _FLAG_FIELDS:
         text = cell.strip().lower()
         if text in ("true", "false"):
             return text == "true"
-        return _Bad(f"expected true or false, got {cell[:40]!r}")
+        return Bad(f"expected true or false, got {cell[:40]!r}")
     return cell
 
 
@@ -471,7 +471,7 @@ _SKIPPING = json.JSONDecoder(
 )
 
 
-def _json_reason(error: BaseException) -> str:
+def json_reason(error: BaseException) -> str:
     if isinstance(error, json.JSONDecodeError):
         return f"{error.msg} (column {error.colno})"
     if isinstance(error, RecursionError):
@@ -479,9 +479,9 @@ def _json_reason(error: BaseException) -> str:
     return str(error)
 
 
-class _JsonArray:
+class JsonArray:
     """The items of a JSON array, decoded one at a time from a sliding window of the text, so a
-    large file is never held whole. Yields (index, value), or (index, _Bad) for an item that is
+    large file is never held whole. Yields (index, value), or (index, Bad) for an item that is
     not JSON when the array itself still can be followed; anything else is an ImportFileError."""
 
     def __init__(self, path: str, text: IO[str]) -> None:
@@ -561,7 +561,7 @@ class _JsonArray:
             try:
                 value, end = DECODER.raw_decode(self.buffer, self.pos)
             except JsonProblem as problem:
-                value, end = _Bad(str(problem)), self._value_end()
+                value, end = Bad(str(problem)), self._value_end()
             except RecursionError:
                 raise self._fail("nested too deeply") from None
             except json.JSONDecodeError as error:
@@ -572,7 +572,7 @@ class _JsonArray:
                     raise self._fail(
                         f"an item longer than {MAX_ROW_CHARS} characters; not a file of records"
                     ) from None
-                raise self._fail(f"not JSON: {_json_reason(error)}") from None
+                raise self._fail(f"not JSON: {json_reason(error)}") from None
             # A number cut by the end of the buffer would read as a shorter one: read on.
             if end >= len(self.buffer) and not self.eof and self._more():
                 continue

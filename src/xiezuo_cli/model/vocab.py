@@ -83,3 +83,19 @@ def check_choice(value: str, allowed: Sequence[str], option: str) -> str:
     if value not in allowed:
         raise UsageProblem(f"invalid {option} {shown(value)}: choose one of {', '.join(allowed)}")
     return value
+
+
+# What tables show (省级, 实际, 政府) is accepted as input too, as --level accepts 省级: by
+# filters and by a person's sheet.
+ALIASES: dict[str, dict[str, str]] = {
+    "level": {name: level for level, name in LEVEL_NAMES.items()}
+    | {"省": "province", "市": "city", "地级": "city", "县": "county"},
+    "stage": {name: stage for stage, name in STAGE_NAMES.items()}
+    | {
+        part: stage
+        for stage, name in STAGE_NAMES.items()
+        if "/" in name
+        for part in name.split("/")
+    },
+    "actor": {name: actor for actor, name in ACTOR_NAMES.items()},
+}

@@ -47,7 +47,8 @@ from xiezuo_cli.model.amounts import AmountError, TooManyDigits, parse_quantity
 from xiezuo_cli.model.periods import first_day, last_day
 from xiezuo_cli.model.records import Record
 from xiezuo_cli.model.safe_text import shown
-from xiezuo_cli.query.fields import ALIASES, FIELDS, Field, lookup
+from xiezuo_cli.model.vocab import ALIASES
+from xiezuo_cli.query.fields import FIELDS, Field, lookup
 from xiezuo_cli.storage.dataset import Dataset
 
 Predicate = Callable[[Record], bool]

@@ -26,14 +26,11 @@ from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model.records import QUERY_FIELDS
 from xiezuo_cli.model.safe_text import shown
 from xiezuo_cli.model.vocab import (
-    ACTOR_NAMES,
     ACTORS,
     APPROX,
     CATEGORIES,
-    LEVEL_NAMES,
     LEVELS,
     SCOPES,
-    STAGE_NAMES,
     STAGES,
 )
 
@@ -119,20 +116,6 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "stage": STAGES,
     "actor": ACTORS,
     "scope": SCOPES,
-}
-
-# What tables show (省级, 实际, 政府) is accepted too, as --level accepts 省级.
-ALIASES: dict[str, dict[str, str]] = {
-    "level": {name: level for level, name in LEVEL_NAMES.items()}
-    | {"省": "province", "市": "city", "地级": "city", "县": "county"},
-    "stage": {name: stage for stage, name in STAGE_NAMES.items()}
-    | {
-        part: stage
-        for stage, name in STAGE_NAMES.items()
-        if "/" in name
-        for part in name.split("/")
-    },
-    "actor": {name: actor for actor, name in ACTOR_NAMES.items()},
 }
 
 

@@ -35,28 +35,21 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
-from xiezuo_cli.importing import (
-    _DECODER,
+from xiezuo_cli.authoring.import_reader import (
     EXTENSIONS,
     MAX_ROW_CHARS,
-    MAX_SHOWN,
-    ImportFileError,
-    Problem,
-    _Bad,
-    _json_reason,
-    _JsonArray,
-    _JsonProblem,
-    _Problems,
-    _tsv_unescape,
+    Bad,
+    JsonArray,
+    Problems,
     detect_encoding,
     detect_format,
+    json_reason,
+    tsv_unescape,
 )
-from xiezuo_cli.output import excel_unguard
-from xiezuo_cli.rawfile import open_regular
-from xiezuo_cli.safe_text import cut, cut_path
-from xiezuo_cli.sheets import xlsx
-from xiezuo_cli.sheets.cells import DateCell, Raw, ShownNumber, number_text
-from xiezuo_cli.sheets.columns import (
+from xiezuo_cli.authoring.import_types import MAX_SHOWN, ImportFileError, Problem
+from xiezuo_cli.authoring.sheets import xlsx
+from xiezuo_cli.authoring.sheets.cells import DateCell, Raw, ShownNumber, number_text
+from xiezuo_cli.authoring.sheets.columns import (
     BY_NAME,
     CONTRACT,
     SHAPES,
@@ -67,7 +60,10 @@ from xiezuo_cli.sheets.columns import (
     names_a_column,
     read_header,
 )
-from xiezuo_cli.sheets.rows import Layout, Origin, RowProblem, SheetRow, build_row
+from xiezuo_cli.authoring.sheets.rows import Layout, Origin, RowProblem, SheetRow, build_row
+from xiezuo_cli.model.safe_text import cut, cut_path, excel_unguard
+from xiezuo_cli.storage.rawfile import open_regular
+from xiezuo_cli.storage.strict_json import DECODER, JsonProblem
 
 INPUT_FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")
 # Title rows above the header skipped at most: past that, the first row is the header.
@@ -233,7 +229,7 @@ class _DelimitedSource(_Source):
                     if not cell.strip():
                         continue
                     if tsv:
-                        cell = _tsv_unescape(cell)
+                        cell = tsv_unescape(cell)
                     row[index] = excel_unguard(cell) if excel else cell
                 if row:
                     yield number, row
@@ -479,7 +475,7 @@ class _Collected:
 
     def __init__(self) -> None:
         self.rows: list[SheetRow] = []
-        self.problems = _Problems()
+        self.problems = Problems()
         self.rejected = 0
         self.ids: dict[str, str] = {}
 
@@ -597,10 +593,10 @@ class _JsonReading:
             for number, value in self._values(text):
                 position += 1
                 origin = Origin(position, number, self.layout)
-                if isinstance(value, _Bad) or not isinstance(value, dict):
+                if isinstance(value, Bad) or not isinstance(value, dict):
                     reason = (
                         value.reason
-                        if isinstance(value, _Bad)
+                        if isinstance(value, Bad)
                         else f"expected an object of columns, got {_json_kind(value)}"
                     )
                     collected.refuse(origin, None, [RowProblem(None, reason)])
@@ -633,17 +629,17 @@ class _JsonReading:
     def _values(self, text: IO[str]) -> Iterator[tuple[int, Any]]:
         """(index, value) of a JSON array's items; (line, value) of JSON Lines."""
         if self.fmt == "json":
-            yield from _JsonArray(self.path, text)
+            yield from JsonArray(self.path, text)
             return
         for number, line in enumerate(_lines(self.path, text), 1):
             if not line.strip():
                 continue
             try:
-                yield number, _DECODER.decode(line)
-            except _JsonProblem as problem:
-                yield number, _Bad(str(problem))
+                yield number, DECODER.decode(line)
+            except JsonProblem as problem:
+                yield number, Bad(str(problem))
             except (ValueError, RecursionError) as error:
-                yield number, _Bad(f"not JSON: {_json_reason(error)}")
+                yield number, Bad(f"not JSON: {json_reason(error)}")
 
 
 def _as_keyed(written: Mapping[str, str]) -> Callable[[Origin, str], tuple[str, str]]:

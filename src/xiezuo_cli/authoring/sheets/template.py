@@ -15,15 +15,13 @@
 Writers take a stream: where and how the file is written is the command's job.
 """
 
-from __future__ import annotations
-
 import csv
 from typing import BinaryIO, NamedTuple, TextIO
 
-from xiezuo_cli.model import ACTOR_NAMES, CATEGORIES, KINDS, STAGE_NAMES
-from xiezuo_cli.sheets.cells import APPROX_ALIASES
-from xiezuo_cli.sheets.columns import COLUMNS
-from xiezuo_cli.sheets.xlsx import column_letter, openpyxl_module
+from xiezuo_cli.authoring.sheets.cells import APPROX_ALIASES
+from xiezuo_cli.authoring.sheets.columns import COLUMNS
+from xiezuo_cli.authoring.sheets.xlsx import column_letter, openpyxl_module
+from xiezuo_cli.model.vocab import ACTOR_NAMES, CATEGORIES, KINDS, STAGE_NAMES
 
 DATA_SHEET = "数字"
 NOTES_SHEET = "说明"

@@ -37,10 +37,10 @@ from functools import cache
 from types import ModuleType
 from typing import Any, cast
 
-from xiezuo_cli.importing import ImportFileError
-from xiezuo_cli.rawfile import max_bytes, open_regular
-from xiezuo_cli.safe_text import cut
-from xiezuo_cli.sheets.cells import DateCell, Raw, ShownNumber
+from xiezuo_cli.authoring.import_types import ImportFileError
+from xiezuo_cli.authoring.sheets.cells import DateCell, Raw, ShownNumber
+from xiezuo_cli.model.safe_text import cut
+from xiezuo_cli.storage.rawfile import max_bytes, open_regular
 
 MAX_PARTS = 10_000
 MAX_MERGED_FILL = 1_000_000

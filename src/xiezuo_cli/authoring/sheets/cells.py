@@ -12,8 +12,6 @@ words (measure, item, quote, note, derivation) are only trimmed, and a figure ke
 written (``８６５０萬元``) while its value is read from the plain form.
 """
 
-from __future__ import annotations
-
 import math
 import re
 import unicodedata
@@ -22,19 +20,20 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from xiezuo_cli.amounts import AmountError, Quantity, TooManyDigits, parse_quantity
-from xiezuo_cli.authoring import (
-    MAX_VALUE,
-    MAX_YUAN,
-    FieldError,
-    check_date,
-    check_slug,
-    parse_period,
+from xiezuo_cli.authoring.inputs import FieldError, check_date, check_slug, parse_period
+from xiezuo_cli.model.amounts import AmountError, Quantity, TooManyDigits, parse_quantity
+from xiezuo_cli.model.dates import DateParseError, parse_date_span
+from xiezuo_cli.model.limits import MAX_VALUE, MAX_YUAN
+from xiezuo_cli.model.safe_text import shown
+from xiezuo_cli.model.vocab import (
+    ACTORS,
+    ALIASES,
+    APPROX,
+    CATEGORIES,
+    DISPLAY_UNITS,
+    KINDS,
+    STAGES,
 )
-from xiezuo_cli.dates import DateParseError, parse_date_span
-from xiezuo_cli.fields import ALIASES
-from xiezuo_cli.model import ACTORS, APPROX, CATEGORIES, DISPLAY_UNITS, KINDS, STAGES
-from xiezuo_cli.safe_text import shown
 
 PRECISIONS = ("year", "month", "day")
 

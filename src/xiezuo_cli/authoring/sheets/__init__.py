@@ -29,8 +29,8 @@ for the contract's typing (``importing._typed``) to read.
 
 - imports to repoint when importing.py is split: ``detect_encoding``, ``detect_format``,
   ``EXTENSIONS``, ``MAX_ROW_CHARS``, ``MAX_SHOWN``, ``OPTIONAL_COLUMNS``, ``ImportFileError``,
-  ``Problem`` and the private ``_Problems``, ``_JsonArray``, ``_DECODER``, ``_JsonProblem``,
-  ``_Bad``, ``_json_reason``, ``_tsv_unescape`` (make them public where they land);
+  ``Problem`` and the private ``_Problems``, ``JsonArray``, ``_DECODER``, ``_JsonProblem``,
+  ``Bad``, ``json_reason``, ``tsv_unescape`` (make them public where they land);
 - written twice, to be made one: ``reading._lines`` and ``importing._Reader._lines`` (bounded
   lines); the CSV loop with its field-size limit (``_DelimitedSource.rows`` and
   ``importing._Reader._delimited``); the JSON Lines loop (``_JsonReading._values`` and
@@ -48,10 +48,10 @@ for the contract's typing (``importing._typed``) to read.
   ``row.origin.at(field)``.
 """
 
-from xiezuo_cli.sheets.cells import Period
-from xiezuo_cli.sheets.columns import COLUMNS, CONTRACT, SHEET, Column
-from xiezuo_cli.sheets.reading import RawRow, SheetProblem, SheetRead, read_sheet
-from xiezuo_cli.sheets.rows import Figure, Origin, SheetRow
+from xiezuo_cli.authoring.sheets.cells import Period
+from xiezuo_cli.authoring.sheets.columns import COLUMNS, CONTRACT, SHEET, Column
+from xiezuo_cli.authoring.sheets.reading import RawRow, SheetProblem, SheetRead, read_sheet
+from xiezuo_cli.authoring.sheets.rows import Figure, Origin, SheetRow
 
 __all__ = [
     "COLUMNS",

@@ -13,10 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
-from xiezuo_cli.amounts import AmountError, Quantity
-from xiezuo_cli.model import MONEY_UNIT
-from xiezuo_cli.safe_text import shown
-from xiezuo_cli.sheets.cells import (
+from xiezuo_cli.authoring.sheets.cells import (
     MONEY_UNITS,
     CellError,
     Period,
@@ -25,7 +22,10 @@ from xiezuo_cli.sheets.cells import (
     money_in,
     number_text,
 )
-from xiezuo_cli.sheets.columns import BY_NAME, COLUMNS, FIGURE_COLUMNS
+from xiezuo_cli.authoring.sheets.columns import BY_NAME, COLUMNS, FIGURE_COLUMNS
+from xiezuo_cli.model.amounts import AmountError, Quantity
+from xiezuo_cli.model.safe_text import shown
+from xiezuo_cli.model.vocab import MONEY_UNIT
 
 
 @dataclass(frozen=True, slots=True)

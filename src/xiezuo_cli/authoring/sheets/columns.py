@@ -13,11 +13,12 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from xiezuo_cli.importing import OPTIONAL_COLUMNS, ImportFileError
-from xiezuo_cli.model import RECORD_FIELDS
-from xiezuo_cli.safe_text import cut
-from xiezuo_cli.sheets import cells
-from xiezuo_cli.sheets.cells import Raw
+from xiezuo_cli.authoring.import_reader import OPTIONAL_COLUMNS
+from xiezuo_cli.authoring.import_types import ImportFileError
+from xiezuo_cli.authoring.sheets import cells
+from xiezuo_cli.authoring.sheets.cells import Raw
+from xiezuo_cli.model.records import RECORD_FIELDS
+from xiezuo_cli.model.safe_text import cut
 
 
 @dataclass(frozen=True)
