@@ -10,26 +10,29 @@ code and the message are always the ones it gives.
 **Reading** (``loads``, ``loads_database``). msgspec decodes the bytes against a type that only
 admits what the strict reader admits, and a colon count rules out duplicate keys:
 
-- the type: a JSON object at the top, containers nested at most ``MAX_DEPTH`` deep (the type is
-  unrolled that many levels, so deeper nesting fails to decode), integers within ±(2^63 − 1)
-  (at most 19 digits, so never more than ``MAX_INT_DIGITS``), floats finite. msgspec itself
-  refuses what is not RFC 8259 JSON: NaN and ±Infinity, numbers overflowing a double (1e999),
-  lone surrogate escapes (``"\\ud800"``, a reversed pair), bytes that are not UTF-8 (the
-  surrogates of CESU-8 included), control characters in strings, trailing data. One leading
-  UTF-8 byte order mark is skipped, as the strict reader skips it; a second one fails to decode.
+- the type: a TinyDB file, ``{table: {document id: document}}`` (any other shape, which
+  read_tables refuses anyway, is left to the strict reader), containers nested at most
+  ``MAX_DEPTH`` deep (the type is unrolled that many levels, so deeper nesting fails to decode),
+  integers within ±(2^63 − 1) (at most 19 digits, so never more than ``MAX_INT_DIGITS``), floats
+  finite. msgspec itself refuses what is not RFC 8259 JSON: NaN and ±Infinity, numbers
+  overflowing a double (1e999), lone surrogate escapes (``"\\ud800"``, a reversed pair), bytes
+  that are not UTF-8 (the surrogates of CESU-8 included), control characters in strings,
+  trailing data. One leading UTF-8 byte order mark is skipped, as the strict reader skips it; a
+  second one fails to decode.
 - duplicate keys: msgspec keeps the last of two equal keys without a word. So the colons of the
   input are counted against the colons of the decoded value encoded again (compact). Why equal
   counts prove there was no duplicate, when the input holds no escaped colon (``\\u003a``):
 
-  1. In the input, a colon byte is either the separator of one key–value pair, or a literal
-     character inside a string: JSON's grammar allows ':' nowhere else, and UTF-8 encodes every
-     non-ASCII character with bytes ≥ 0x80, so no multi-byte character holds 0x3A. Escapes,
-     quotes, whitespace and a key containing ``":`` change nothing: every colon byte is counted,
-     wherever it is. So colons(input) = pairs(input) + literal colons in its strings.
-  2. The decoded value keeps, of each object, the last pair for each key; the kept pairs, and the
-     strings in them, are pairs and strings of the input. A string decodes to one ':' for each
-     literal colon and for each ``\\u003a`` escape (no other escape gives a colon). With no such
-     escape in the input, each ':' in a decoded string is a literal colon of the input.
+  1. The input decoded, so it is JSON. A colon byte in it is either the separator of one pair,
+     or a literal character inside a string: JSON's grammar allows ':' nowhere else, and UTF-8
+     encodes every non-ASCII character with bytes ≥ 0x80, so no multi-byte character holds 0x3A.
+     Escapes, quotes, whitespace and a key containing ``":`` change nothing: every colon byte is
+     counted, wherever it is. So colons(input) = pairs(input) + literal colons in its strings.
+  2. The decoded value keeps, of each object, one pair for each key (the last value, under the
+     same key text); the kept pairs, and the strings in them, are pairs and strings of the
+     input. A string decodes to one ':' for each literal colon and for each ``\\u003a`` escape
+     (no other escape gives a colon). With no such escape in the input, each ':' in a decoded
+     string is a literal colon of the input.
   3. msgspec encodes the decoded value with one colon per pair and writes ':' in strings as it
      is (it escapes only '"', '\\\\' and control characters; numbers, true, false and null hold
      no colon). So colons(output) = kept pairs + literal colons in the kept strings.
@@ -47,8 +50,9 @@ admits what the strict reader admits, and a colon count rules out duplicate keys
 **Writing** (``dumps``, ``serialized``, ``append_records``). msgspec encodes compactly and
 ``msgspec.json.format`` indents, which gives, byte for byte, what store.py writes
 (``json.dumps(…, ensure_ascii=False, indent=1, allow_nan=False)`` and a newline: UTF-8, Chinese
-as it is, the same escapes, ", " and ": " the same way) for the values it vouches for: plain
-JSON types (dict with str keys, list or tuple, str, int, float, bool, None), nested at most
+as it is, the same escapes, ", " and ": " the same way) for the values it vouches for: a
+database ``{table: {document id: document}}`` of plain JSON types (dict with str keys, list or
+tuple, str, int, float, bool, None), nested at most
 ``MAX_DEPTH`` deep, integers within ±(2^63 − 1), floats finite and of magnitude under 10^16 and,
 unless zero, at least 10^-4 — the range where Python's ``repr`` writes no exponent and msgspec
 writes the same digits (outside it, ``1e+16`` against ``1e16``). Anything else (a float outside
@@ -74,7 +78,13 @@ _ESCAPED_COLON = re.compile(rb"\\u003[aA]")
 _INT64 = 2**63 - 1
 # Floats written the same by repr() and msgspec: no exponent in repr (checked in the tests).
 _FLOAT_BELOW = 1e16
-_TINY_FLOAT = b"0.0000"  # how msgspec writes a float under 1e-4 that has no exponent
+# How msgspec writes a float under 10^-4, which repr writes with an exponent: 0.00001 or 1e-7.
+# In the compact text a number follows ':', '[', ',' (or its '-'); strings can hold the same
+# characters ("tea-case-2023" holds "e-"), so only these shapes count, and a false alarm only
+# costs the slow path. (Searches that start with a literal are fast: these scan 100 MiB in tens
+# of milliseconds.)
+_TINY_FLOAT = re.compile(rb"0\.0000(?<=[-:,\[]0\.0000)")
+_NEGATIVE_EXPONENT = re.compile(rb"e-(?<=[0-9]e-)")
 
 Tables = Mapping[str, Sequence[dict[str, Any]]]
 StrictRead = Callable[[bytes, str], "dict[str, Any] | None"]
@@ -87,7 +97,10 @@ StrictSerialize = Callable[[str, Tables], bytes]
 def loads(data: bytes) -> dict[str, Any] | None:
     """The top-level object of the database file ``data``, exactly as store.py's strict reader
     gives it, when it can be shown at C speed that the strict reader accepts it (see above);
-    None when in doubt, or when the strict reader refuses the file: then it decides."""
+    None when in doubt, or when the strict reader refuses the file: then it decides.
+
+    Costs a one-time ~20–30 ms (importing msgspec, building the type) on top of the parse: for a
+    file under about 1 MiB the strict reader alone is faster (benchmarks/fastjson_bench.py)."""
     view = memoryview(data)[len(_UTF8_BOM) :] if data.startswith(_UTF8_BOM) else data
     try:
         decoded: dict[str, Any] = _reader().decode(view)
@@ -127,29 +140,16 @@ def dumps(value: Mapping[str, Any]) -> bytes | None:
     then ``json.dumps`` must write it (or refuse it)."""
     import msgspec
 
+    compact = bytearray()
     try:
-        msgspec.convert(value, _writable(), strict=True)  # checks only; the copy is dropped
-        compact: bytes = _encoder().encode(value)
+        msgspec.convert({"tables": value}, _writable(), strict=True)  # checks; the copy is dropped
+        _encoder().encode_into(value, compact)
     except Exception:
         return None
-    if _has_tiny_float(compact):
+    if _TINY_FLOAT.search(compact) is not None or _NEGATIVE_EXPONENT.search(compact) is not None:
         return None
     indented: bytes = msgspec.json.format(compact, indent=1)
     return indented + b"\n"
-
-
-def _has_tiny_float(compact: bytes) -> bool:
-    """Whether msgspec's compact text may hold a float under 10^-4 (repr writes those with an
-    exponent, msgspec as 0.00001 or 1e-7). Strings can look the same (a slug like ``tea-case``
-    has "e-"), so only an "e-" after a digit counts; a false alarm only costs the slow path."""
-    if _TINY_FLOAT in compact:
-        return True
-    at = compact.find(b"e-")
-    while at != -1:
-        if at > 0 and 0x30 <= compact[at - 1] <= 0x39:
-            return True
-        at = compact.find(b"e-", at + 2)
-    return False
 
 
 def serialized(shown: str, tables: Tables, strict: StrictSerialize | None = None) -> bytes:
@@ -193,7 +193,7 @@ def append_records(old: bytes, documents: Sequence[Mapping[str, Any]]) -> bytes 
         return None
     if old.endswith(_EMPTY_RECORD_TABLE):
         count = 0
-        head = old[: len(old) - len(_EMPTY_RECORD_TABLE)] + _RECORD_TABLE + b"\n"
+        cut, joint = len(old) - len(_EMPTY_RECORD_TABLE), _RECORD_TABLE + b"\n"
     elif old.endswith(b"}" + _TAIL):
         table = old.rfind(_TABLE_KEY)
         last = old.rfind(_DOCUMENT_KEY)
@@ -206,7 +206,7 @@ def append_records(old: bytes, documents: Sequence[Mapping[str, Any]]) -> bytes 
         count = int(key)
         if old.count(_DOCUMENT_KEY, table) != count:
             return None
-        head = old[: len(old) - len(_TAIL)] + b",\n"
+        cut, joint = len(old) - len(_TAIL), b",\n"
     else:
         return None
     if not documents:
@@ -216,21 +216,28 @@ def append_records(old: bytes, documents: Sequence[Mapping[str, Any]]) -> bytes 
     wrapped = dumps({"record": {str(count + i): doc for i, doc in enumerate(documents, 1)}})
     if wrapped is None:
         return None
-    inner = wrapped[len(b'{\n "record": {\n') : len(wrapped) - len(_TAIL)]
-    return head + inner + _TAIL
+    inner = memoryview(wrapped)[len(b'{\n "record": {\n') : len(wrapped) - len(_TAIL)]
+    return b"".join((memoryview(old)[:cut], joint, inner, _TAIL))  # one copy of the old bytes
 
 
 # ─── the msgspec types and codecs, made on first use ──────────────────────────────────────
 
 
-def _bounded(depth: int, integer: Any, real: Any) -> Any:
-    """The type of a JSON object whose containers nest at most ``depth`` deep, counting itself,
-    with ``integer`` and ``real`` for the numbers (msgspec allows one array and one object type
-    in a union, so each level is spelled out)."""
+def _database(integer: Any, real: Any) -> Any:
+    """The type of a TinyDB file, ``{table: {document id: document}}``, whose containers nest at
+    most MAX_DEPTH deep, counting the top, with ``integer`` and ``real`` for the numbers.
+
+    msgspec allows one array type and one object type in a union, so each level of a document
+    is spelled out: a document's values may hold MAX_DEPTH − 3 levels of containers. (A file of
+    another shape, which read_tables would refuse anyway, is left to the strict reader. The top
+    three levels are fixed, which also keeps the type small: each spelled-out level doubles it.)
+    """
+    from xiezuo_cli.store import MAX_DEPTH
+
     value: Any = Union[None, bool, integer, real, str]  # noqa: UP007 (a runtime type)
-    for _ in range(depth - 1):
+    for _ in range(MAX_DEPTH - 3):
         value = Union[None, bool, integer, real, str, list[value], dict[str, value]]  # noqa: UP007
-    return dict[str, value]
+    return dict[str, dict[str, dict[str, value]]]
 
 
 def _integer() -> Any:
@@ -251,23 +258,22 @@ def _reader() -> Any:
 
     import msgspec
 
-    from xiezuo_cli.store import MAX_DEPTH
-
     largest = sys.float_info.max  # msgspec refuses overflow itself; this is a second lock
     finite = Annotated[float, msgspec.Meta(ge=-largest, le=largest)]
-    return msgspec.json.Decoder(_bounded(MAX_DEPTH, _integer(), finite))
+    return msgspec.json.Decoder(_database(_integer(), finite))
 
 
 @functools.cache
 def _writable() -> Any:
+    """A Struct holding the database type: msgspec.convert keeps what it learnt of a Struct's
+    field types, where a bare type would be worked out again on every call."""
     from typing import Annotated
 
     import msgspec
 
-    from xiezuo_cli.store import MAX_DEPTH
-
     written_alike = Annotated[float, msgspec.Meta(gt=-_FLOAT_BELOW, lt=_FLOAT_BELOW)]
-    return _bounded(MAX_DEPTH, _integer(), written_alike)
+
+    return msgspec.defstruct("Writable", [("tables", _database(_integer(), written_alike))])
 
 
 @functools.cache
