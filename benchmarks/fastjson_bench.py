@@ -42,10 +42,10 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,8 +55,6 @@ sys.path.insert(0, str(HERE))
 
 import realshaped  # noqa: E402
 from scale import machine, run  # noqa: E402
-
-from xiezuo_cli import store  # noqa: E402
 
 RESULTS = HERE / "fastjson_results.md"
 ONE_MILLION = 1_000_000
@@ -68,10 +66,22 @@ step, path = sys.argv[1], sys.argv[2]
 from xiezuo_cli import fastjson, rawfile, store
 gc.disable()
 data = rawfile.read_checked(path)
-if step.startswith("write"):
-    tables = store.read_tables(path, data)
-if step == "splice":
+if step.startswith("write") or step == "expect":
+    # The tables, read as read_tables reads them (untimed; the fast reader, to spare a minute
+    # and gigabytes at a million records).
+    raw = fastjson.loads_database(data, path)
+    tables = {name: [raw[name][key] for key in sorted(raw[name], key=int)] for name in store.TABLES}
+    del raw
+if step in ("splice", "expect"):
     added = [json.loads(sys.argv[3])]
+if step == "expect":  # what the readers must sum, and the splice must write: store.py's bytes
+    records = tables["record"]
+    money = sum(r["amount_yuan"] for r in records if r.get("amount_yuan") is not None)
+    crc = zlib.crc32(data)
+    del data
+    tables["record"] = [*records, *added]
+    print(len(records), money, crc, zlib.crc32(store.serialized(tables)))
+    sys.exit()
 started = time.perf_counter()
 if step == "fixed":
     fastjson._reader(), fastjson._writable()
@@ -143,36 +153,31 @@ def argv_of(step: str, db: Path, record: str) -> list[str]:
     return [sys.executable, "-c", CHILD, step, str(db), record]
 
 
-def measure(size: int, runs: int, folder: Path) -> tuple[dict[str, Measured], dict[str, object]]:
+def measure(
+    size: int, runs: int, steps: list[str], folder: Path
+) -> tuple[dict[str, Measured], dict[str, float]]:
     db = folder / f"real-{size}.json"
+    # Written, and the expected results worked out, by child processes: this one stays small.
     started = time.perf_counter()
-    base = realshaped.bundled()
-    realshaped.write(db, size, base)
+    make = [sys.executable, str(HERE / "realshaped.py"), str(size), "-o", str(db)]
+    subprocess.run(make, check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     written_in = time.perf_counter() - started
     file_bytes = db.stat().st_size
     print(f"{size:,} records: {file_bytes / 2**20:.1f} MiB in {written_in:.1f} s", file=sys.stderr)
-    template = base["record"][0]
+    template = realshaped.bundled()["record"][0]
     record = json.dumps({**template, "id": "bench-spliced"}, ensure_ascii=False)
     env = {k: v for k, v in os.environ.items() if not k.startswith("XIEZUO_")}
     env["XIEZUO_MAX_DB_BYTES"] = str(max(file_bytes * 2, 256 * 2**20))
-    data = db.read_bytes()
-    crc = zlib.crc32(data)
-    # What the splice must give: the whole file encoded again with the record appended.
-    tables = realshaped.tables(size, base)
-    tables["record"] = [*tables["record"], json.loads(record)]
-    saved = os.environ.get("XIEZUO_MAX_DB_BYTES")
-    os.environ["XIEZUO_MAX_DB_BYTES"] = env["XIEZUO_MAX_DB_BYTES"]
-    spliced_crc = zlib.crc32(store.serialized(tables))
-    if saved is None:
-        del os.environ["XIEZUO_MAX_DB_BYTES"]
-    else:
-        os.environ["XIEZUO_MAX_DB_BYTES"] = saved
-    money = sum(r["amount_yuan"] for r in tables["record"][:-1] if r["amount_yuan"] is not None)
-    del tables, data
-    results = {step: Measured() for step in STEPS}
+    expected = subprocess.run(
+        argv_of("expect", db, record), env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    count, money, crc, spliced_crc = map(int, expected)
+    if count != size:
+        give_up(f"the file holds {count:,} records, not {size:,}")
+    results = {step: Measured() for step in steps}
     out = folder / "out.txt"
     for round_number in range(runs + 1):
-        for step in STEPS:
+        for step in steps:
             seconds, peak, status = run(argv_of(step, db, record), env, out)
             text = out.read_text("utf-8").strip()
             if status != 0:
@@ -188,6 +193,7 @@ def measure(size: int, runs: int, folder: Path) -> tuple[dict[str, Measured], di
                 got.inner.append(float(text.split()[0]))
             print(f"  {step}: {seconds:.2f} s, {peak / 1024:.0f} MiB", file=sys.stderr)
     shape = {"bytes": file_bytes, "written_in": written_in, "money": money}
+    db.unlink()
     return results, shape
 
 
@@ -210,24 +216,25 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
-def table(size: int, results: dict[str, Measured], shape: dict[str, object], runs: int) -> str:
-    jq = results["jq"].median("wall")
-    strict = results["read-strict"].median("inner")
-    today = results["write-today"].median("inner")
+def table(size: int, results: dict[str, Measured], shape: dict[str, float], runs: int) -> str:
+    nothing = Measured()
+    jq = results.get("jq", nothing).median("wall")
+    strict = results.get("read-strict", nothing).median("inner")
+    today = results.get("write-today", nothing).median("inner")
     lines = [
         f"## {size:,} records",
         "",
         f"{size:,} real-shaped records ({realshaped.__name__}.py), "
-        f"{int(shape['bytes']) / 2**20:.1f} MiB of JSON; every reader summed the same "  # type: ignore[call-overload]
-        f"{int(shape['money']):,} yuan as jq, every writer wrote the same bytes as today's. "  # type: ignore[call-overload]
+        f"{shape['bytes'] / 2**20:.1f} MiB of JSON; every reader summed the same "
+        f"{int(shape['money']):,} yuan as jq, every writer wrote the same bytes as today's. "
         f"Medians of {runs} interleaved runs, each a fresh process.",
         "",
         "| step | the step itself | × strict parse / × today's write | whole process "
         "| peak RSS | process × jq |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for step, label in STEPS.items():
-        got = results[step]
+    for step, got in results.items():
+        label = STEPS[step]
         inner = got.median("inner")
         versus = ""
         if step in READS:
@@ -246,23 +253,30 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated record counts")
     parser.add_argument("--include-1m", action="store_true", help="add 1,000,000 records")
     parser.add_argument("--runs", type=int, default=5, help="timed rounds (median)")
+    parser.add_argument("--runs-1m", type=int, default=1, help="timed rounds at 1,000,000")
+    parser.add_argument(
+        "--steps", default=",".join(STEPS), help=f"comma-separated, of: {', '.join(STEPS)}"
+    )
     parser.add_argument("--no-results", action="store_true", help="leave the results file alone")
     args = parser.parse_args()
     if shutil.which("jq") is None:
         give_up("no jq on PATH")
     sizes = [int(size) for size in args.sizes.split(",") if size]
+    steps = [step for step in args.steps.split(",") if step]
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        give_up(f"no step {unknown[0]!r}: the steps are {', '.join(STEPS)}")
     if args.include_1m and ONE_MILLION not in sizes:
         sizes.append(ONE_MILLION)
     before = machine()
     sections = []
     with tempfile.TemporaryDirectory(prefix="xiezuo-fastjson-bench-") as temporary:
         for size in sizes:
-            results, shape = measure(size, args.runs, Path(temporary))
-            section = table(size, results, shape, args.runs)
-            print(section)
+            runs = args.runs_1m if size >= ONE_MILLION else args.runs
+            results, shape = measure(size, runs, steps, Path(temporary))
+            section = table(size, results, shape, runs)
+            print(section, flush=True)
             sections.append(section)
-            for name in list(Path(temporary).glob("real-*.json")):
-                name.unlink()
     after = machine()
     header = (
         "# fastjson benchmark results\n\n"

@@ -108,7 +108,9 @@ def loads(data: bytes) -> dict[str, Any] | None:
         return None
     if b"\\" in data and _ESCAPED_COLON.search(data) is not None:
         return None
-    if data.count(b":") != _encoder().encode(decoded).count(b":"):
+    again = bytearray()  # encode_into: no final copy of 100 MiB into a bytes object
+    _encoder().encode_into(decoded, again)
+    if data.count(b":") != again.count(b":"):
         return None  # a key given twice somewhere: the strict reader says where
     return decoded
 
