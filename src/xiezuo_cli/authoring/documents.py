@@ -19,8 +19,8 @@ exactly the shape ``scripts/build_db.py`` gives one, and every check is made in 
 - ``citation_document(record, fields, tables, data_dir)``: one more citation of a stored record.
 - ``pairing_document(kind, provider, receiver, tables, ...)``: a pairing of two places of the
   database's place table (``place_document`` finds one by any name form or code).
-- ``source_document(fields, tables)``: a source; ``read_text_file`` and ``write_source_text``
-  hold its text in ``<data_dir>/sources/<id>.txt``.
+- ``source_document(fields, tables)``: a source; ``write_source_text`` holds its text (read
+  and cleaned by the CLI with extract's ``read_article``) in ``<data_dir>/sources/<id>.txt``.
 - ``next_record_id(tables)`` and ``next_pairing_id``: the id rules (below).
 - ``record_fields(document)``: a stored record back to user-level fields (``edit`` changes
   those and builds the document again, so whatever depends on a changed field is derived anew).
@@ -1088,51 +1088,6 @@ def new_database_tables() -> dict[str, list[dict[str, Any]]]:
         "source": [],
         "record": [],
     }
-
-
-class TextFile(NamedTuple):
-    text: str
-    encoding: str  # utf-8 or gb18030
-    converted: bool | None  # to simplified Chinese by OpenCC; None: OpenCC is not installed
-
-
-def read_text_file(path: str, field: str = "text") -> TextFile:
-    """An article's text from a file in UTF-8 (a BOM is dropped) or GB18030, line ends made
-    \\n, converted to simplified Chinese when OpenCC is installed (else kept as it is).
-
-    The file is opened as every file xiezuo reads (rawfile.open_regular): missing, a folder, a
-    FIFO (never waited on), a device or unreadable is DataFileError naming it (exit 3); so is
-    one that is too large or not text."""
-    from xiezuo_cli.errors import DataFileError
-    from xiezuo_cli.storage.rawfile import open_regular
-
-    descriptor = open_regular(path, "a text file")
-    try:
-        with os.fdopen(descriptor, "rb") as stream:
-            data = stream.read(MAX_TEXT_BYTES + 1)
-    except OSError as error:
-        raise DataFileError(path, f"cannot read: {error.strerror or error}") from None
-    if len(data) > MAX_TEXT_BYTES:
-        raise DataFileError(path, f"larger than {MAX_TEXT_BYTES // 2**20} MiB: not an article")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DataFileError(path, "neither UTF-8 nor GB18030 text")
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise DataFileError(path, "empty: no text to hold")
-    if "\x00" in text:
-        raise DataFileError(path, "not text (it holds NUL bytes)")
-    try:
-        import opencc  # the build extra; optional here
-    except ImportError:
-        return TextFile(text, encoding, None)
-    simplified = opencc.OpenCC("t2s").convert(text)
-    return TextFile(simplified, encoding, simplified != text)
 
 
 def text_name(source_id: str) -> str:
