@@ -35,6 +35,7 @@ GAP = "  "
 INDENT = "  "  # before a draft's row, under its sentence
 NO_PERIOD = "—"
 NO_PAIRING = "未定"
+NOTHING_FOUND = "文中没有找到金额、数量或比率。"
 
 HEADINGS = {
     "number": "序号",
@@ -90,7 +91,7 @@ def drafts_table(
     money = sum(1 for draft in drafts if draft.amount_yuan is not None)
     lines.append(Text(f"{len(drafts)} 条草稿（金额 {money} 条）"))
     if drafted.empty:
-        lines.extend(Text(line) for line in wrap(_empty_reason(drafted.empty), width))
+        lines.append(Text(NOTHING_FOUND))
     else:
         for line in wrap(_legend(drafts, color), width):
             lines.append(Text(line, style="dim"))
@@ -113,10 +114,6 @@ def _about(drafted: Drafted, name: str) -> str:
     if asked.pairing is not None:
         parts.append(f"结对 {asked.pairing.label}（--pair）")
     return "；".join(parts)
-
-
-def _empty_reason(reason: str) -> str:
-    return reason.split(": ", 1)[-1] if ": " in reason else reason
 
 
 def _legend(drafts: Sequence[Draft], color: bool) -> str:
