@@ -560,3 +560,31 @@ def test_query_commands_never_load_the_extraction(argv: tuple[str, ...]) -> None
     extraction = {"xiezuo_cli.cli.commands.extract", "xiezuo_cli.present.extract_view",
                   "xiezuo_cli.storage.inputs"}  # fmt: skip
     assert not {m for m in loaded if m.startswith("xiezuo_cli.extract") or m in extraction}
+
+
+def test_the_places_and_pairings_are_the_database_in_use(cli: Run, tmp_path: Path) -> None:
+    """余杭→旺苍 is a pairing of this database only: with it the sentence's two places are that
+    pairing; with the bundled data they are two places with no pairing, whose kind the drafts
+    cannot know. The database is read, never written."""
+    db = tmp_path / "my.json"
+    assert cli("init", str(db)).exit_code == 0
+    made = cli("pairs", "add", "--kind", "对口合作", "--provider", "余杭", "--receiver", "旺苍",
+               "--db", str(db))  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    pairing_id = made.stdout.strip()
+    before = db.read_bytes()
+    listed = sorted(p.name for p in tmp_path.iterdir())
+    article = "2023年，余杭区向旺苍县投入资金300万元。\n".encode()
+    (mine,) = json_of(cli("extract", "-", "--db", str(db), "--json", stdin=article))
+    assert (mine["provider"], mine["receiver"]) == ("杭州市余杭区", "广元市旺苍县")
+    assert mine["kind"] == "对口合作" and mine["note"] is None
+    (paired,) = json_of(cli("extract", "-", "--pair", pairing_id, "--json", "--db", str(db),
+                            stdin=article))  # fmt: skip
+    assert paired["kind"] == "对口合作"
+    (bundled,) = json_of(cli("extract", "-", "--json", stdin=article))
+    assert (bundled["provider"], bundled["receiver"]) == ("杭州市余杭区", "广元市旺苍县")
+    assert bundled["kind"] is None and "请填写 kind" in bundled["note"]
+    result = cli("extract", "-", "--pair", pairing_id, stdin=article)  # not in the bundled data
+    assert result.exit_code == 2 and "unknown pairing" in one_error_line(result)
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == listed

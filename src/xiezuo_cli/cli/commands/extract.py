@@ -71,9 +71,9 @@ COMMAND = Command(
     "约 近), category, stage, period, 其中 parts, the pairing; what was guessed marked (？).",
     (
         "xiezuo extract article.txt",
-        "xiezuo extract article.txt --csv > drafts.csv   # edit, then: xiezuo import drafts.csv "
-        "--dry-run --db my.json",
-        "xiezuo extract article.txt --pair 苍溪 --source yuhang-cangxi-2021-11-17 --db my.json",
+        "xiezuo extract article.txt --source art1 --db my.json --csv > drafts.csv",
+        "xiezuo import drafts.csv --dry-run --db my.json   # once drafts.csv is checked",
+        "xiezuo extract article.txt --pair 苍溪 --published 2021-11-17 --json",
         "curl -s URL | xiezuo extract - --published 2022-02-10 --json",
     ),
     (
