@@ -410,7 +410,9 @@ def test_bad_pairs_and_sources(write: Run, db: Path, tmp_path: Path) -> None:
     assert db.read_bytes() == before
     assert added(write("sources", "add", "--id", "gbk", "--publisher", "p", "--published",
                        "2021", "--text", str(gbk))) == "gbk"  # fmt: skip
-    assert (tmp_path / "sources" / "gbk.txt").read_text(encoding="utf-8") == "余杭区投入3900万元。"
+    # held as extract reads an article: decoded, cleaned, one line end at the end
+    held = (tmp_path / "sources" / "gbk.txt").read_text(encoding="utf-8")
+    assert held == "余杭区投入3900万元。\n"
 
 
 def test_the_bundled_database_and_missing_files(cli: Run, tmp_path: Path) -> None:
@@ -460,12 +462,16 @@ def test_a_writer_waits_then_gives_up_exit_1(write: Run, db: Path) -> None:
     assert added(write("add", *fund(), "--timeout", "0.2")) == "r-1"
 
 
-def test_held_text_conversion_with_and_without_opencc(
+def test_a_held_text_is_read_and_cleaned_as_extract_reads_an_article(
     write: Run, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One reading rule (extract.read_article): traditional characters converted with the
+    package's own OpenCC tables, whether or not OpenCC is installed; pinyin glosses dropped;
+    a scraper's half-width commas made Chinese. The quote `extract` drafts is then found in the
+    held text, so `add --quote` takes it."""
     traditional = tmp_path / "trad.txt"
     traditional.write_text("蕭山區投入協作資金3900萬元。\r\n", encoding="utf-8")
-    pytest.importorskip("opencc")
+    monkeypatch.setitem(sys.modules, "opencc", None)  # as if not installed: no difference
     result = write("sources", "add", "--id", "trad", "--publisher", "p", "--published", "2022",
                    "--text", str(traditional))  # fmt: skip
     assert added(result) == "trad"
@@ -474,17 +480,25 @@ def test_held_text_conversion_with_and_without_opencc(
     assert (tmp_path / "sources" / "trad.txt").read_text(encoding="utf-8") == (
         "萧山区投入协作资金3900万元。\n"
     )
-    monkeypatch.setitem(sys.modules, "opencc", None)  # as if not installed
-    result = write("sources", "add", "--id", "kept", "--publisher", "p", "--published", "2022",
-                   "--text", str(traditional))  # fmt: skip
-    assert added(result) == "kept"
-    assert result.stderr == (
-        "xiezuo: note: OpenCC is not installed: sources/kept.txt is kept as written (not "
-        "converted to simplified Chinese)\n"
+    glossed = tmp_path / "glossed.txt"
+    glossed.write_text(
+        "余杭区向苍溪县投(tóu)入资金300万元,帮助销售农产品1085万元。\n", encoding="utf-8"
     )
-    assert (tmp_path / "sources" / "kept.txt").read_text(encoding="utf-8") == (
-        "蕭山區投入協作資金3900萬元。\n"
-    )
+    result = write("sources", "add", "--id", "glossed", "--publisher", "p", "--published",
+                   "2022", "--text", str(glossed))  # fmt: skip
+    assert added(result) == "glossed"
+    assert result.stderr == "xiezuo: note: sources/glossed.txt: 1 pinyin glosses dropped " \
+        "(報(bào)道 → 报道)\n"  # fmt: skip
+    cleaned = "余杭区向苍溪县投入资金300万元，帮助销售农产品1085万元。\n"
+    assert (tmp_path / "sources" / "glossed.txt").read_text(encoding="utf-8") == cleaned
+    drafted = write("extract", str(glossed), "--source", "glossed", "--json")
+    assert drafted.exit_code == 0, drafted.stderr
+    quote = json.loads(drafted.stdout)[0]["quote"]
+    assert quote == cleaned.strip()
+    result = write("add", "--pair", "苍溪", "--category", "财政援助", "--measure", "协作资金",
+                   "--item", "资金", "--amount", "300万元", "--source", "glossed",
+                   "--quote", quote)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
 
 
 def test_a_failed_source_add_takes_its_text_back(

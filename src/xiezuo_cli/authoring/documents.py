@@ -19,8 +19,8 @@ exactly the shape ``scripts/build_db.py`` gives one, and every check is made in 
 - ``citation_document(record, fields, tables, data_dir)``: one more citation of a stored record.
 - ``pairing_document(kind, provider, receiver, tables, ...)``: a pairing of two places of the
   database's place table (``lookup.place_document`` finds one by any name form or code).
-- ``source_document(fields, tables)``: a source; ``texts.read_text_file`` and
-  ``texts.write_source_text`` hold its text in ``<data_dir>/sources/<id>.txt``.
+- ``source_document(fields, tables)``: a source; ``texts.write_source_text`` holds its text
+  (read and cleaned by the CLI with extract's ``read_article``) in ``<data_dir>/sources/<id>.txt``.
 - ``lookup.next_record_id(tables)`` and ``lookup.next_pairing_id``: the id rules (below).
 - ``record_fields(document)``: a stored record back to user-level fields (``edit`` changes
   those and builds the document again, so whatever depends on a changed field is derived anew).

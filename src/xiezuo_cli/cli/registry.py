@@ -33,6 +33,7 @@ MODULES = {
     "add": "add",
     "edit": "edit",
     "remove": "remove",
+    "extract": "extract",
     "import": "import_",
 }
 NAMES = tuple(MODULES)

@@ -41,6 +41,12 @@ class ArticleError(DataFileError):
         super().__init__(name, problem)
 
 
+class NoFigures(ArticleError):
+    """An article that holds no money, count or rate to draft: text, but nothing to extract.
+    The command says so and prints no rows (exit 0); the engine's callers may treat it as an
+    error."""
+
+
 class ArticleText(NamedTuple):
     """An article read from its bytes."""
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from xiezuo_cli.errors import UsageProblem
 from xiezuo_cli.model.records import Pairing, Place
+from xiezuo_cli.model.safe_text import shown
 
 # Spaces and the separators people put between two place names or pinyin syllables.
 _SEPARATORS = re.compile(r"[\s\-‐‑–—―~·•・→↔⇄<>/_.,'’，、]+")
@@ -73,6 +74,16 @@ def match_pairings(pairings: Iterable[Pairing], name: str) -> list[Pairing]:
     if found:
         return found
     raise UsageProblem(f"unknown pairing {name!r}{_suggestion(pairings, key)}")
+
+
+def match_one_pairing(pairings: Iterable[Pairing], name: str) -> Pairing:
+    """The one pairing a name fits (`show 苍溪`, `extract --pair 苍溪`). UsageProblem for an
+    unknown name, and for one that fits several (萧山), listing them."""
+    found = match_pairings(pairings, name)
+    if len(found) > 1:
+        listed = ", ".join(f"{p.id} ({p.label})" for p in found)
+        raise UsageProblem(f"{shown(name)} fits {len(found)} pairings: {listed}; name one of them")
+    return found[0]
 
 
 # How many pairings an unknown-name message lists before it points to `xiezuo pairs`.

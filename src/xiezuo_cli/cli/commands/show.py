@@ -6,10 +6,8 @@ from typing import NamedTuple
 from xiezuo_cli.cli.commands.common import load
 from xiezuo_cli.cli.groups import DATABASE, FILTERS_BUT_PAIR, Database, output_group
 from xiezuo_cli.cli.spec import Arg, Command
-from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model.names import match_pairings
+from xiezuo_cli.model.names import match_one_pairing
 from xiezuo_cli.model.records import RECORD_FIELDS
-from xiezuo_cli.model.safe_text import shown
 from xiezuo_cli.present.emit import emit, flat
 from xiezuo_cli.present.options import OutputOptions
 from xiezuo_cli.present.output import write_json_document
@@ -29,11 +27,7 @@ def show(params: ShowParams) -> None:
     output = params.output
     data = load(params.database)
     name = params.name
-    found = match_pairings(data.pairings.values(), name)
-    if len(found) > 1:
-        listed = ", ".join(f"{p.id} ({p.label})" for p in found)
-        raise UsageProblem(f"{shown(name)} fits {len(found)} pairings: {listed}; name one of them")
-    pairing = found[0]
+    pairing = match_one_pairing(data.pairings.values(), name)
     filters = params.filters.resolve(data)
     if filters.pairings is not None and pairing.id not in filters.pairings:
         filters = filters._replace(pairings=frozenset())

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from xiezuo_cli.authoring import documents, texts
 from xiezuo_cli.cli import converters as to
-from xiezuo_cli.cli.commands.writing import NOTE, changing, data_dir, note, options_of, say
+from xiezuo_cli.cli.commands.writing import NOTE, changing, data_dir, note, say
 from xiezuo_cli.cli.groups import WriteTarget, write_target
 from xiezuo_cli.cli.spec import Command, Opt
 from xiezuo_cli.errors import UsageProblem
@@ -48,8 +48,13 @@ def check(params: SourceAddParams) -> None:
 def sources_add(params: SourceAddParams) -> None:
     held = None
     if params.text is not None:
-        with options_of("sources add"):
-            held = texts.read_text_file(params.text)
+        # One reading rule for every article: extract's, so the quotes it drafts are in the
+        # held text as they stand.
+        from xiezuo_cli.extract.text import MAX_ARTICLE_BYTES, read_article
+        from xiezuo_cli.storage.inputs import read_at_most
+
+        data = read_at_most(params.text, MAX_ARTICLE_BYTES, "a text file")
+        held = read_article(data, params.text)
     folder = data_dir(params.target.path)
     created: str | None = None
     try:
@@ -66,13 +71,10 @@ def sources_add(params: SourceAddParams) -> None:
         raise
     if held is not None:
         text_file = document["text_file"]
-        if held.converted is None:
-            note(
-                f"OpenCC is not installed: {text_file} is kept as written (not converted to "
-                "simplified Chinese)"
-            )
-        elif held.converted:
+        if held.converted:
             note(f"{text_file}: converted to simplified Chinese (OpenCC)")
+        if held.glosses:
+            note(f"{text_file}: {held.glosses} pinyin glosses dropped (報(bào)道 → 报道)")
     say(document["id"])
 
 
@@ -116,8 +118,10 @@ COMMAND = Command(
         ),
         _text(
             "text",
-            "A file with the article's text (UTF-8 or GB18030), copied to sources/<id>.txt "
-            "beside the database; converted to simplified Chinese if OpenCC is installed.",
+            "A file with the article's text (UTF-8 or GB18030, at most 4 MiB), held as "
+            "sources/<id>.txt beside the database, cleaned as `extract` reads an article "
+            "(traditional characters converted by OpenCC's tables, pinyin glosses dropped, "
+            "punctuation made Chinese), so the quotes `extract` drafts are found in it.",
             "FILE",
         ),
         NOTE,
