@@ -25,7 +25,7 @@ from xiezuo_cli.model.amounts import format_amount, format_value
 from xiezuo_cli.model.safe_text import escape_controls
 from xiezuo_cli.model.vocab import STAGE_NAMES
 from xiezuo_cli.present.options import OutputOptions
-from xiezuo_cli.present.render import APPROX_MARKS, make_console, wrap
+from xiezuo_cli.present.table import APPROX_MARKS, make_console, wrap
 
 GUESSED = "？"  # after a value no word of the article gave: the engine inferred it
 FIGURE_STYLE = "reverse"
