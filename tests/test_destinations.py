@@ -244,3 +244,19 @@ def test_sqlite_to_dev_stdout_in_a_private_dev(db: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(SQLITE_MAGIC)
     assert result.stderr.decode().splitlines() == ["/proc/self/fd/1", "stdout"]
+
+
+def test_output_onto_a_checkouts_built_database_is_refused(
+    cli: Run, db: Path, tmp_path: Path
+) -> None:
+    """data/xiezuo.json beside data/records.yaml is a checkout's build of the bundled data: an
+    installed xiezuo (whose own bundled file lives in the package) must not write over it."""
+    data = tmp_path / "checkout" / "data"
+    data.mkdir(parents=True)
+    (data / "records.yaml").write_text("[]\n", encoding="utf-8")
+    built = data / "xiezuo.json"
+    built.write_bytes(b'{"meta": {}}')
+    result = cli("list", "--csv", "-o", str(built), "--db", str(db))
+    assert result.exit_code == 2
+    assert "the data bundled with xiezuo: refusing to write over it" in one_error_line(result)
+    assert built.read_bytes() == b'{"meta": {}}'

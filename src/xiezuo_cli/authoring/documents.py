@@ -321,8 +321,8 @@ def _known_by(
 
 
 def record_document(
-    fields: Mapping[str, object], tables: Mapping[str, list[dict]], data_dir: str | None
-) -> dict:
+    fields: Mapping[str, object], tables: Mapping[str, list[dict[str, Any]]], data_dir: str | None
+) -> dict[str, Any]:
     """The stored document of one record, in the build's shape, from user-level fields (see the
     module's docstring), checked against ``tables``, the database it is to join: a given id must
     be new (to rebuild a record being edited, pass the tables without its old version)."""
@@ -543,7 +543,7 @@ def _check_revises(
 def citation_document(
     record: Mapping[str, Any],
     fields: Mapping[str, object],
-    tables: Mapping[str, list[dict]],
+    tables: Mapping[str, list[dict[str, Any]]],
     data_dir: str | None,
 ) -> dict[str, Any]:
     """One more citation ``{source, quote, note}`` of a stored record: the source exists, is not

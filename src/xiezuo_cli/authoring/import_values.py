@@ -136,7 +136,7 @@ def figure_in_quotes(values: Mapping[str, Any], row: Row) -> str | None:
     the number as the file writes it."""
     from xiezuo_cli.model.amounts import AmountError, parse_quantity
 
-    quote = next(
+    quote: str | None = next(
         (c.get("quote") for c in row_citations(row) if isinstance(c.get("quote"), str)), None
     )
     unit = values.get("unit")

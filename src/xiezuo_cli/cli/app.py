@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -60,10 +60,16 @@ class XiezuoGroup(TyperGroup):
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         return super().resolve_command(ctx, registry.join_words(args))  # pairs add, sources add
 
-    def main(  # type: ignore[override]
-        self, args: Any = None, prog_name: str | None = None, **kwargs: Any
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **kwargs: Any,
     ) -> Any:
-        standalone_mode = kwargs.pop("standalone_mode", True)
+        kwargs.update(complete_var=complete_var, windows_expand_args=windows_expand_args)
         stdout = sys.stdout
 
         def run() -> Any:
@@ -159,6 +165,7 @@ def _callback(spec: Command) -> Callable[..., None]:
 
     parameters = [_argument_parameter(a) for a in spec.arguments]
     parameters += [_option_parameter(o) for o in spec.options]
+    # Typer reads a callback's parameters from __signature__, which typing does not know
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__name__ = spec.name
     return callback

@@ -50,7 +50,7 @@ def run(name: str, given: Given) -> None:
         index.discard(database.path if database.path is not None else dataset.bundled_path())
         if damage.partial and (output is None or output.path is None):
             raise
-        _run_once(name, params._replace(database=database._replace(index=False)), output)
+        _run_once(name, params._replace(database=database._replace(use_index=False)), output)
 
 
 def _output(params: Any) -> OutputOptions | None:

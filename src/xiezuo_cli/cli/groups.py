@@ -15,7 +15,15 @@ from typing import NamedTuple
 from xiezuo_cli.cli import converters as to
 from xiezuo_cli.cli.spec import Group, Opt
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.model.vocab import ACTORS, CATEGORIES, DISPLAY_UNITS, KINDS, LEVELS, STAGES
+from xiezuo_cli.model.vocab import (
+    ACTORS,
+    CATEGORIES,
+    DISPLAY_UNITS,
+    KINDS,
+    LEVELS,
+    STAGES,
+    check_choice,
+)
 from xiezuo_cli.present.options import OutputOptions
 from xiezuo_cli.present.output import FORMATS
 from xiezuo_cli.query.filters import Filters
@@ -134,7 +142,7 @@ def output_group(
             )
         path = _file(output)
         if chosen:
-            fmt = to.check_choice(chosen[0], formats, "--format")
+            fmt = check_choice(chosen[0], formats, "--format")
             if fmt == "sqlite" and path is None:
                 if output is None:
                     raise UsageProblem("--format sqlite writes a database file: give -o FILE")
@@ -191,7 +199,7 @@ class Database(NamedTuple):
     derived index and snapshot may answer (--no-index: the file itself)."""
 
     path: str | None
-    index: bool = True
+    use_index: bool = True
 
 
 def database_path(db: str | None) -> str | None:
@@ -229,7 +237,7 @@ NO_INDEX = Opt(
 
 
 def _database(*, db: str | None, no_index: bool) -> Database:
-    return Database(database_path(db), index=not no_index)
+    return Database(database_path(db), use_index=not no_index)
 
 
 DATABASE = Group("database", (DB, NO_INDEX), _database)

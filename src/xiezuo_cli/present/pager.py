@@ -33,9 +33,10 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TextIO
+from types import FrameType
+from typing import Any, TextIO
 
 from xiezuo_cli.present import terminal
 
@@ -110,6 +111,7 @@ class _Held(io.StringIO):
     def fileno(self) -> int:
         return self._stream.fileno()
 
+    # StringIO declares encoding a plain attribute; here it is the held stream's, read through
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self._stream, "encoding", None) or "utf-8"
@@ -199,15 +201,15 @@ def run_pager(
     return status <= 0
 
 
-def _ignore_interrupts() -> object:
+def _ignore_interrupts() -> Callable[[int, FrameType | None], Any] | int | None:
     try:
         return signal.signal(signal.SIGINT, signal.SIG_IGN)
     except (ValueError, OSError):  # not the main thread
         return None
 
 
-def _restore_interrupts(previous: object) -> None:
+def _restore_interrupts(previous: Callable[[int, FrameType | None], Any] | int | None) -> None:
     if previous is None:
         return
     with contextlib.suppress(ValueError, OSError, TypeError):
-        signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
+        signal.signal(signal.SIGINT, previous)

@@ -35,15 +35,16 @@ Counts and rates that share the column are aligned on their decimal point too.
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
 from xiezuo_cli.errors import ReaderGone
-from xiezuo_cli.model.amounts import DISPLAY_UNITS, format_amount
+from xiezuo_cli.model.amounts import format_amount
 from xiezuo_cli.model.safe_text import escape_controls
+from xiezuo_cli.model.vocab import DISPLAY_UNITS
 from xiezuo_cli.present import terminal
 from xiezuo_cli.present.options import OutputOptions
 from xiezuo_cli.query.funds import (
@@ -133,9 +134,9 @@ class _Console(Console):
     """A Rich console whose lines carry no trailing padding: no spaces at the end of lines in
     files and diffs."""
 
-    def print(self, *objects: object, **kwargs: object) -> None:  # type: ignore[override]
+    def print(self, *objects: Any, **kwargs: Any) -> None:
         with self.capture() as captured:
-            super().print(*objects, **kwargs)  # type: ignore[arg-type]
+            super().print(*objects, **kwargs)
         # Line by line: one large write into a pipe whose reader has left can end as a short
         # write with no error, where many small ones meet the broken pipe (exit 141).
         lines = captured.get().split("\n")

@@ -129,11 +129,12 @@ def _overlaps(record: Record, window: tuple[str, str]) -> bool:
     """A period overlaps the window. Only what is known counts: a period with an open end is
     known to cover its one given end, not everything before or after it (a count "up to 2020-05"
     says nothing of 1990). A figure with no period at all has nothing to overlap with."""
-    start, end = record.period_start, record.period_end
-    if start is None and end is None:
+    start = record.period_start or record.period_end
+    end = record.period_end or record.period_start
+    if start is None or end is None:  # both are None, or neither
         return False
-    first = first_day(start or end)  # type: ignore[arg-type]
-    last = last_day(end or start)  # type: ignore[arg-type]
+    first = first_day(start)
+    last = last_day(end)
     return first <= window[1] and last >= window[0]
 
 

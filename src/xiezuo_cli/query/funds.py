@@ -402,15 +402,15 @@ def _key_value(record: Record, name: str) -> object:
     return getattr(record, name)
 
 
-def _sort_key(key: tuple[tuple[str, object], ...]) -> tuple:
-    parts: list[tuple] = []
+def _sort_key(key: tuple[tuple[str, object], ...]) -> tuple[tuple[int, int, str], ...]:
+    parts: list[tuple[int, int, str]] = []
     for name, value in key:
         if name == "category" and value in CATEGORIES:
-            parts.append((0, CATEGORIES.index(value), ""))  # type: ignore[arg-type]
+            parts.append((0, CATEGORIES.index(value), ""))
         elif name == "level" and value in LEVELS:
-            parts.append((0, LEVELS.index(value), ""))  # type: ignore[arg-type]
+            parts.append((0, LEVELS.index(value), ""))
         elif name == "stage" and value in STAGES:
-            parts.append((0, STAGES.index(value), ""))  # type: ignore[arg-type]
+            parts.append((0, STAGES.index(value), ""))
         elif value is None:  # no year (a multi-year figure) sorts after the years
             parts.append((1, 0, ""))
         else:
@@ -421,21 +421,36 @@ def _sort_key(key: tuple[tuple[str, object], ...]) -> tuple:
 Key = tuple[tuple[str, object], ...]
 
 
+def _span(
+    starts: Sequence[str | None], ends: Sequence[str | None]
+) -> tuple[str | None, str | None]:
+    """The period the figures cover together: the earliest start and the latest end, each None
+    (open) when any figure's is."""
+    known_starts = [start for start in starts if start is not None]
+    known_ends = [end for end in ends if end is not None]
+    return (
+        min(known_starts, key=first_day) if len(known_starts) == len(starts) else None,
+        max(known_ends, key=last_day) if len(known_ends) == len(ends) else None,
+    )
+
+
 def _total(key: Key, members: Sequence[Record], apart: str | None = None) -> Total:
     money = all(r.amount_yuan is not None for r in members)
     # money adds exactly (ints only); a count's value may be a decimal (1.5万亩)
     summed = sum(r.amount_yuan or 0 for r in members) if money else sum(r.value for r in members)
-    starts = [r.period_start for r in members]
-    ends = [r.period_end for r in members]
+    period_start, period_end = _span(
+        [r.period_start for r in members], [r.period_end for r in members]
+    )
     return Total(
         key=key,
+        # a count's sum may be a decimal (1.5万亩); money, the only sum shown as yuan, is an int
         amount_yuan=summed,  # type: ignore[arg-type]
         at_least=any(r.approx == "at_least" for r in members),
         about=any(r.approx == "about" for r in members),
         records=len(members),
         ids=tuple(r.id for r in members),
-        period_start=None if None in starts else min(starts, key=first_day),  # type: ignore
-        period_end=None if None in ends else max(ends, key=last_day),  # type: ignore
+        period_start=period_start,
+        period_end=period_end,
         apart=apart,
         derived=any(r.derived for r in members),
     )
@@ -465,7 +480,7 @@ def _rows(groups: dict[Key, list[Decision]]) -> list[Total]:
     return sorted(rows, key=_row_order)
 
 
-def _row_order(total: Total) -> tuple:
+def _row_order(total: Total) -> tuple[tuple[tuple[int, int, str], ...], bool, str, str]:
     start = first_day(total.period_start) if total.period_start else ""
     end = last_day(total.period_end) if total.period_end else "9999"
     return (_sort_key(total.key), total.apart == APART_WINDOW, start, end)
@@ -506,8 +521,9 @@ def aid_totals(rows: Sequence[Total]) -> list[Total]:
             key.append((name, value))
         key.insert(len(key), ("category", AID_TOTAL_LABEL))
         key.insert(len(key), ("measure", "财政资金＋捐款捐物"))
-        starts = [t.period_start for t in parts]
-        ends = [t.period_end for t in parts]
+        period_start, period_end = _span(
+            [t.period_start for t in parts], [t.period_end for t in parts]
+        )
         result.append(
             Total(
                 key=_reorder(tuple(key), parts[0].key),
@@ -516,8 +532,8 @@ def aid_totals(rows: Sequence[Total]) -> list[Total]:
                 about=any(t.about for t in parts),
                 records=sum(t.records for t in parts),
                 ids=tuple(i for t in parts for i in t.ids),
-                period_start=None if None in starts else min(starts, key=first_day),  # type: ignore
-                period_end=None if None in ends else max(ends, key=last_day),  # type: ignore
+                period_start=period_start,
+                period_end=period_end,
                 derived=any(t.derived for t in parts),
             )
         )

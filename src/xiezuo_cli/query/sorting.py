@@ -8,7 +8,7 @@ missing value goes last whether the order is ascending or descending.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -30,7 +30,8 @@ def text_key(text: str, pinyin: Mapping[str, str]) -> str:
     return "".join(pinyin[ch] + " " if ch in pinyin else ch for ch in text).casefold()
 
 
-def _key(value: object, pinyin: Mapping[str, str]) -> object:
+def _key(value: object, pinyin: Mapping[str, str]) -> Any:
+    """A sort key of the value's kind (values of one field are of one kind)."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, str):
@@ -56,6 +57,6 @@ def sort_by(
     for name in reversed(fields):
         present = [item for item in ordered if value_of(item, name) is not None]
         missing = [item for item in ordered if value_of(item, name) is None]
-        present.sort(key=lambda item: _key(value_of(item, name), pinyin), reverse=descending)  # type: ignore[arg-type,return-value]
+        present.sort(key=lambda item: _key(value_of(item, name), pinyin), reverse=descending)
         ordered = present + missing
     return ordered

@@ -70,11 +70,11 @@ class Dataset(NamedTuple):
     sources: dict[str, Source]
     records: Sequence[Record]  # in id order; read lazily from the index when there is one
     pinyin: dict[str, str]  # character -> pinyin, for sorting Chinese text (sorting.py)
-    index: "Index | None" = None  # the derived SQLite index answering for a large file
+    sql_index: "Index | None" = None  # the derived SQLite index answering for a large file
 
     def record(self, record_id: str) -> Record | None:
-        if self.index:
-            return self.index.record(record_id)
+        if self.sql_index:
+            return self.sql_index.record(record_id)
         return next((record for record in self.records if record.id == record_id), None)
 
     def records_of(self, pairing_id: str) -> list[Record]:
@@ -84,22 +84,22 @@ class Dataset(NamedTuple):
         """The records of these pairings (None: every record), in id order, with their text."""
         if pairing_ids is None:
             return self.records
-        if self.index:
-            return self.index.records_of(pairing_ids)
+        if self.sql_index:
+            return self.sql_index.records_of(pairing_ids)
         return [record for record in self.records if record.pairing in pairing_ids]
 
     def light(self, pairing_ids: Collection[str] | None) -> Sequence[Record]:
         """Like candidates, but item, citations, note and figure may be left empty: enough for
         totals and the filters that do not read text, in a fraction of the memory."""
-        if self.index:
-            return self.index.light(pairing_ids)
+        if self.sql_index:
+            return self.sql_index.light(pairing_ids)
         return list(self.candidates(pairing_ids))
 
     def superseded(self, known_by: str | None = None) -> dict[str, str]:
         """For each figure that a later one revises (published by ``known_by``, when given):
         the id of that later one. Over every record, whatever a query selects."""
-        if self.index:
-            return self.index.superseded(known_by)
+        if self.sql_index:
+            return self.sql_index.superseded(known_by)
         return {
             record.revises: record.id
             for record in self.records
@@ -107,13 +107,13 @@ class Dataset(NamedTuple):
         }
 
     def money_count(self) -> int:
-        if self.index:
-            return self.index.money
+        if self.sql_index:
+            return self.sql_index.money
         return sum(1 for record in self.records if record.amount_yuan is not None)
 
     def record_ids(self) -> list[str]:
-        if self.index:
-            return self.index.ids()
+        if self.sql_index:
+            return self.sql_index.ids()
         return [record.id for record in self.records]
 
     def within(self, place_id: str, ancestor_id: str) -> bool:
@@ -175,7 +175,7 @@ def _load(path: PathLike, use_index: bool, progress: Progress | None) -> Dataset
     # and held whole only to build the index.
     opened = index.open_index(path)
     if opened is not None:
-        return Dataset(path=path, records=IndexedRecords(opened), index=opened, **opened.parts)
+        return Dataset(path=path, records=IndexedRecords(opened), sql_index=opened, **opened.parts)
     # A miss: the whole file is parsed and validated anyway, so this command answers from memory
     # and the index is written for the next ones.
     before = _status(path)

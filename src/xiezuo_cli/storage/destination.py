@@ -7,7 +7,8 @@ links and relative paths:
 
 - the database in use, its write lock (``.NAME.lock``), anything in its held texts folder
   (``sources/`` beside it), xiezuo's cache folder (the index and snapshots of every database),
-  the data bundled with xiezuo, and the file being imported;
+  the data bundled with xiezuo (installed, or a checkout's data/xiezuo.json beside its
+  records.yaml), and the file being imported;
 - a file that is any of these under another name: a hard link (same device and inode).
 
 What the atomic writer itself refuses (``files.resolve_target``: a link that points nowhere, a
@@ -45,6 +46,12 @@ def check(path: str, *, database: str | None, inputs: Sequence[str] = ()) -> str
         inside = real == place or (folder and real.startswith(place.rstrip(os.sep) + os.sep))
         if inside:
             raise _refused(path, what)
+    from xiezuo_cli.storage import dataset
+
+    # A checkout's build (data/xiezuo.json beside data/records.yaml) is bundled data too, even
+    # when the xiezuo running is an installed copy whose bundled file lives elsewhere.
+    if dataset.is_bundled(real):
+        raise _refused(path, "the data bundled with xiezuo")
     if status is not None:
         for what, other in _files(database, inputs):
             if os.path.samestat(status, other):

@@ -368,6 +368,6 @@ def _light(record: Record, pool: dict[str, str]) -> tuple[Any, ...]:
         values[at] = blank
     for at in _SHARED_AT:
         value = values[at]
-        if value is not None:
+        if isinstance(value, str):
             values[at] = pool.setdefault(value, value)
     return tuple(values)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,10 +26,11 @@ from contextlib import contextmanager, suppress
 
 from xiezuo_cli.errors import LockTimeout, XiezuoError
 
-try:
+# flock where there is one; msvcrt's byte-range lock on Windows (a check of sys.platform, which
+# mypy reads, rather than a failed import, which it cannot).
+_FLOCK = sys.platform != "win32"
+if sys.platform != "win32":
     import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
 
 # Polling: the first retry after 1 ms, doubling up to 25 ms, each sleep shortened by a random
 # part so that waiting processes do not retry in step.
@@ -87,7 +89,7 @@ def _open(shown: str, path: str) -> int:
     if descriptor < 0:
         # Someone else's lock file, or a read-only file system: flock needs only a reader (the
         # write itself then says why it cannot be done).
-        if fcntl is not None:
+        if _FLOCK:
             with suppress(OSError):
                 descriptor = os.open(path, os.O_RDONLY | flags)
         if descriptor < 0:
@@ -134,17 +136,17 @@ def _acquire(shown: str, path: str, descriptor: int, timeout: float) -> None:
 
 def _try_lock(shown: str, path: str, descriptor: int) -> bool:
     try:
-        if fcntl is not None:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else:
+        if sys.platform == "win32":
             import msvcrt
 
             os.lseek(descriptor, 0, os.SEEK_SET)
-            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+        else:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     except OSError as error:
-        if fcntl is None:  # msvcrt says "locked" as EACCES or EDEADLOCK
+        if not _FLOCK:  # msvcrt says "locked" as EACCES or EDEADLOCK
             return False
         raise XiezuoError(
             f"cannot write {shown}: cannot lock {path}: {error.strerror or error}"
@@ -155,12 +157,12 @@ def _try_lock(shown: str, path: str, descriptor: int) -> bool:
 def _release(descriptor: int) -> None:
     # Closing the descriptor releases the lock too; unlocking first says so plainly.
     try:
-        if fcntl is not None:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-        else:
+        if sys.platform == "win32":
             import msvcrt
 
             os.lseek(descriptor, 0, os.SEEK_SET)
-            msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+            msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
+        else:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
     except OSError:
         pass

@@ -47,7 +47,13 @@ from tinydb.storages import Storage
 
 from xiezuo_cli.errors import DataFileError, UsageProblem, XiezuoError
 from xiezuo_cli.storage.rawfile import _kind, _quoted, _shown, _too_big, max_bytes, read_checked
-from xiezuo_cli.storage.strict_json import DECODER, MAX_INT_DIGITS, JsonProblem, constant
+from xiezuo_cli.storage.strict_json import (
+    DECODER,
+    MAX_INT_DIGITS,
+    JsonProblem,
+    constant,
+    duplicate_key,
+)
 
 TABLES = ("meta", "place", "pairing", "source", "record")
 
@@ -112,7 +118,7 @@ class CheckedStorage(Storage):
         self.path = os.fspath(path)
         self.data = data  # the bytes, when the caller has read them already (cache.py)
 
-    def read(self) -> dict[str, dict[str, object]] | None:  # type: ignore[override]
+    def read(self) -> dict[str, dict[str, object]] | None:
         """The top-level object, or None for an empty file (TinyDB's word for a new database)."""
         data = self.data if self.data is not None else read_checked(self.path)
         if data.startswith(_UTF8_BOM):  # TinyDB never writes one; an editor on Windows might
@@ -218,9 +224,7 @@ def _locate(path: str, text: str, fallback: str) -> DataFileError:
     def lenient_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
         document = dict(pairs)
         if len(document) != len(pairs):
-            seen: set[str] = set()
-            key = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
-            duplicates[id(document)] = key
+            duplicates[id(document)] = duplicate_key(pairs)
             keep_alive.append(document)
         return document
 

@@ -267,7 +267,14 @@ _STORED = Record._fields[: Record._fields.index("known_by")]
 _STORED_VALUES = operator.itemgetter(*_STORED)
 _CITATIONS_AT = Record._fields.index("citations")
 _KINDS, _LEVELS, _CATEGORIES = frozenset(KINDS), frozenset(LEVELS), frozenset(CATEGORIES)
-_DERIVED = ("kind", "level", "provider", "provider_code", "receiver", "receiver_code")
+_DERIVED: tuple[str, ...] = (
+    "kind",
+    "level",
+    "provider",
+    "provider_code",
+    "receiver",
+    "receiver_code",
+)
 _DERIVED += ("year", "cumulative")
 _APPROX, _STAGES, _ACTORS, _SCOPES = (frozenset(v) for v in (APPROX, STAGES, ACTORS, SCOPES))
 

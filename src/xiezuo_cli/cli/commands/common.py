@@ -19,7 +19,7 @@ from xiezuo_cli.storage.dataset import Dataset, ProgressBar
 def load(database: Database) -> Dataset:
     """The database read, its long jobs shown on stderr when that is a terminal."""
     path = database.path if database.path is not None else dataset.bundled_path()
-    return dataset.load(path, use_index=database.index, progress=_progress)
+    return dataset.load(path, use_index=database.use_index, progress=_progress)
 
 
 def _progress() -> AbstractContextManager[ProgressBar | None]:
