@@ -51,6 +51,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from xiezuo_cli.authoring.guards import Entry
 from xiezuo_cli.authoring.inputs import (
     FieldError,
     Figure,
@@ -321,11 +322,15 @@ def _known_by(
 
 
 def record_document(
-    fields: Mapping[str, object], tables: Mapping[str, list[dict]], data_dir: str | None
+    fields: Mapping[str, object],
+    tables: Mapping[str, list[dict]],
+    data_dir: str | None,
+    entry: Entry | None = None,
 ) -> dict:
     """The stored document of one record, in the build's shape, from user-level fields (see the
     module's docstring), checked against ``tables``, the database it is to join: a given id must
-    be new (to rebuild a record being edited, pass the tables without its old version)."""
+    be new (to rebuild a record being edited, pass the tables without its old version). With
+    ``entry``, the guards at entry (authoring.guards) are applied too."""
     refuse_unknown_fields(fields, RECORD_INPUT_FIELDS)
     records = by_id(tables, "record")
     if is_given(fields.get("id")):
@@ -406,6 +411,8 @@ def record_document(
     built["figure"] = figure.figure
     _check_part_of(built, records, places, tables)
     _check_revises(built, records, sources)
+    if entry is not None:
+        entry.guard.check(built, entry, ignore=record_id)
     return built
 
 
