@@ -302,10 +302,7 @@ def _citation(
             raise FieldError(field, "holds a control, bidi or zero-width character")
         if quote not in text:
             raise FieldError(field, f"not found verbatim in the held text of {source_id}")
-        if not derived and not number_in(quote, figure):
-            raise FieldError(
-                field, f"does not hold the figure's number ({cut_repr(figure.figure)})"
-            )
+        check_quote_holds(field, quote, figure, derived=derived)
     return {
         "source": source_id,
         "quote": quote,
@@ -313,6 +310,24 @@ def _citation(
         if raw.get("note") is not None
         else None,
     }
+
+
+def check_quote_holds(field: str, quote: str, figure: Figure, *, derived: bool) -> None:
+    """The quote rule every held quote meets, a source's own text or the quotes an import
+    holds for a stub: it holds the figure's number (a derived figure's need not)."""
+    if not derived and not number_in(quote, figure):
+        raise FieldError(field, f"does not hold the figure's number ({cut_repr(figure.figure)})")
+
+
+def stored_figure(record: Mapping[str, Any]) -> Figure:
+    """The figure of a stored record, as the quote rule reads it."""
+    return Figure(
+        record.get("value", 0),
+        str(record.get("unit")),
+        record.get("amount_yuan"),
+        str(record.get("figure")),
+        str(record.get("approx")),
+    )
 
 
 def _known_by(
@@ -557,13 +572,7 @@ def citation_document(
     cited by it already, and a quote is checked against the record's figure as in
     record_document. Errors name ``source``, ``quote``, ``note``."""
     sources = by_id(tables, "source")
-    figure = Figure(
-        record.get("value", 0),
-        str(record.get("unit")),
-        record.get("amount_yuan"),
-        str(record.get("figure")),
-        str(record.get("approx")),
-    )
+    figure = stored_figure(record)
     try:
         citation = _citation(-1, fields, figure, sources, data_dir, prefix="")
     except FieldError as error:

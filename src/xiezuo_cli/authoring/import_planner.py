@@ -478,6 +478,19 @@ class Planner:
             return given, quote.strip()
         return given, None
 
+    def _stub_quote(self, row: Row, index: int, doc: Mapping[str, Any], quote: str) -> None:
+        """A stub's quote meets the rule a held text's does: it holds the figure's number."""
+        from xiezuo_cli.authoring import documents, inputs
+
+        field = "quote" if row.flat else f"citations[{index}].quote"
+        figure = documents.stored_figure(doc)
+        try:
+            documents.check_quote_holds(
+                field, quote, figure, derived=doc.get("derivation") is not None
+            )
+        except inputs.FieldError as error:
+            raise Refused(error.field, error.problem) from None
+
     # merging and adding
 
     def _view(
@@ -549,6 +562,7 @@ class Planner:
                 field = error.field if row.flat else f"citations[{index}].{error.field}"
                 raise Refused(field, error.problem) from None
             if quote is not None:
+                self._stub_quote(row, index, doc, quote)
                 built["quote"] = quote
             added.append(built)
         merged = {**doc, "citations": [*doc.get("citations", ()), *added]}
@@ -621,8 +635,9 @@ class Planner:
             document = documents.record_document(fields, view, self.data_dir, self._entry(values))
         except inputs.FieldError as error:
             raise Refused(field_name(error.field, row, amount is not None), error.problem) from None
-        for citation, quote in zip(document["citations"], quotes, strict=True):
+        for index, (citation, quote) in enumerate(zip(document["citations"], quotes, strict=True)):
             if quote is not None:
+                self._stub_quote(row, index, document, quote)
                 citation["quote"] = quote
         self._agree(row, values, document, pairing)
         self.docs[record_id] = document
