@@ -639,7 +639,7 @@ def references(tables: Tables, table: str, identifier: str) -> list[str]:
         found += [
             f"pairing {p.get('id')} (source)"
             for p in tables.get("pairing", ())
-            if p.get("source") == identifier
+            if p.get("source") == identifier or identifier in (p.get("start_sources") or ())
         ]
     return found
 
