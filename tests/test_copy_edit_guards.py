@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import Result
-
 from conftest import BUNDLED, one_error_line
+from typer.testing import Result
 
 Cli = Callable[..., Result]
 
