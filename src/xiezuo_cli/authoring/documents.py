@@ -51,6 +51,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from xiezuo_cli.authoring.guards import Entry
 from xiezuo_cli.authoring.inputs import (
     FieldError,
     Figure,
@@ -301,10 +302,7 @@ def _citation(
             raise FieldError(field, "holds a control, bidi or zero-width character")
         if quote not in text:
             raise FieldError(field, f"not found verbatim in the held text of {source_id}")
-        if not derived and not number_in(quote, figure):
-            raise FieldError(
-                field, f"does not hold the figure's number ({cut_repr(figure.figure)})"
-            )
+        check_quote_holds(field, quote, figure, derived=derived)
     return {
         "source": source_id,
         "quote": quote,
@@ -314,6 +312,24 @@ def _citation(
     }
 
 
+def check_quote_holds(field: str, quote: str, figure: Figure, *, derived: bool) -> None:
+    """The quote rule every held quote meets, a source's own text or the quotes an import
+    holds for a stub: it holds the figure's number (a derived figure's need not)."""
+    if not derived and not number_in(quote, figure):
+        raise FieldError(field, f"does not hold the figure's number ({cut_repr(figure.figure)})")
+
+
+def stored_figure(record: Mapping[str, Any]) -> Figure:
+    """The figure of a stored record, as the quote rule reads it."""
+    return Figure(
+        record.get("value", 0),
+        str(record.get("unit")),
+        record.get("amount_yuan"),
+        str(record.get("figure")),
+        str(record.get("approx")),
+    )
+
+
 def _known_by(
     citations: Sequence[Mapping[str, Any]], sources: Mapping[str, Mapping[str, Any]]
 ) -> str:
@@ -321,11 +337,15 @@ def _known_by(
 
 
 def record_document(
-    fields: Mapping[str, object], tables: Mapping[str, list[dict[str, Any]]], data_dir: str | None
+    fields: Mapping[str, object],
+    tables: Mapping[str, list[dict[str, Any]]],
+    data_dir: str | None,
+    entry: Entry | None = None,
 ) -> dict[str, Any]:
     """The stored document of one record, in the build's shape, from user-level fields (see the
     module's docstring), checked against ``tables``, the database it is to join: a given id must
-    be new (to rebuild a record being edited, pass the tables without its old version)."""
+    be new (to rebuild a record being edited, pass the tables without its old version). With
+    ``entry``, the guards at entry (authoring.guards) are applied too."""
     refuse_unknown_fields(fields, RECORD_INPUT_FIELDS)
     records = by_id(tables, "record")
     if is_given(fields.get("id")):
@@ -406,6 +426,8 @@ def record_document(
     built["figure"] = figure.figure
     _check_part_of(built, records, places, tables)
     _check_revises(built, records, sources)
+    if entry is not None:
+        entry.guard.check(built, entry, ignore=record_id)
     return built
 
 
@@ -550,13 +572,7 @@ def citation_document(
     cited by it already, and a quote is checked against the record's figure as in
     record_document. Errors name ``source``, ``quote``, ``note``."""
     sources = by_id(tables, "source")
-    figure = Figure(
-        record.get("value", 0),
-        str(record.get("unit")),
-        record.get("amount_yuan"),
-        str(record.get("figure")),
-        str(record.get("approx")),
-    )
+    figure = stored_figure(record)
     try:
         citation = _citation(-1, fields, figure, sources, data_dir, prefix="")
     except FieldError as error:
@@ -623,7 +639,7 @@ def references(tables: Tables, table: str, identifier: str) -> list[str]:
         found += [
             f"pairing {p.get('id')} (source)"
             for p in tables.get("pairing", ())
-            if p.get("source") == identifier
+            if p.get("source") == identifier or identifier in (p.get("start_sources") or ())
         ]
     return found
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from xiezuo_cli.authoring.guards import Entry, EntryGuard
 from xiezuo_cli.authoring.import_reader import Problems
 from xiezuo_cli.authoring.import_types import Action, Problem, ProgressCallback, Row
 from xiezuo_cli.authoring.import_values import (
@@ -39,6 +40,8 @@ STUB_SOURCE_NOTE = (
     "发布日期取导入文件中引用它的数字最晚的截至日期（推断）。"
 )
 STUB_HELD_NOTE = "存有的原文只是导入文件给出的引文，每行一句。"
+IMPORT_CITE = "give the row its id {id} to cite it again (a sheet: same_as {id})"
+IMPORT_DISTINCT = "the column distinct: true"
 STUB_PAIRING_NOTE = "由 xiezuo import 建立：结对起始时间与出处未注明。"
 
 
@@ -81,6 +84,7 @@ class Planner:
         self._content_index: dict[bool, dict[tuple[object, ...], str]] = {}
         self._fact_index: dict[tuple[object, ...], list[str]] | None = None
         self._cited_cache: dict[str, frozenset[object]] = {}
+        self._guard: EntryGuard | None = None
 
     def _act(self, row: Row, action: Action) -> None:
         self._actions.append((row.position, len(self._actions), action))
@@ -99,6 +103,15 @@ class Planner:
                 index.setdefault(stored_content(doc, flat), record_id)
             self._content_index[flat] = index
         return self._content_index[flat]
+
+    def guard(self) -> EntryGuard:
+        """The guards at entry over the stored figures and those the file adds."""
+        if self._guard is None:
+            self._guard = EntryGuard(self.stored.values(), self.pairings)
+        return self._guard
+
+    def _entry(self, values: Mapping[str, Any]) -> Entry:
+        return Entry(self.guard(), values.get("distinct") is True, IMPORT_CITE, IMPORT_DISTINCT)
 
     def stored_by_fact(self) -> dict[tuple[object, ...], list[str]]:
         if self._fact_index is None:
@@ -465,6 +478,19 @@ class Planner:
             return given, quote.strip()
         return given, None
 
+    def _stub_quote(self, row: Row, index: int, doc: Mapping[str, Any], quote: str) -> None:
+        """A stub's quote meets the rule a held text's does: it holds the figure's number."""
+        from xiezuo_cli.authoring import documents, inputs
+
+        field = "quote" if row.flat else f"citations[{index}].quote"
+        figure = documents.stored_figure(doc)
+        try:
+            documents.check_quote_holds(
+                field, quote, figure, derived=doc.get("derivation") is not None
+            )
+        except inputs.FieldError as error:
+            raise Refused(error.field, error.problem) from None
+
     # merging and adding
 
     def _view(
@@ -536,6 +562,7 @@ class Planner:
                 field = error.field if row.flat else f"citations[{index}].{error.field}"
                 raise Refused(field, error.problem) from None
             if quote is not None:
+                self._stub_quote(row, index, doc, quote)
                 built["quote"] = quote
             added.append(built)
         merged = {**doc, "citations": [*doc.get("citations", ()), *added]}
@@ -605,14 +632,16 @@ class Planner:
                 raise Refused(name, "missing")
         view = self._view(record_id, values, pairing)
         try:
-            document = documents.record_document(fields, view, self.data_dir)
+            document = documents.record_document(fields, view, self.data_dir, self._entry(values))
         except inputs.FieldError as error:
             raise Refused(field_name(error.field, row, amount is not None), error.problem) from None
-        for citation, quote in zip(document["citations"], quotes, strict=True):
+        for index, (citation, quote) in enumerate(zip(document["citations"], quotes, strict=True)):
             if quote is not None:
+                self._stub_quote(row, index, document, quote)
                 citation["quote"] = quote
         self._agree(row, values, document, pairing)
         self.docs[record_id] = document
+        self.guard().add(document)
         self.new_ids.append(record_id)
         self.file_rows[record_id] = row
         self.file_content_ids.setdefault(content, record_id)

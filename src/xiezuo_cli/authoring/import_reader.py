@@ -35,7 +35,8 @@ EXTENSIONS = {
     ".ndjson": "jsonl",
 }
 # Columns a file may have besides the contract fields.
-OPTIONAL_COLUMNS = ("figure",)
+# distinct: true declares a figure another flow than one like it (authoring.guards).
+OPTIONAL_COLUMNS = ("figure", "distinct")
 # Markdown and tables are for people: what they escape or wrap cannot always be read back.
 NOT_AN_IMPORT_FORMAT = (
     "a Markdown table is for reading, not an import format: import reads the CSV, TSV, JSON or "
@@ -52,7 +53,7 @@ CHUNK_BYTES = 1 << 20
 
 # How the fields of a row are typed in CSV and TSV (everything else is text, empty = null).
 _INTEGER_FIELDS = ("amount_yuan", "year", "citations")
-_FLAG_FIELDS = ("cumulative", "derived")
+_FLAG_FIELDS = ("cumulative", "derived", "distinct")
 _NUMBER_FIELDS = ("value",)
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _TSV_UNESCAPE = re.compile(r"\\[\\tnr]")
@@ -459,7 +460,7 @@ def _json_types(value: Mapping[str, Any]) -> tuple[str, str] | None:
         if value[name] != first.get(name):
             return name, f"must be the first citation's {name} (citations[0].{name})"
     for name, item in value.items():
-        typed = name in ("value", "amount_yuan", "year", "cumulative", "derived", "citations")
+        typed = name in ("value", "amount_yuan", "year", *_FLAG_FIELDS, "citations")
         if not typed and item is not None and not isinstance(item, str):
             return name, f"expected text or null, got {_kind(item)}"
     return None

@@ -50,6 +50,9 @@ RECORD_FIELDS = (
 # Fields a user may name in --sort, --columns and filter expressions: the contract, plus the
 # figure as the article writes it (fields.py has each one's type, an example and its meaning).
 QUERY_FIELDS = (*RECORD_FIELDS, "figure")
+# What `export` writes: the contract fields and the figure as written, which import needs to
+# rebuild a record exactly (6个 holds its quote's number; 6 does not).
+EXPORT_FIELDS = QUERY_FIELDS
 
 
 class Place(NamedTuple):

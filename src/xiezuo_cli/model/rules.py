@@ -7,6 +7,8 @@ being written are judged alike.
 
 from collections.abc import Callable
 
+from xiezuo_cli.model.periods import first_day, last_day
+
 AT_LEAST = "at_least"
 # What a revision keeps: it gives a new value for the same thing.
 REVISION_KEEPS = ("pairing", "category", "measure", "unit")
@@ -43,3 +45,33 @@ def revision_change(old: Callable[[str], object], new: Callable[[str], object]) 
 def revised_in_order(old_known_by: str, new_known_by: str) -> bool:
     """A revision is published no earlier than what it revises."""
     return old_known_by <= new_known_by
+
+
+def periods_may_overlap(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
+    """Whether two periods (start, end) may share a day. An open end may reach anywhere on its
+    side, and a figure with no period at all may cover any time: what is not known to be apart
+    counts as overlapping (for never adding, and for refusing a figure entered twice)."""
+    a_first = first_day(a[0]) if a[0] else "0000-00-00"
+    a_last = last_day(a[1]) if a[1] else "9999-99-99"
+    b_first = first_day(b[0]) if b[0] else "0000-00-00"
+    b_last = last_day(b[1]) if b[1] else "9999-99-99"
+    return a_first <= b_last and b_first <= a_last
+
+
+# What makes two money figures one: a figure entered again has these the same and a period that
+# may overlap the other's (authoring.guards refuses it at entry unless said to be a distinct
+# flow). Counts are not judged so: one more project of 1 个 is the usual case, not a repeat.
+SAME_FIGURE = ("pairing", "category", "measure", "stage", "amount_yuan")
+
+
+def same_figure_key(get: Callable[[str], object]) -> tuple[object, ...] | None:
+    """The fields of SAME_FIGURE of a money record (``get`` gives a stored field's value); None
+    for a count or rate, which has no amount."""
+    if get("amount_yuan") is None:
+        return None
+    return tuple(get(field) for field in SAME_FIGURE)
+
+
+def ends_before(period_end: str | None, since: str | None) -> bool:
+    """A figure's period ends before its pairing began (both known)."""
+    return period_end is not None and since is not None and last_day(period_end) < first_day(since)

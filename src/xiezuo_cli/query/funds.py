@@ -36,6 +36,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.model import rules
 from xiezuo_cli.model.periods import first_day, last_day
 from xiezuo_cli.model.records import Record
 from xiezuo_cli.model.vocab import CATEGORIES, FLOW_CATEGORIES, LEVELS, STAGES
@@ -240,14 +241,8 @@ def within(record: Record, window: tuple[str, str]) -> bool:
 
 
 def periods_may_overlap(a: Record, b: Record) -> bool:
-    """Whether two periods may share a day. An open end may reach anywhere on its side, and a
-    figure with no period at all may cover any time: for never adding, what is not known to be
-    apart counts as overlapping."""
-    a_first = first_day(a.period_start) if a.period_start else "0000-00-00"
-    a_last = last_day(a.period_end) if a.period_end else "9999-99-99"
-    b_first = first_day(b.period_start) if b.period_start else "0000-00-00"
-    b_last = last_day(b.period_end) if b.period_end else "9999-99-99"
-    return a_first <= b_last and b_first <= a_last
+    """Whether two figures' periods may share a day (model.rules.periods_may_overlap)."""
+    return rules.periods_may_overlap((a.period_start, a.period_end), (b.period_start, b.period_end))
 
 
 def never_added(a: Record, b: Record) -> bool:

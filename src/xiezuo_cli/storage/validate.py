@@ -232,6 +232,30 @@ def _pairing(path: str, raw: dict[str, Any], places: dict[str, Place]) -> Pairin
     )
 
 
+def _start_sources(path: str, raw: dict[str, Any], sources: Mapping[str, Source]) -> None:
+    """A pairing's further sources of its start (``start_sources``, optional: the sources
+    beyond ``source`` that give the same start): a list of source ids, each a source of the
+    database, none twice and not ``source`` itself, and only with a ``source``."""
+    if "start_sources" not in raw:
+        return
+    label = f"pairing {raw.get('id', '?')}"
+    given = raw["start_sources"]
+    if not isinstance(given, list) or not all(isinstance(s, str) for s in given):
+        raise DataFileError(
+            path, "expected a list of source ids", record=label, field="start_sources"
+        )
+    if given and raw.get("source") is None:
+        raise DataFileError(path, "given without a source", record=label, field="start_sources")
+    seen = {raw.get("source")}
+    for index, source in enumerate(given):
+        field = f"start_sources[{index}]"
+        if source not in sources:
+            raise DataFileError(path, f"no source {source!r}", record=label, field=field)
+        if source in seen:
+            raise DataFileError(path, f"{source} is given twice", record=label, field=field)
+        seen.add(source)
+
+
 def _source(path: str, raw: dict[str, Any]) -> Source:
     doc = _Document(path, f"source {raw.get('id', '?')}", raw)
     text_held = doc.boolean("text_held")
@@ -656,6 +680,8 @@ def build(
                 record=f"pairing {pairing.id}",
                 field="source",
             )
+    for raw in tables["pairing"]:
+        _start_sources(path, raw, sources)
     records = [_record(path, raw, pairings, sources) for raw in tables["record"]]
     _unique(path, "record", [record.id for record in records])
     by_id = {record.id: record for record in records}

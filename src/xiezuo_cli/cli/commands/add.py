@@ -3,8 +3,11 @@
 from typing import NamedTuple
 
 from xiezuo_cli.authoring import documents
+from xiezuo_cli.authoring.guards import Entry, EntryGuard
+from xiezuo_cli.authoring.lookup import by_id
 from xiezuo_cli.cli import converters as to
 from xiezuo_cli.cli.commands.writing import (
+    DISTINCT,
     NOTE,
     RECORD,
     RecordOptions,
@@ -26,6 +29,7 @@ class AddParams(NamedTuple):
     note: str | None
     id: str | None
     cite: str | None  # the figure a citation is added to, instead of a new figure
+    distinct: bool  # a figure like one already there, declared another flow
     target: WriteTarget
 
     def citation(self) -> dict[str, object]:
@@ -45,6 +49,7 @@ def check(params: AddParams) -> None:
     if params.cite is not None:
         given = params.record.options() + ["--note"] * (params.note is not None)
         given += ["--id"] if params.id is not None else []
+        given += ["--distinct"] if params.distinct else []
         if given:
             raise UsageProblem(
                 f"{given[0]}: --cite adds a citation to an existing record; give only --source, "
@@ -79,7 +84,9 @@ def add(params: AddParams) -> None:
                 fields["note"] = params.note
             if params.id is not None:
                 fields["id"] = params.id
-            document = documents.record_document(fields, tables, folder)
+            guard = EntryGuard(tables["record"], by_id(tables, "pairing"))
+            entry = Entry(guard, distinct=params.distinct)
+            document = documents.record_document(fields, tables, folder, entry)
             tables["record"].append(document)
             record_id = document["id"]
     say(record_id)
@@ -140,6 +147,7 @@ COMMAND = Command(
             complete="record",
             type=to.slug,
         ),
+        DISTINCT,
         write_target("add"),
     ),
     AddParams,

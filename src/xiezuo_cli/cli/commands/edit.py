@@ -3,8 +3,11 @@
 from typing import NamedTuple
 
 from xiezuo_cli.authoring import documents, inputs
+from xiezuo_cli.authoring.guards import Entry, EntryGuard, changes_figure
+from xiezuo_cli.authoring.lookup import by_id
 from xiezuo_cli.cli import converters as to
 from xiezuo_cli.cli.commands.writing import (
+    DISTINCT,
     NOTE,
     RECORD,
     RecordOptions,
@@ -31,6 +34,7 @@ class EditParams(NamedTuple):
     source: str | None  # whose quote --quote replaces
     quote: str | None
     clear: tuple[str, ...]
+    distinct: bool
     target: WriteTarget
 
     def changes(self) -> dict[str, object]:
@@ -101,6 +105,9 @@ def edit(params: EditParams) -> None:
             matching[0]["quote"] = params.quote
         others = {**tables, "record": [d for d in tables["record"] if d is not old]}
         document = documents.record_document(fields, others, folder)
+        if changes_figure(old, document):  # the guards at entry judge what the edit changes
+            guard = EntryGuard(others["record"], by_id(tables, "pairing"))
+            guard.check(document, Entry(guard, params.distinct), ignore=params.record_id)
         tables["record"][index] = document
     say(document["id"])
 
@@ -142,6 +149,7 @@ COMMAND = Command(
             complete=CLEAR_FIELDS,
             type=to.choice(CLEAR_FIELDS),
         ),
+        DISTINCT,
         write_target("edit"),
     ),
     EditParams,

@@ -5,6 +5,7 @@ from typing import NamedTuple
 from xiezuo_cli.cli.commands.common import load, records_out
 from xiezuo_cli.cli.groups import DATABASE, FILTERS, Database, output_group
 from xiezuo_cli.cli.spec import Command
+from xiezuo_cli.model.records import EXPORT_FIELDS
 from xiezuo_cli.present.options import OutputOptions
 from xiezuo_cli.query.filters import Filters, iter_select, select
 from xiezuo_cli.query.sorting import Selection
@@ -31,12 +32,14 @@ def export(params: ExportParams) -> None:
             window=filters.window(),
         )
         return
-    records_out(data, iter_select(data, filters), output, Selection(), filters)
+    records = iter_select(data, filters)
+    records_out(data, records, output, Selection(columns=EXPORT_FIELDS), filters)
 
 
 COMMAND = Command(
     "export",
-    "Every record with the contract fields, in id order (default JSON; also --format sqlite "
+    "Every record with the contract fields and figure (as the article writes it, so that "
+    "import rebuilds the record exactly), in id order (default JSON; also --format sqlite "
     "-o FILE, a SQLite database with a fund_totals view): the shared filters and output "
     "options apply.",
     (

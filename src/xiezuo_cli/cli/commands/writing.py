@@ -287,3 +287,12 @@ NOTE = Opt(
     metavar="TEXT",
     type=to.nonempty,
 )
+
+DISTINCT = Opt(
+    "distinct",
+    ("--distinct",),
+    "The figure is another flow than one already there with the same pairing, category, "
+    "measure, stage and amount and a period that overlaps (without it, such a figure is "
+    "refused as entered twice: cite that one again instead).",
+    kind="flag",
+)
