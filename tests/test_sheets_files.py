@@ -279,7 +279,7 @@ def test_the_export_s_columns_are_left_to_the_contract_path(tmp_path: Path, cli:
     path.write_text(result.stdout, encoding="utf-8")
     read = read_sheet(str(path))
     assert (read.shape, read.format, read.rows) == (CONTRACT, "csv", ())
-    assert read.columns == RECORD_FIELDS
+    assert read.columns == (*RECORD_FIELDS, "figure")  # export carries the figure as written
     rows, problems, _, _ = read_rows(str(path), read.format, read.encoding)
     bundled = json.loads((Path(__file__).parent.parent / "data" / "xiezuo.json").read_text())
     assert len(rows) == len(bundled["record"]) and problems == []
