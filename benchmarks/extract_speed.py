@@ -10,7 +10,9 @@ ways, each against ``python -c pass`` in the same run:
 - in one process: read_article (decode, clean, convert) and extract, the median of many rounds
   after one warm-up (the engine's patterns compiled);
 - as a fresh interpreter that imports the engine, loads the bundled database, reads the file
-  and extracts: what a command costs, start-up included.
+  and extracts: what a command costs, start-up included;
+- as the command itself, ``xiezuo extract FILE --csv`` (the console script beside this Python,
+  on the bundled data, NO_COLOR=1) and ``--format table`` (which loads Rich), fresh processes.
 
     env -u PYTHONDONTWRITEBYTECODE .venv/bin/python benchmarks/extract_speed.py   # --runs N
 """
@@ -18,6 +20,7 @@ ways, each against ``python -c pass`` in the same run:
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -32,7 +35,7 @@ LENGTH = 5000
 
 EXTRACT_A_FILE = """
 import sys
-from xiezuo_cli import dataset
+from xiezuo_cli.storage import dataset
 from xiezuo_cli.extract import extract, lookup_from_model, read_article
 database = dataset.load(dataset.bundled_path())
 lookup = lookup_from_model(database.places.values(), database.pairings.values())
@@ -42,8 +45,8 @@ extract(article.text, places=lookup, published="2023-12-28")
 
 
 def bundled_lookup():  # type: ignore[no-untyped-def]
-    from xiezuo_cli import dataset
     from xiezuo_cli.extract import lookup_from_model
+    from xiezuo_cli.storage import dataset
 
     database = dataset.load(dataset.bundled_path())
     return lookup_from_model(database.places.values(), database.pairings.values())
@@ -116,13 +119,23 @@ def main() -> int:
 
     with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as handle:
         handle.write(data)
+    xiezuo = str(Path(sys.executable).with_name("xiezuo"))
+    # the bundled data, no colour; whatever the caller's environment says of xiezuo
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XIEZUO_")}
+    env["NO_COLOR"] = "1"
     try:
         floor = fresh_ms([sys.executable, "-c", "pass"], args.runs)
         whole = fresh_ms([sys.executable, "-c", EXTRACT_A_FILE, handle.name], args.runs)
+        command = fresh_ms([xiezuo, "extract", handle.name, "--csv"], args.runs, env)
+        table = fresh_ms([xiezuo, "extract", handle.name, "--format", "table"], args.runs, env)
+        floor_after = fresh_ms([sys.executable, "-c", "pass"], args.runs)
     finally:
         Path(handle.name).unlink()
+    floor = min(floor, floor_after)  # the machine is shared: the quieter of two floors
     print(f"python -c pass: {floor:.1f} ms")
     print(f"fresh interpreter, import + read + extract: {whole:.1f} ms ({whole / floor:.2f}x)")
+    print(f"xiezuo extract FILE --csv: {command:.1f} ms ({command / floor:.2f}x)")
+    print(f"xiezuo extract FILE --format table: {table:.1f} ms ({table / floor:.2f}x)")
     return 0
 
 

@@ -1,12 +1,12 @@
 """What the country's places cost: loading data/gazetteer.tsv and looking a name up.
 
-`pairs add --provider 路桥`, `places add` and a sheet's import will look places up in the gazetteer
-(xiezuo_cli.gazetteer); they must stay within 3x a bundled `xiezuo funds --pair 苍溪 --csv`, so
-the lookup itself may cost a few tens of ms at most. This times, in fresh processes run round-robin
-(floor, then each command, then the floor again ...):
+`pairs add --provider 路桥`, `places add` and a sheet's import will look places up in the
+gazetteer (xiezuo_cli.storage.gazetteer); they must stay within 3x a bundled `xiezuo funds
+--pair 苍溪 --csv`, so the lookup itself may cost a few tens of ms at most. This times, in fresh
+processes run round-robin (floor, then each command, then the floor again ...):
 
 - `python -c pass`, the floor;
-- `python -c 'import xiezuo_cli.names'`, what any write command has imported already;
+- `python -c 'import xiezuo_cli.model.names'`, what any write command has imported already;
 - a fresh process that imports the gazetteer, loads it and looks up 苍溪 (and one that resolves
   a chained name, 四川省广元市苍溪县);
 - `xiezuo funds --pair 苍溪 --csv` on the bundled data, the command the limit is set against;
@@ -47,7 +47,7 @@ CHAINED = "四川省广元市苍溪县"
 _INSIDE = """
 import json, time
 t0 = time.perf_counter()
-from xiezuo_cli import gazetteer
+from xiezuo_cli.storage import gazetteer
 t1 = time.perf_counter()
 gazetteer.vintage()  # the load alone
 t2 = time.perf_counter()
@@ -81,10 +81,10 @@ def commands() -> dict[str, list[str]]:
     if not script.is_file():
         give_up(f"no `xiezuo` next to {sys.executable}; run this with .venv/bin/python")
     py = sys.executable
-    lookup = "from xiezuo_cli import gazetteer; gazetteer.lookup({!r})"
+    lookup = "from xiezuo_cli.storage import gazetteer; gazetteer.lookup({!r})"
     return {
         FLOOR: [py, "-c", "pass"],
-        "python -c 'import xiezuo_cli.names'": [py, "-c", "import xiezuo_cli.names"],
+        "python -c 'import xiezuo_cli.model.names'": [py, "-c", "import xiezuo_cli.model.names"],
         LOOKUP: [py, "-c", lookup.format("苍溪")],
         f"{LOOKUP[:-2]}{CHAINED}": [py, "-c", lookup.format(CHAINED)],
         MAIN: [str(script), "funds", "--pair", "苍溪", "--csv"],
@@ -123,7 +123,7 @@ def main() -> int:
             if round_no >= args.warmup:
                 for step, ms in json.loads(out).items():
                     steps.setdefault(step, []).append(ms)
-    from xiezuo_cli import gazetteer
+    from xiezuo_cli.storage import gazetteer
 
     data = Path(gazetteer.data_path()).read_bytes()
     floor, main_ms = statistics.median(times[FLOOR]), statistics.median(times[MAIN])

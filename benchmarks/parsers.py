@@ -50,7 +50,7 @@ Parsed = tuple[object, str]  # (value, approx) or ("error: …", "")
 
 
 def ours(text: str) -> Parsed:
-    from xiezuo_cli.amounts import parse_quantity
+    from xiezuo_cli.model.amounts import parse_quantity
 
     quantity = parse_quantity(text)
     return quantity.value, quantity.approx
@@ -113,7 +113,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="fresh processes per import timing")
     args = parser.parse_args()
     parsers: dict[str, tuple[Callable[[str], Parsed], str]] = {
-        "xiezuo": (ours, "xiezuo_cli.amounts"),
+        "xiezuo": (ours, "xiezuo_cli.model.amounts"),
         "cn2an": (cn2an_parse, "cn2an"),
         "jionlp": (jionlp_parse, "jionlp"),
     }

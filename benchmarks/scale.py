@@ -60,12 +60,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-# The size from which xiezuo indexes a database (children run without XIEZUO_INDEX_MIN_BYTES).
-from xiezuo_cli.index import DEFAULT_MIN_BYTES as INDEX_MIN_BYTES
+from xiezuo_cli.model.periods import last_day, period_year
 
 # The stored document's shape and the date rules come from xiezuo itself; what the totals must
 # be (FLOWS, FAMILIES below) is restated here on purpose, as the peer the agreement check needs.
-from xiezuo_cli.model import QUERY_FIELDS, last_day, period_year
+from xiezuo_cli.model.records import QUERY_FIELDS
+
+# The size from which xiezuo indexes a database (children run without XIEZUO_INDEX_MIN_BYTES).
+from xiezuo_cli.storage.index import DEFAULT_MIN_BYTES as INDEX_MIN_BYTES
 
 # A stored record: the contract less the first citation's copies, plus the figure as written.
 STORED_FIELDS = tuple(name for name in QUERY_FIELDS if name not in ("source", "quote", "derived"))
@@ -767,14 +769,14 @@ class Generator:
 
 
 def bundled_tables() -> dict[str, Any]:
-    from xiezuo_cli import dataset
+    from xiezuo_cli.storage import dataset
 
     with open(dataset.bundled_path(), encoding="utf-8") as file:
         return json.load(file)
 
 
 def write_database(path: Path, size: int, seed: int) -> Generated:
-    from xiezuo_cli import store
+    from xiezuo_cli.storage import store
 
     generated = Generator(size, seed, bundled_tables()).run()
     # The writer refuses a file over xiezuo's size limit (256 MiB unless XIEZUO_MAX_DB_BYTES says
@@ -1285,8 +1287,11 @@ PROFILE_CODE = r"""
 import gc, io, json, os, sys, time
 t = time.perf_counter
 t0 = t()
-from xiezuo_cli import commands, dataset, entry, funds, index, query, rawfile, store, validate
-from xiezuo_cli.model import Citation, Record
+from xiezuo_cli.cli import entry
+from xiezuo_cli.present import emit
+from xiezuo_cli.query import funds
+from xiezuo_cli.storage import dataset, index, rawfile, store, validate
+from xiezuo_cli.model.records import Citation, Record
 imports = t() - t0
 mode, path, receiver, cache_dir = sys.argv[1:5]
 os.environ["XDG_CACHE_HOME"] = cache_dir
@@ -1313,9 +1318,8 @@ def wrap(module, names):
 
 def run_commands(ds):
     dataset.load = lambda _path, **_k: ds
-    wrap(funds, ("decide_all", "totals"))
-    wrap(query, ("select",))
-    wrap(commands, ("write_rows",))
+    wrap(funds, ("decide_all", "totals", "select"))
+    wrap(emit, ("write_rows",))
     after = {}
     for label, argv in (("funds --by pairing --csv", ["funds", "--by", "pairing", "--csv"]),
                         ("list --pair R --csv", ["list", "--pair", receiver, "--csv"]),
@@ -1409,7 +1413,7 @@ PARTS = {
     "_check_part_of": "part_of rules (`_check_part_of`)",
     "_check_revisions": "revises rules (`_check_revisions`)",
     "_check_running_totals": "running totals (`_check_running_totals`)",
-    "select": "`query.select`",
+    "select": "`query.filters.select`",
     "decide_all": "`funds.decide_all`",
     "totals": "`funds.totals`",
     "write_rows": "CSV output (`write_rows`)",

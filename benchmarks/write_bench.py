@@ -38,32 +38,24 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from xiezuo_cli import dataset, store  # noqa: E402
+from xiezuo_cli.storage import dataset, store  # noqa: E402
 
 ENV = {**os.environ, "XIEZUO_NO_INDEX": "1", "NO_COLOR": "1"}
 WARM_FUNDS = "funds --by pairing --csv (index warm)"
 WARM_LIST = "list --pair 苍溪 --csv (index warm)"
 ENV.pop("XIEZUO_DB", None)
 
-# Runs `xiezuo import` whether or not it is wired into the CLI yet (as tests/test_import.py).
+# Runs the `xiezuo` entry point in-process, as the console script does.
 RUNNER = """
 import sys
-from xiezuo_cli import options
-if sys.argv[1:2] == ["import"] and "import" not in options.COMMANDS_BY_NAME:
-    from xiezuo_cli import argv, edge, import_command
-    options.COMMANDS_BY_NAME["import"] = import_command.spec()
-    parsed = argv.parse(sys.argv[1:])
-    edge.guard(lambda: import_command.run(import_command.parse(parsed[1])))
-    edge.guard(sys.stdout.flush)
-    sys.exit(0)
-from xiezuo_cli.entry import main
+from xiezuo_cli.cli.entry import main
 sys.exit(main())
 """
 
 # When `xiezuo add` is not wired: what it does, one record appended in one transaction.
 APPEND = """
 import json, sys
-from xiezuo_cli import store
+from xiezuo_cli.storage import store
 document = json.loads(sys.argv[2])
 with store.transaction(sys.argv[1], timeout=10) as tables:
     tables["record"].append(document)
@@ -176,7 +168,7 @@ def xiezuo(*args: str) -> list[str]:
 
 
 def wired(command: str) -> bool:
-    probe = f"from xiezuo_cli import options; print({command!r} in options.COMMANDS_BY_NAME)"
+    probe = f"from xiezuo_cli.cli import registry; print({command!r} in registry.MODULES)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=ENV)
     return out.stdout.strip() == "True"
 

@@ -34,15 +34,11 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from name_forms import pair_keys, place_keys  # noqa: E402
-from xiezuo_cli import dataset, store  # noqa: E402
-from xiezuo_cli.amounts import parse_quantity  # noqa: E402
-from xiezuo_cli.model import (  # noqa: E402
-    MONEY_UNIT,
-    RECORD_FIELDS,
-    SCHEMA_VERSION,
-    last_day,
-    period_year,
-)
+from xiezuo_cli.model.amounts import parse_quantity  # noqa: E402
+from xiezuo_cli.model.periods import last_day, period_year  # noqa: E402
+from xiezuo_cli.model.records import RECORD_FIELDS  # noqa: E402
+from xiezuo_cli.model.vocab import MONEY_UNIT, SCHEMA_VERSION  # noqa: E402
+from xiezuo_cli.storage import dataset, store  # noqa: E402
 
 DATA = ROOT / "data"
 DATABASE = DATA / "xiezuo.json"

@@ -22,7 +22,7 @@ from typing import Any
 import opencc
 from pypinyin import lazy_pinyin
 
-from xiezuo_cli.names import normalize
+from xiezuo_cli.model.names import normalize
 
 _TRADITIONAL = [opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk")]
 

@@ -10,7 +10,8 @@ exits 1 naming the first example that differs; the tests run it.
     python scripts/readme_examples.py --check  # exit 1 if one is out of date
 
 A command whose output depends on the machine (the database's path) has it replaced by "…"; a
-command meant to show an error (``--db broken.json``) runs against a file the script makes.
+command meant to show an error (``--db broken.json``) runs against a file the script makes, and
+the ``extract`` examples read ``article.txt``, which it writes too.
 """
 
 from __future__ import annotations
@@ -84,11 +85,25 @@ def run(command: str, folder: str) -> str:
 
 
 def _make_broken_database(folder: str) -> None:
-    from xiezuo_cli.dataset import bundled_path
+    from xiezuo_cli.storage.dataset import bundled_path
 
     text = Path(bundled_path()).read_text(encoding="utf-8")
     text = text.replace('"amount_yuan": 39000000', '"amount_yuan": "3900万"', 1)
     Path(folder, "broken.json").write_text(text, encoding="utf-8")
+
+
+# The article the README's `extract` examples read (written for the README; the figures are
+# made up, as its heading says).
+SAMPLE_ARTICLE = (
+    "示例文章（数字为虚构）\n"
+    "2023年，萧山区向旺苍县拨付东西部协作资金4200万元，其中产业项目资金3100万元；"
+    "帮助销售农特产品超1000万元。\n"
+    "今年，两地计划引进企业投资约2亿元，选派干部12名。\n"
+)
+
+
+def _make_sample_article(folder: str) -> None:
+    Path(folder, "article.txt").write_text(SAMPLE_ARTICLE, encoding="utf-8")
 
 
 def render(readme: str, folder: str) -> str:
@@ -109,6 +124,7 @@ def main() -> int:
     readme = README.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as folder:
         _make_broken_database(folder)
+        _make_sample_article(folder)
         fresh = render(readme, folder)
     if args.check:
         if fresh != readme:

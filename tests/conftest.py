@@ -19,7 +19,7 @@ DATA = ROOT / "data"
 BUNDLED = DATA / "xiezuo.json"
 sys.path.insert(0, str(ROOT / "scripts"))  # the build scripts, for data tests
 
-from xiezuo_cli.cli import app  # noqa: E402
+from xiezuo_cli.cli.app import app  # noqa: E402
 
 # The cache of validated databases (cache.py) goes to a folder of this test run, never the
 # user's: set before any test runs, so subprocesses inherit it too.

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiezuo_cli.amounts import AmountError, parse_quantity
+from xiezuo_cli.model.amounts import AmountError, parse_quantity
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from conftest import BUNDLED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiezuo_cli import commands, entry
-from xiezuo_cli.argv import parse
-from xiezuo_cli.options import COMMANDS_BY_NAME
+from xiezuo_cli.cli import entry, registry
+from xiezuo_cli.cli.argv import parse
+from xiezuo_cli.cli.spec import bind
 
 Raw = dict[str, Any]
 
@@ -26,6 +26,11 @@ def parsed(*argv: str) -> tuple[str, Raw]:
     result = parse(list(argv))
     assert result is not None, argv
     return result
+
+
+def typed(name: str, raw: Raw) -> Any:
+    """The command's typed parameters, as spec.bind makes them from what a parser gave."""
+    return bind(registry.command(name), raw)
 
 
 def used(raw: Raw) -> Raw:
@@ -54,7 +59,7 @@ def test_option_with_separate_value() -> None:
 
 def test_every_declared_option_is_in_the_result() -> None:
     name, raw = parsed("funds")
-    assert set(raw) == {opt.name for opt in COMMANDS_BY_NAME[name].options}
+    assert set(raw) == {opt.name for opt in registry.command(name).options}
     assert used(raw) == {}
     assert raw["explain"] is False and raw["json"] is False
     assert raw["format"] is None
@@ -95,9 +100,8 @@ def test_repeated_pair_keeps_every_value_in_order() -> None:
 
 
 def test_repeated_single_option_is_kept_for_params_to_refuse() -> None:
-    """Both values reach params.py, which refuses them (a script's mistake, not a choice)."""
+    """Both values reach spec.bind, which refuses them (a script's mistake, not a choice)."""
     from xiezuo_cli.errors import UsageProblem
-    from xiezuo_cli.params import parse as typed
 
     raw = parsed("list", "--limit", "3", "--limit", "7")[1]
     assert raw["limit"] == ["3", "7"]
@@ -325,16 +329,14 @@ def test_parity_lines_exercise_both_paths() -> None:
 def test_parse_gives_the_values_typer_gives(
     argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The raw values and the typed parameters handed to commands.py are the same on both
+    """The raw values and the typed parameters handed to the command are the same on both
     paths (unused: None or [])."""
     from xiezuo_cli.errors import UsageProblem
-    from xiezuo_cli.params import Params
-    from xiezuo_cli.params import parse as typed
 
-    seen: list[Params] = []
+    seen: list[Any] = []
     name, from_parse = parsed(*argv)
-    capture: Callable[[Params], None] = seen.append
-    monkeypatch.setitem(commands.RUNNERS, name, capture)
+    capture: Callable[[Any], None] = seen.append
+    monkeypatch.setitem(registry.RUNNERS, name, capture)
     try:
         expected = typed(name, from_parse)
     except UsageProblem as problem:  # a bad value: the same one line on both paths
@@ -381,4 +383,4 @@ def test_parse_gives_the_values_typer_gives(
 def test_parse_never_raises(argv: list[str]) -> None:
     """Any command line either parses into a known command or is left to Typer."""
     result = parse(argv)
-    assert result is None or result[0] in COMMANDS_BY_NAME
+    assert result is None or result[0] in registry.MODULES

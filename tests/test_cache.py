@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, one_error_line, record_doc
 
-from xiezuo_cli import cache, dataset, rawfile
+from xiezuo_cli.storage import cache, dataset, rawfile
 
 
 @pytest.fixture

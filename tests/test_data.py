@@ -20,7 +20,7 @@ import pytest
 import yaml
 from conftest import BUNDLED, DATA, ROOT
 
-from xiezuo_cli.amounts import parse_quantity
+from xiezuo_cli.model.amounts import parse_quantity
 
 # The committed database, read as plain JSON.
 DATABASE = json.loads(BUNDLED.read_text(encoding="utf-8"))

@@ -1,4 +1,5 @@
-"""Tests for xiezuo_cli.dates: every accepted form, every rejection, the lazy dateutil import."""
+"""Tests for xiezuo_cli.model.dates: every accepted form, every rejection, the lazy dateutil
+import."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 try:
-    from xiezuo_cli.dates import DateParseError, DateSpan, parse_date_span
+    from xiezuo_cli.model.dates import DateParseError, DateSpan, parse_date_span
 except ModuleNotFoundError:  # an uninstalled checkout: fall back to the src layout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from xiezuo_cli.dates import DateParseError, DateSpan, parse_date_span
+    from xiezuo_cli.model.dates import DateParseError, DateSpan, parse_date_span
 
 # Hypothesis runs must be reproducible in CI; no deadline, since the first English example pays
 # for importing dateutil.
@@ -147,7 +148,8 @@ def test_span_is_frozen() -> None:
 def _modules_after(code: str) -> set[str]:
     """The module names loaded by a fresh interpreter that runs code after importing dates."""
     script = (
-        f"import sys\nfrom xiezuo_cli.dates import parse_date_span\n{code}\nprint(*sys.modules)"
+        "import sys\nfrom xiezuo_cli.model.dates import parse_date_span\n"
+        f"{code}\nprint(*sys.modules)"
     )
     env = {**os.environ, "PYTHONPATH": str(SRC_DIR)}
     done = subprocess.run(

@@ -16,12 +16,16 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import BUNDLED, ENV, YUHANG_CANGXI, new_database, one_error_line
 from typer.testing import Result
 
-from xiezuo_cli import dataset, params
+from xiezuo_cli.cli import groups, registry
+from xiezuo_cli.cli.spec import bind_part
+from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.storage import dataset
 
 Run = Callable[..., Result]
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -122,11 +126,17 @@ def test_import_report_onto_its_own_input_or_the_database_is_refused(
     assert files_in(tmp_path) == before
 
 
+def _output(command: str, given: dict[str, list[str]]) -> Any:
+    """The command's output options from what was typed (spec.bind_part)."""
+    (group,) = [part for part in registry.command(command).parts if part.name == "output"]
+    return bind_part(group, given)
+
+
 @pytest.mark.parametrize("name", ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
 def test_stdout_names_are_stdout(name: str) -> None:
     """Finding 3: -o /dev/stdout replaced the /dev/stdout link with a file (as root). Those
     names are standard output, never opened and replaced."""
-    output = params.parse_output({"output": [name], "format": ["csv"]}, "list")
+    output = _output("list", {"output": [name], "format": ["csv"]})
     assert output.path is None
 
 
@@ -150,9 +160,9 @@ def test_sqlite_down_a_pipe(db: Path, name: str) -> None:
 
 
 def test_sqlite_to_a_terminal_is_refused(monkeypatch) -> None:
-    monkeypatch.setattr(params, "_stdout_is_terminal", lambda: True)
-    with pytest.raises(params.UsageProblem, match="binary"):
-        params.parse_output({"output": ["-"], "format": ["sqlite"]}, "export")
+    monkeypatch.setattr(groups, "_stdout_is_terminal", lambda: True)
+    with pytest.raises(UsageProblem, match="binary"):
+        _output("export", {"output": ["-"], "format": ["sqlite"]})
 
 
 @pytest.mark.parametrize("args", [("list", "--csv"), ("export", "--format", "sqlite")])
@@ -243,3 +253,19 @@ def test_sqlite_to_dev_stdout_in_a_private_dev(db: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(SQLITE_MAGIC)
     assert result.stderr.decode().splitlines() == ["/proc/self/fd/1", "stdout"]
+
+
+def test_output_onto_a_checkouts_built_database_is_refused(
+    cli: Run, db: Path, tmp_path: Path
+) -> None:
+    """data/xiezuo.json beside data/records.yaml is a checkout's build of the bundled data: an
+    installed xiezuo (whose own bundled file lives in the package) must not write over it."""
+    data = tmp_path / "checkout" / "data"
+    data.mkdir(parents=True)
+    (data / "records.yaml").write_text("[]\n", encoding="utf-8")
+    built = data / "xiezuo.json"
+    built.write_bytes(b'{"meta": {}}')
+    result = cli("list", "--csv", "-o", str(built), "--db", str(db))
+    assert result.exit_code == 2
+    assert "the data bundled with xiezuo: refusing to write over it" in one_error_line(result)
+    assert built.read_bytes() == b'{"meta": {}}'

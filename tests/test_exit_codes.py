@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import one_error_line
 
-from xiezuo_cli import commands
+from xiezuo_cli.cli import registry
 from xiezuo_cli.errors import ExitStatus
 
 
@@ -45,9 +45,9 @@ def test_unexpected_error_is_one_line_and_exit_1(
     path: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A bug must not show users a traceback: one line, exit 1 (XIEZUO_DEBUG=1 shows it)."""
-    from xiezuo_cli import entry
+    from xiezuo_cli.cli import entry
 
-    monkeypatch.setitem(commands.RUNNERS, "pairs", _boom)
+    monkeypatch.setitem(registry.RUNNERS, "pairs", _boom)
     monkeypatch.setattr("sys.argv", ["xiezuo", "pairs"])
     monkeypatch.delenv("XIEZUO_DEBUG", raising=False)
     if path == "typer":
@@ -60,9 +60,9 @@ def test_unexpected_error_is_one_line_and_exit_1(
 
 
 def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    from xiezuo_cli import entry
+    from xiezuo_cli.cli import entry
 
-    monkeypatch.setitem(commands.RUNNERS, "pairs", _boom)
+    monkeypatch.setitem(registry.RUNNERS, "pairs", _boom)
     monkeypatch.setattr("sys.argv", ["xiezuo", "pairs"])
     monkeypatch.setenv("XIEZUO_DEBUG", "1")
     with pytest.raises(RuntimeError, match="disk on fire"):
@@ -76,9 +76,9 @@ def _interrupt(raw: object) -> None:
 def test_ctrl_c_is_exit_130_without_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from xiezuo_cli import entry
+    from xiezuo_cli.cli import entry
 
-    monkeypatch.setitem(commands.RUNNERS, "pairs", _interrupt)
+    monkeypatch.setitem(registry.RUNNERS, "pairs", _interrupt)
     monkeypatch.setattr("sys.argv", ["xiezuo", "pairs"])
     with pytest.raises(SystemExit) as exit_:
         entry.main()

@@ -22,14 +22,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from xiezuo_cli import dataset
-from xiezuo_cli.dataset import Dataset
 from xiezuo_cli.errors import UsageProblem
-from xiezuo_cli.expressions import Condition, compile_all, parse_words
-from xiezuo_cli.fields import FIELD_NAMES, FIELDS, FIELDS_COLUMNS, TYPES, fields_rows
-from xiezuo_cli.model import Citation, Pairing, Place, Record
-from xiezuo_cli.names import normalize
-from xiezuo_cli.query import QUERY_FIELDS
+from xiezuo_cli.model.names import normalize
+from xiezuo_cli.model.records import QUERY_FIELDS, Citation, Pairing, Place, Record
+from xiezuo_cli.query.expressions import Condition, compile_all, parse_words
+from xiezuo_cli.query.fields import FIELD_NAMES, FIELDS, FIELDS_COLUMNS, TYPES, fields_rows
+from xiezuo_cli.storage import dataset
+from xiezuo_cli.storage.dataset import Dataset
 
 Cli = Callable[..., Result]
 

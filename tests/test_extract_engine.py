@@ -16,7 +16,7 @@ from xiezuo_cli.extract import (
     lookup_from_model,
     read_article,
 )
-from xiezuo_cli.model import CATEGORIES, STAGES
+from xiezuo_cli.model.vocab import CATEGORIES, STAGES
 
 YUHANG = PlaceRef("330110", "杭州市余杭区", "余杭区", "余杭", "330110")
 CANGXI = PlaceRef("510824", "广元市苍溪县", "苍溪县", "苍溪", "510824")
@@ -315,7 +315,7 @@ def test_a_pairing_not_in_the_database_is_drafted_from_its_places() -> None:
 
 
 def test_lookup_from_model_reads_a_loaded_database() -> None:
-    from xiezuo_cli import dataset
+    from xiezuo_cli.storage import dataset
 
     database = dataset.load(dataset.bundled_path())
     lookup = lookup_from_model(database.places.values(), database.pairings.values())

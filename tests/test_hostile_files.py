@@ -21,7 +21,7 @@ from conftest import BUNDLED, ENV, ROOT, one_error_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xiezuo_cli import rawfile, store
+from xiezuo_cli.storage import rawfile, store
 
 # ─── helpers ──────────────────────────────────────────────────────────────────────────────
 

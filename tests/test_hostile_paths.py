@@ -86,7 +86,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     an article, and its export as rows to import: made once, copied for each test."""
     from typer.testing import CliRunner
 
-    from xiezuo_cli.cli import app
+    from xiezuo_cli.cli.app import app
 
     folder = tmp_path_factory.mktemp("hostile") / "work"
     folder.mkdir()

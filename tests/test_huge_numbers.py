@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from xiezuo_cli import amounts, authoring
+from xiezuo_cli.authoring import inputs
+from xiezuo_cli.model import amounts
 
 Run = Callable[..., Result]
 HUGE = "1" * 5001
@@ -123,10 +124,10 @@ def test_parsers_raise_only_their_own_errors(digits: int, decimals: int, suffix:
             parse(text)
         except amounts.AmountError as error:
             assert len(str(error)) < 300
-    for parse in (authoring.parse_amount, authoring.parse_value):
+    for parse in (inputs.parse_amount, inputs.parse_value):
         try:
             parse("field", text)
-        except authoring.FieldError as error:
+        except inputs.FieldError as error:
             assert len(str(error)) < 300
     if digits + decimals <= amounts.MAX_DIGITS and not prefix and suffix in ("", "万", "亿"):
         assert amounts.parse_quantity(text).value > 0
@@ -134,7 +135,7 @@ def test_parsers_raise_only_their_own_errors(digits: int, decimals: int, suffix:
 
 def test_json_rows_keep_reading_after_a_huge_integer(tmp_path: Path) -> None:
     """The array reader skips the refused item without converting it, and reads the next."""
-    from xiezuo_cli.importing import read_rows
+    from xiezuo_cli.authoring.import_reader import read_rows
 
     rows = tmp_path / "rows.json"
     rows.write_text(json.dumps([{"a": 1}, {"b": 2}]).replace("1", HUGE), encoding="utf-8")

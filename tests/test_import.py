@@ -2,9 +2,7 @@
 nothing; the same fact twice is one figure; --dry-run; a file that is not one of records; and
 the round trip export → import → export, byte for byte.
 
-Every command runs as a real process (stdout, stderr and the exit code apart). Until
-``import`` is wired into options.py and commands.py, RUNNER registers its declaration and runs
-it the way commands.run will, so these tests run either way.
+Every command runs as a real process (stdout, stderr and the exit code apart).
 """
 
 from __future__ import annotations
@@ -25,17 +23,7 @@ from conftest import BUNDLED
 
 RUNNER = """
 import sys
-from xiezuo_cli import options
-if sys.argv[1:2] == ["import"] and "import" not in options.COMMANDS_BY_NAME:
-    from xiezuo_cli import argv, edge, import_command
-    options.COMMANDS_BY_NAME["import"] = import_command.spec()
-    parsed = argv.parse(sys.argv[1:])
-    if parsed is None:
-        sys.exit("test runner: not a well-formed import command line")
-    edge.guard(lambda: import_command.run(import_command.parse(parsed[1])))
-    edge.guard(sys.stdout.flush)
-    sys.exit(0)
-from xiezuo_cli.entry import main
+from xiezuo_cli.cli.entry import main
 sys.exit(main())
 """
 
@@ -81,9 +69,10 @@ def empty_db(folder: Path) -> Path:
     path = folder / "db.json"
     result = xiezuo("init", path)
     if result.returncode != 0:  # `init` not wired: what it runs
-        from xiezuo_cli import authoring, store
+        from xiezuo_cli.authoring import documents
+        from xiezuo_cli.storage import store
 
-        store.init_database(path, authoring.new_database_tables())
+        store.init_database(path, documents.new_database_tables())
     return path
 
 
@@ -157,7 +146,7 @@ def test_json_round_trip_is_byte_for_byte(tmp_path: Path) -> None:
     sources = {doc["id"]: doc for doc in data["source"].values()}
     real = {doc["id"]: doc for doc in json.loads(BUNDLED.read_text("utf-8"))["source"].values()}
     assert set(sources) == set(real)
-    from xiezuo_cli.model import last_day
+    from xiezuo_cli.model.periods import last_day
 
     for source_id, stub in sources.items():
         assert stub["publisher"] == "（导入：未注明）"
@@ -543,8 +532,8 @@ def test_csv_one_row_per_citation_makes_one_figure(tmp_path: Path) -> None:
         and r["revises"] is None
         and all(c["quote"] is None for c in r["citations"])
     )
-    from xiezuo_cli.model import RECORD_FIELDS
-    from xiezuo_cli.output import write_rows
+    from xiezuo_cli.model.records import RECORD_FIELDS
+    from xiezuo_cli.present.output import write_rows
 
     flat = [
         {**record, "source": citation["source"], "quote": None, "citations": 2}
@@ -578,7 +567,7 @@ def test_a_cycle_is_refused(tmp_path: Path) -> None:
 
 
 def test_lock_timeout(tmp_path: Path) -> None:
-    from xiezuo_cli import locking
+    from xiezuo_cli.storage import locking
 
     source = tmp_path / "one.jsonl"
     row = next(r for r in bundled_export("jsonl").splitlines() if standalone(json.loads(r)))

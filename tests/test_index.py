@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from xiezuo_cli import index, rawfile
-from xiezuo_cli.cli import app
+from xiezuo_cli.cli.app import app
+from xiezuo_cli.storage import index, rawfile
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import scale  # the benchmark's generator of valid databases

@@ -17,7 +17,7 @@ import pytest
 from conftest import ENV, one_error_line
 from typer.testing import Result
 
-from xiezuo_cli import cache
+from xiezuo_cli.storage import cache
 
 Run = Callable[..., Result]
 TEXT = ("sources", "add", "--id", "s2", "--publisher", "p", "--published", "2021", "--text")

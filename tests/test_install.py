@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from xiezuo_cli import dataset
+from xiezuo_cli.storage import dataset
 
 
 def test_bundled_database_exists() -> None:

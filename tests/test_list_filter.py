@@ -24,8 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from xiezuo_cli.cli import app
-from xiezuo_cli.model import RECORD_FIELDS
+from xiezuo_cli.cli.app import app
+from xiezuo_cli.model.records import RECORD_FIELDS
 
 Cli = Callable[..., Result]
 DbCopy = Callable[[Callable[[dict[str, Any]], None] | None], Path]

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from xiezuo_cli.names import normalize
+from xiezuo_cli.model.names import normalize
 
 Cli = Callable[..., Result]
 

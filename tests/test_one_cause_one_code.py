@@ -49,11 +49,16 @@ RUNNER = """
 import importlib, os, sys
 for name in ("tempfile", "json", "csv", "re", "zlib", "marshal", "sqlite3", "calendar", "errno",
              "difflib", "unicodedata", "stat", "signal", "random", "threading", "fcntl",
-             "xiezuo_cli.entry", "xiezuo_cli.argv", "xiezuo_cli.commands",
-             "xiezuo_cli.write_commands", "xiezuo_cli.store", "xiezuo_cli.authoring",
-             "xiezuo_cli.held", "xiezuo_cli.files", "xiezuo_cli.validate", "xiezuo_cli.cache",
-             "xiezuo_cli.index", "xiezuo_cli.dataset", "xiezuo_cli.locking", "xiezuo_cli.heap",
-             "xiezuo_cli.safe_text", "xiezuo_cli.destination", "xiezuo_cli.output"):
+             "xiezuo_cli.cli.entry", "xiezuo_cli.cli.argv", "xiezuo_cli.cli.dispatch",
+             "xiezuo_cli.cli.commands.add", "xiezuo_cli.storage.store",
+             "xiezuo_cli.authoring.documents", "xiezuo_cli.storage.held",
+             "xiezuo_cli.storage.files", "xiezuo_cli.storage.validate",
+             "xiezuo_cli.storage.cache", "xiezuo_cli.storage.index",
+             "xiezuo_cli.storage.dataset", "xiezuo_cli.storage.locking",
+             "xiezuo_cli.storage.heap", "xiezuo_cli.model.safe_text",
+             "xiezuo_cli.storage.destination", "xiezuo_cli.present.output",
+             "xiezuo_cli.storage.inputs", "xiezuo_cli.extract.text", "xiezuo_cli.extract.t2s_data",
+             "encodings.utf_8_sig", "encodings.gb18030"):
     try:
         importlib.import_module(name)
     except ImportError:  # a module another version of xiezuo does not have
@@ -68,7 +73,7 @@ if os.geteuid() == 0:
     os.setgid(65534)
     os.setuid(65534)
 sys.argv = ["xiezuo", *sys.argv[1:]]
-from xiezuo_cli.entry import main
+from xiezuo_cli.cli.entry import main
 sys.exit(main())
 """
 

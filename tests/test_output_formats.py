@@ -20,9 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from xiezuo_cli.amounts import AmountError, format_amount, parse_yuan
-from xiezuo_cli.model import RECORD_FIELDS
-from xiezuo_cli.output import FORMATS, MACHINE_FORMATS, write_rows
+from xiezuo_cli.model.amounts import AmountError, format_amount, parse_yuan
+from xiezuo_cli.model.records import RECORD_FIELDS
+from xiezuo_cli.present.output import FORMATS, MACHINE_FORMATS, write_rows
 
 Cli = Callable[..., Result]
 DbCopy = Callable[[Callable[[dict[str, Any]], None] | None], Path]
@@ -185,8 +185,10 @@ def test_json_array_with_exact_integers(cli: Cli, flag: tuple[str, ...]) -> None
     assert {r["id"]: r["amount_yuan"] for r in records} == SELECTED_AMOUNTS
     assert all(type(record["amount_yuan"]) is int for record in records)
     assert all(type(record["cumulative"]) is bool for record in records)
-    exported = export_records(cli)
-    assert records == [exported[record_id] for record_id in SELECTED_IDS]
+    exported = export_records(cli)  # export also carries figure, last
+    assert [{**record, "figure": exported[record["id"]]["figure"]} for record in records] == [
+        exported[record_id] for record_id in SELECTED_IDS
+    ]
 
 
 def test_jsonl(cli: Cli) -> None:

@@ -23,8 +23,8 @@ import pytest
 from conftest import BUNDLED, run_on_terminal
 from rich.cells import cell_len
 
-from xiezuo_cli.edge import BROKEN_PIPE_STATUS
-from xiezuo_cli.options import COMMANDS
+from xiezuo_cli.cli.edge import BROKEN_PIPE_STATUS
+from xiezuo_cli.cli.registry import NAMES
 
 SCRIPT = Path(sys.executable).parent / "xiezuo"
 TIMEOUT = 20  # seconds; each run takes well under one
@@ -136,7 +136,7 @@ def test_list_into_head_ends_quietly() -> None:
 
 
 def _record_fields() -> tuple[str, ...]:
-    from xiezuo_cli.model import RECORD_FIELDS
+    from xiezuo_cli.model.records import RECORD_FIELDS
 
     return RECORD_FIELDS
 
@@ -326,7 +326,7 @@ def test_no_fastpath_gives_the_same_errors(args: list[str]) -> None:
 
 # ─── help ─────────────────────────────────────────────────────────────────────────────────
 
-ALL_COMMANDS = list(dict.fromkeys([*(spec.name for spec in COMMANDS), "validate", "export"]))
+ALL_COMMANDS = list(dict.fromkeys([*NAMES, "validate", "export"]))
 
 
 @pytest.mark.parametrize("command", ALL_COMMANDS)

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from xiezuo_cli import terminal
-from xiezuo_cli.cli import app
+from xiezuo_cli.cli.app import app
+from xiezuo_cli.present import terminal
 
 Cli = Callable[..., Result]
 Row = dict[str, Any]

@@ -19,8 +19,10 @@ from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import Result
 
-from xiezuo_cli import dataset, funds, render, terminal
-from xiezuo_cli.options import OutputOptions
+from xiezuo_cli.present import cells, funds_view, render, table, terminal
+from xiezuo_cli.present.options import OutputOptions
+from xiezuo_cli.query import funds
+from xiezuo_cli.storage import dataset
 
 DATA = dataset.load(BUNDLED)
 OPTIONS = OutputOptions(format="table", headers=True, excel=False, unit="万元", color=False)
@@ -40,7 +42,7 @@ def on_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _rendered(draw: Callable[[], None], width: int, monkeypatch: pytest.MonkeyPatch) -> str:
     buffer = io.StringIO()
-    original = render.make_console
+    original = table.make_console
 
     def terminal_of_width(options: OutputOptions) -> Console:
         console = original(options)
@@ -48,7 +50,7 @@ def _rendered(draw: Callable[[], None], width: int, monkeypatch: pytest.MonkeyPa
         console.width = width
         return console
 
-    monkeypatch.setattr(render, "make_console", terminal_of_width)
+    monkeypatch.setattr(table, "make_console", terminal_of_width)
     draw()
     return buffer.getvalue()
 
@@ -70,7 +72,7 @@ def table_lines(text: str) -> list[str]:
 @pytest.mark.parametrize("width", [1, 4, 8, 13, 30])
 def test_wrap_never_splits_a_run_and_keeps_every_character(width: int) -> None:
     text = "含于 cangxi-special-fund；安排/分配（2021–2024累计，3,900.5万元）http://a.cn/x?y=1"
-    lines = render.wrap(text, width)
+    lines = table.wrap(text, width)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     for run in ("cangxi-special-fund", "3,900.5", "2021–2024", "http://a.cn/x?y=1"):
         assert any(run in line for line in lines), (run, lines)
@@ -83,8 +85,8 @@ def test_wrap_never_splits_a_run_and_keeps_every_character(width: int) -> None:
 
 
 def test_wrap_keeps_paragraphs_and_indentation() -> None:
-    assert render.wrap("  甲乙\n\n丙", 10) == ["  甲乙", "", "丙"]
-    assert render.wrap("杭州市余杭区 → 广元市苍溪县", 14) == ["杭州市余杭区 →", "广元市苍溪县"]
+    assert table.wrap("  甲乙\n\n丙", 10) == ["  甲乙", "", "丙"]
+    assert table.wrap("杭州市余杭区 → 广元市苍溪县", 14) == ["杭州市余杭区 →", "广元市苍溪县"]
 
 
 # ─── fixed decimals, exact ────────────────────────────────────────────────────────────────
@@ -103,12 +105,12 @@ def test_wrap_keeps_paragraphs_and_indentation() -> None:
     ],
 )
 def test_decimals_are_exact(yuan: int, unit: str, needed: int, shown: str) -> None:
-    assert render.decimals_needed(yuan, unit) == needed
-    assert render.fixed_amount(yuan, unit, needed) == shown
-    assert render.fixed_amount(yuan, unit, 8 if unit == "亿元" else needed).startswith(shown)
+    assert table.decimals_needed(yuan, unit) == needed
+    assert table.fixed_amount(yuan, unit, needed) == shown
+    assert table.fixed_amount(yuan, unit, 8 if unit == "亿元" else needed).startswith(shown)
     if needed:
         with pytest.raises(ValueError):
-            render.fixed_amount(yuan, unit, needed - 1)  # never rounded
+            table.fixed_amount(yuan, unit, needed - 1)  # never rounded
 
 
 def test_amounts_in_yi_line_up_on_the_decimal_point(cli: Cli) -> None:
@@ -201,16 +203,16 @@ def test_list_table_loses_no_character_at_any_width(
 
 
 def test_columns_are_hidden_in_the_documented_order() -> None:
-    full = render.DROP_ORDER["list"]
+    full = table.DROP_ORDER["list"]
     # the stage hides last, and only when every row has one stage (the line names it)
     assert full == ("remarks", "year", "category", "pairing", "=stage")
-    order = [key.lstrip(render.UNIFORM) for key in full]
-    cols = [render.RECORD_COLUMNS[name] for name in render.LIST_COLUMNS]
-    rows = [render._record_row(DATA, r, "万元") for r in DATA.records]
-    columns = render._cells(cols, rows, "万元")
+    order = [key.lstrip(table.UNIFORM) for key in full]
+    cols = [cells.RECORD_COLUMNS[name] for name in cells.LIST_COLUMNS]
+    rows = [cells.record_row(DATA, r, "万元") for r in DATA.records]
+    columns = table.column_texts(cols, rows, "万元")
     previous = len(cols)
     for width in range(200, 60, -5):
-        layout = render._fit(cols, columns, width, full)
+        layout = table.fit_columns(cols, columns, width, full)
         if layout is None:
             break
         hidden = [c.key for i, c in enumerate(cols) if i not in layout.shown]
@@ -221,7 +223,7 @@ def test_columns_are_hidden_in_the_documented_order() -> None:
         previous = len(layout.shown)
         used = sum(layout.widths.values()) + len(layout.gap) * (len(layout.shown) - 1)
         assert used <= width
-    assert render._fit(cols, columns, 40, order) is None  # blocks
+    assert table.fit_columns(cols, columns, 40, order) is None  # blocks
 
 
 def test_hidden_line_names_a_value_all_rows_share(cli: Cli, on_terminal: None) -> None:
@@ -351,7 +353,7 @@ def test_chart_bars_take_what_the_labels_leave(width: int, monkeypatch: pytest.M
     decisions = funds.decide_all(DATA.records_of("yuhang-cangxi"))
     fields = ("pairing", "category", "measure", "level", "stage")
     totals = funds.totals(decisions, fields)
-    draw = lambda: render.funds_table(DATA, totals, fields, decisions, OPTIONS, chart=True)  # noqa: E731
+    draw = lambda: funds_view.funds_table(DATA, totals, fields, decisions, OPTIONS, chart=True)  # noqa: E731
     out = _rendered(draw, width, monkeypatch)
     bars = [line for line in out.splitlines() if any(ch in line for ch in "▏▎▍▌▋▊▉█")]
     assert len(bars) == len(totals) == 5

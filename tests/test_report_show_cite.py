@@ -183,7 +183,9 @@ def json_out(cli: Invoke, *args: str) -> Any:
 
 
 def export(cli: Invoke) -> list[Row]:
-    return json_out(cli, "export", "--format", "json")
+    """The exported records with the record contract's fields (export also carries figure)."""
+    rows = json_out(cli, "export", "--format", "json")
+    return [{k: v for k, v in row.items() if k != "figure"} for row in rows]
 
 
 def cells(line: str) -> list[str]:

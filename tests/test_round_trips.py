@@ -45,7 +45,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
     one a row), hostile notes and a formula for an item; and its ``export --format json``."""
     from typer.testing import CliRunner
 
-    from xiezuo_cli.cli import app
+    from xiezuo_cli.cli.app import app
 
     folder = tmp_path_factory.mktemp("round-trips")
     runner = CliRunner()
@@ -134,8 +134,8 @@ def test_markdown_is_not_an_import_format(
 
 def test_a_cell_longer_than_a_row_may_be_is_one_line(cli: Run, tmp_path: Path) -> None:
     """Longer than import reads (MAX_ROW_CHARS), in lines each short enough: one line saying so."""
-    from xiezuo_cli.importing import MAX_ROW_CHARS
-    from xiezuo_cli.model import RECORD_FIELDS
+    from xiezuo_cli.authoring.import_reader import MAX_ROW_CHARS
+    from xiezuo_cli.model.records import RECORD_FIELDS
 
     cell = ("一" * 1000 + "\n") * (MAX_ROW_CHARS // 1000 + 10)
     rows = tmp_path / "rows.csv"
@@ -155,7 +155,7 @@ def test_a_cell_longer_than_a_row_may_be_is_one_line(cli: Run, tmp_path: Path) -
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("'=+-@＝＠ \t\r\nax苍"), max_size=8) | st.text(max_size=12))
 def test_the_excel_guard_is_undone_exactly(text: str) -> None:
-    from xiezuo_cli.output import excel_guard, excel_unguard
+    from xiezuo_cli.model.safe_text import excel_guard, excel_unguard
 
     guarded = excel_guard(text)
     assert excel_unguard(guarded) == text

@@ -249,7 +249,7 @@ def test_read_commands_never_write(cli, db_copy) -> None:
 
 
 def test_written_file_round_trips(tmp_path: Path) -> None:
-    from xiezuo_cli import dataset, store
+    from xiezuo_cli.storage import dataset, store
 
     tables = store.read_tables(BUNDLED)
     target = tmp_path / "copy.json"

@@ -25,17 +25,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from xiezuo_cli import edge
+from xiezuo_cli.cli import edge
 from xiezuo_cli.errors import ExitStatus
-from xiezuo_cli.output import (
-    excel_guard,
+from xiezuo_cli.model.safe_text import escape_char, escape_controls, excel_guard, has_controls
+from xiezuo_cli.present.output import (
     json_text,
     markdown_cell,
     tsv_escape,
     write_json_document,
     write_rows,
 )
-from xiezuo_cli.safe_text import escape_char, escape_controls, has_controls
 
 Cli = Callable[..., Result]
 

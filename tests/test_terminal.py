@@ -24,7 +24,7 @@ import pytest
 from conftest import BUNDLED, run_on_terminal
 from rich.cells import cell_len
 
-from xiezuo_cli import commands, pager, terminal
+from xiezuo_cli.present import emit, pager, terminal
 
 SCRIPT = Path(sys.executable).parent / "xiezuo"
 TIMEOUT = 20
@@ -310,7 +310,7 @@ cat
 """
 DRIVER = """
 import sys
-from xiezuo_cli import pager
+from xiezuo_cli.present import pager
 with pager.paging(sys.argv[1] == "on"):
     for n in range(int(sys.argv[2])):
         print(f"line {n}")
@@ -405,8 +405,8 @@ def test_never_a_pager_in_a_pipe(fake_less: tuple[dict[str, str], Path]) -> None
 
 
 @pytest.mark.skipif(
-    "paging(" not in Path(commands.__file__).read_text(encoding="utf-8"),
-    reason="the pager is not wired into commands.py yet",
+    "paging(" not in Path(emit.__file__).read_text(encoding="utf-8"),
+    reason="the pager is not wired into emit.py yet",
 )
 def test_xiezuo_pages_a_long_table_and_honours_pager_cat(
     fake_less: tuple[dict[str, str], Path],
@@ -504,11 +504,12 @@ def test_height(lines: str | None, height: int) -> None:
 
 def test_width_from_a_real_terminal() -> None:
     text, status = in_terminal(
-        [sys.executable, "-c", "from xiezuo_cli import terminal; print(terminal.width())"], 63
+        [sys.executable, "-c", "from xiezuo_cli.present import terminal; print(terminal.width())"],
+        63,
     )
     assert (status, text.strip()) == (0, "63")
     text, status = in_terminal(
-        [sys.executable, "-c", "from xiezuo_cli import terminal; print(terminal.width())"],
+        [sys.executable, "-c", "from xiezuo_cli.present import terminal; print(terminal.width())"],
         0,
     )
     assert (status, text.strip()) == (0, "80")  # a terminal that reports no size
@@ -519,7 +520,7 @@ def test_a_table_of_thousands_of_rows_asks_for_limit_unless_it_is_paged(tmp_path
     import scale
 
     db = tmp_path / "big.json"
-    scale.write_database(db, commands.TABLE_ROWS_MAX + 300, 5)
+    scale.write_database(db, emit.TABLE_ROWS_MAX + 300, 5)
     base = ["--db", str(db)]
     errors: list[str] = []
     shown, status = in_terminal(
@@ -540,4 +541,4 @@ def test_a_table_of_thousands_of_rows_asks_for_limit_unless_it_is_paged(tmp_path
     shown, status = in_terminal(
         [str(SCRIPT), "list", *base], 120, rows=30, env=environment(XIEZUO_PAGER="tail -n 4")
     )
-    assert status == 0 and f"{commands.TABLE_ROWS_MAX + 300} 条记录" in shown
+    assert status == 0 and f"{emit.TABLE_ROWS_MAX + 300} 条记录" in shown

@@ -1,6 +1,7 @@
-"""validate._fast_record, the one-pass check most records take, against validate._record, the
-field-by-field check that names what is wrong: on every valid record both give the same Record,
-and on a broken one the fast path never accepts what the slow one refuses."""
+"""validate._record, the one checker of a stored record (one pass, no call per field on the
+common path), against the field-by-field checker it replaced (tests/record_oracle.py): on every
+valid record both give the same Record, and on a broken one the checker never accepts what the
+oracle refuses, and refuses it in the same words."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import record_oracle
 from conftest import BUNDLED, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xiezuo_cli import store, validate
 from xiezuo_cli.errors import DataFileError
+from xiezuo_cli.storage import store, validate
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import scale  # the benchmark's generator of valid databases
@@ -38,9 +40,22 @@ def contexts(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Any, Any, A
 
 
 def _slow(raw: dict[str, Any], pairings: Any, sources: Any) -> Any:
+    """The oracle's Record, or None when it refuses the record."""
+    try:
+        return record_oracle._record("db.json", raw, pairings, sources)
+    except DataFileError:
+        return None
+
+
+def _fast(raw: dict[str, Any], pairings: Any, sources: Any) -> Any:
+    """The one checker's Record, or None when it refuses the record (in the oracle's words)."""
     try:
         return validate._record("db.json", raw, pairings, sources)
-    except DataFileError:
+    except DataFileError as error:
+        try:
+            record_oracle._record("db.json", raw, pairings, sources)
+        except DataFileError as expected:
+            assert str(error) == str(expected)
         return None
 
 
@@ -49,7 +64,7 @@ def test_every_valid_record_takes_the_fast_path_and_gives_the_same_record(
 ) -> None:
     for pairings, sources, records in contexts:
         for raw in records:
-            fast = validate._fast_record(raw, pairings, sources)
+            fast = _fast(raw, pairings, sources)
             assert fast is not None, raw["id"]
             assert fast == _slow(raw, pairings, sources)
 
@@ -130,7 +145,7 @@ def test_the_fast_path_never_accepts_what_the_slow_path_refuses(
     ):
         _break_citations(raw, citation_change)
     raw = json.loads(json.dumps(raw))  # only what a JSON file can hold
-    fast = validate._fast_record(raw, pairings, sources)
+    fast = _fast(raw, pairings, sources)
     slow = _slow(raw, pairings, sources)
     if slow is None:
         assert fast is None
@@ -164,7 +179,7 @@ def test_every_single_field_change_keeps_the_two_paths_in_agreement(
                     else:
                         raw[field] = value
                     slow = _slow(raw, pairings, sources)
-                    fast = validate._fast_record(raw, pairings, sources)
+                    fast = _fast(raw, pairings, sources)
                     assert (fast is None) if slow is None else (fast in (None, slow)), (
                         original["id"],
                         field,
@@ -175,10 +190,10 @@ def test_every_single_field_change_keeps_the_two_paths_in_agreement(
                 for amount in (10**14 + 1, -5, 10**16):
                     raw = {**copy.deepcopy(original), "amount_yuan": amount, "value": amount}
                     assert _slow(raw, pairings, sources) is None
-                    assert validate._fast_record(raw, pairings, sources) is None, amount
+                    assert _fast(raw, pairings, sources) is None, amount
             for how in ("drop_quote", "drop_note", "null_quote", "empty_quote", "twice", "unknown"):
                 raw = copy.deepcopy(original)
                 _break_citations(raw, how)
                 if _slow(raw, pairings, sources) is None:
-                    assert validate._fast_record(raw, pairings, sources) is None, how
+                    assert _fast(raw, pairings, sources) is None, how
     assert checked > 5000

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 from conftest import ENV
 
-from xiezuo_cli import authoring, dataset, store
+from xiezuo_cli.authoring import documents
+from xiezuo_cli.storage import dataset, store
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals and processes")
 
@@ -204,7 +205,7 @@ def after_adding(before: bytes, item: str, folder: Path) -> bytes:
         "unit": "人",
         "citations": [{"source": "s", "quote": None, "note": None}],
     }
-    tables["record"].append(authoring.record_document(fields, tables, str(folder)))
+    tables["record"].append(documents.record_document(fields, tables, str(folder)))
     scratch.unlink()
     return store.serialized(tables)
 
@@ -289,7 +290,7 @@ def import_file_for(item: str, before: bytes, folder: Path) -> tuple[Path, bytes
     """A JSON Lines file of one new figure, as `xiezuo export --format jsonl` writes it, and the
     bytes the database has once it is imported (computed in this process, by the import's own
     planner: independent of the process that is killed)."""
-    from xiezuo_cli import importing
+    from xiezuo_cli.authoring import import_reader, importing
 
     with_it = folder / "with-it.json"
     with_it.write_bytes(after_adding(before, item, folder))
@@ -299,7 +300,7 @@ def import_file_for(item: str, before: bytes, folder: Path) -> tuple[Path, bytes
     scratch = folder / "scratch-import.json"
     scratch.write_bytes(before)
     tables = store.read_tables(scratch)
-    rows, problems, unread, _format = importing.read_rows(str(rows_file), None, None, None)
+    rows, problems, unread, _format = import_reader.read_rows(str(rows_file), None, None, None)
     assert not problems and not unread
     outcome = importing.plan_import(rows, tables, str(scratch))
     assert outcome.rejected == 0, outcome.problems

@@ -2,7 +2,7 @@
 
 Each bad input is one readable line naming the option, with the right exit code, and leaves the
 database as it was; a walkthrough builds a database from nothing and queries it. Real processes
-at once and signals mid-write are in test_write_cli_processes.py; authoring.py (the builder the
+at once and signals mid-write are in test_write_cli_processes.py; documents.py (the builder the
 commands share with import) is checked against every record of the bundled data here.
 """
 
@@ -20,8 +20,9 @@ import pytest
 from conftest import BUNDLED, DATA, ENV, one_error_line
 from typer.testing import Result
 
-from xiezuo_cli import authoring, dataset, store
+from xiezuo_cli.authoring import documents, inputs, lookup
 from xiezuo_cli.errors import UsageProblem
+from xiezuo_cli.storage import dataset, store
 
 HELD = DATA / "sources" / "yuhang-cangxi-2021-11-17.txt"
 QUOTE = (
@@ -409,7 +410,9 @@ def test_bad_pairs_and_sources(write: Run, db: Path, tmp_path: Path) -> None:
     assert db.read_bytes() == before
     assert added(write("sources", "add", "--id", "gbk", "--publisher", "p", "--published",
                        "2021", "--text", str(gbk))) == "gbk"  # fmt: skip
-    assert (tmp_path / "sources" / "gbk.txt").read_text(encoding="utf-8") == "余杭区投入3900万元。"
+    # held as extract reads an article: decoded, cleaned, one line end at the end
+    held = (tmp_path / "sources" / "gbk.txt").read_text(encoding="utf-8")
+    assert held == "余杭区投入3900万元。\n"
 
 
 def test_the_bundled_database_and_missing_files(cli: Run, tmp_path: Path) -> None:
@@ -436,7 +439,7 @@ def test_the_bundled_database_and_missing_files(cli: Run, tmp_path: Path) -> Non
 
 HOLD = """
 import sys
-from xiezuo_cli import locking
+from xiezuo_cli.storage import locking
 with locking.exclusive(sys.argv[1], timeout=5):
     print("held", flush=True)
     sys.stdin.readline()
@@ -459,12 +462,16 @@ def test_a_writer_waits_then_gives_up_exit_1(write: Run, db: Path) -> None:
     assert added(write("add", *fund(), "--timeout", "0.2")) == "r-1"
 
 
-def test_held_text_conversion_with_and_without_opencc(
+def test_a_held_text_is_read_and_cleaned_as_extract_reads_an_article(
     write: Run, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One reading rule (extract.read_article): traditional characters converted with the
+    package's own OpenCC tables, whether or not OpenCC is installed; pinyin glosses dropped;
+    a scraper's half-width commas made Chinese. The quote `extract` drafts is then found in the
+    held text, so `add --quote` takes it."""
     traditional = tmp_path / "trad.txt"
     traditional.write_text("蕭山區投入協作資金3900萬元。\r\n", encoding="utf-8")
-    pytest.importorskip("opencc")
+    monkeypatch.setitem(sys.modules, "opencc", None)  # as if not installed: no difference
     result = write("sources", "add", "--id", "trad", "--publisher", "p", "--published", "2022",
                    "--text", str(traditional))  # fmt: skip
     assert added(result) == "trad"
@@ -473,17 +480,25 @@ def test_held_text_conversion_with_and_without_opencc(
     assert (tmp_path / "sources" / "trad.txt").read_text(encoding="utf-8") == (
         "萧山区投入协作资金3900万元。\n"
     )
-    monkeypatch.setitem(sys.modules, "opencc", None)  # as if not installed
-    result = write("sources", "add", "--id", "kept", "--publisher", "p", "--published", "2022",
-                   "--text", str(traditional))  # fmt: skip
-    assert added(result) == "kept"
-    assert result.stderr == (
-        "xiezuo: note: OpenCC is not installed: sources/kept.txt is kept as written (not "
-        "converted to simplified Chinese)\n"
+    glossed = tmp_path / "glossed.txt"
+    glossed.write_text(
+        "余杭区向苍溪县投(tóu)入资金300万元,帮助销售农产品1085万元。\n", encoding="utf-8"
     )
-    assert (tmp_path / "sources" / "kept.txt").read_text(encoding="utf-8") == (
-        "蕭山區投入協作資金3900萬元。\n"
-    )
+    result = write("sources", "add", "--id", "glossed", "--publisher", "p", "--published",
+                   "2022", "--text", str(glossed))  # fmt: skip
+    assert added(result) == "glossed"
+    assert result.stderr == "xiezuo: note: sources/glossed.txt: 1 pinyin glosses dropped " \
+        "(報(bào)道 → 报道)\n"  # fmt: skip
+    cleaned = "余杭区向苍溪县投入资金300万元，帮助销售农产品1085万元。\n"
+    assert (tmp_path / "sources" / "glossed.txt").read_text(encoding="utf-8") == cleaned
+    drafted = write("extract", str(glossed), "--source", "glossed", "--json")
+    assert drafted.exit_code == 0, drafted.stderr
+    quote = json.loads(drafted.stdout)[0]["quote"]
+    assert quote == cleaned.strip()
+    result = write("add", "--pair", "苍溪", "--category", "财政援助", "--measure", "协作资金",
+                   "--item", "资金", "--amount", "300万元", "--source", "glossed",
+                   "--quote", quote)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
 
 
 def test_a_failed_source_add_takes_its_text_back(
@@ -554,18 +569,18 @@ def test_every_bundled_record_is_rebuilt_exactly_by_authoring() -> None:
     tables = store.read_tables(BUNDLED)
     for document in tables["record"]:
         others = {**tables, "record": [d for d in tables["record"] if d is not document]}
-        fields = authoring.record_fields(document)
-        assert authoring.record_document(fields, others, str(DATA)) == document
+        fields = documents.record_fields(document)
+        assert documents.record_document(fields, others, str(DATA)) == document
 
 
 def test_a_derived_figure_needs_its_derivation_to_pass_a_quote_without_its_number() -> None:
     tables = store.read_tables(BUNDLED)
     (document,) = [d for d in tables["record"] if d["id"] == "wangcang-project-funds-2021"]
     others = {**tables, "record": [d for d in tables["record"] if d is not document]}
-    fields = authoring.record_fields(document)
+    fields = documents.record_fields(document)
     del fields["derivation"]
-    with pytest.raises(authoring.FieldError, match="does not hold the figure's number"):
-        authoring.record_document(fields, others, str(DATA))
+    with pytest.raises(inputs.FieldError, match="does not hold the figure's number"):
+        documents.record_document(fields, others, str(DATA))
 
 
 def test_pair_names_and_ids_from_the_place_table_alone() -> None:
@@ -573,19 +588,19 @@ def test_pair_names_and_ids_from_the_place_table_alone() -> None:
     places = {place["id"]: place for place in tables["place"]}
     for pairing in tables["pairing"]:
         provider, receiver = places[pairing["provider"]], places[pairing["receiver"]]
-        names = authoring.pair_names(pairing["id"], provider, receiver)
+        names = lookup.pair_names(pairing["id"], provider, receiver)
         assert names == pairing["names"]["pair"], pairing["id"]
         if pairing["id"] != "lishui-partners":  # a curated id
-            assert authoring.next_pairing_id(provider, receiver, {"pairing": []}) == pairing["id"]
+            assert lookup.next_pairing_id(provider, receiver, {"pairing": []}) == pairing["id"]
 
 
 def test_authoring_errors_name_the_field() -> None:
-    tables = authoring.new_database_tables()
-    with pytest.raises(authoring.FieldError) as caught:
-        authoring.record_document({"pairing": "苍溪", "colour": "red"}, tables, None)
+    tables = documents.new_database_tables()
+    with pytest.raises(inputs.FieldError) as caught:
+        documents.record_document({"pairing": "苍溪", "colour": "red"}, tables, None)
     assert (caught.value.field, str(caught.value)) == (
         "colour",
-        "colour: no such field; the fields are " + ", ".join(authoring.RECORD_INPUT_FIELDS),
+        "colour: no such field; the fields are " + ", ".join(documents.RECORD_INPUT_FIELDS),
     )
-    assert authoring.next_record_id({"record": [{"id": "r-9"}, {"id": "x-12"}]}) == "r-10"
-    assert authoring.next_record_id(tables) == "r-1"
+    assert lookup.next_record_id({"record": [{"id": "r-9"}, {"id": "x-12"}]}) == "r-10"
+    assert lookup.next_record_id(tables) == "r-1"

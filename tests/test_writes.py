@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from conftest import BUNDLED
 
-from xiezuo_cli import dataset, locking, rawfile, store
 from xiezuo_cli.errors import DataFileError, ExitStatus, LockTimeout, UsageProblem, XiezuoError
+from xiezuo_cli.storage import dataset, locking, rawfile, store
 
 TEMPORARY_SUFFIX = ".xiezuo-tmp"
 
@@ -356,7 +356,7 @@ def test_lock_timeout_is_one_line_exit_1(db: Path) -> None:
 
 
 def test_lock_timeout_at_the_cli_edge(db: Path, capsys) -> None:
-    from xiezuo_cli.edge import guard
+    from xiezuo_cli.cli.edge import guard
 
     def change() -> None:
         with store.transaction(db, timeout=0.01):
@@ -434,7 +434,7 @@ def test_rename_refused_leaves_the_old_file(db: Path, monkeypatch) -> None:
 # (root ignores file permissions). The script starts as root, imports, then gives root up.
 AS_A_USER = """
 import os, shutil, sys, tempfile
-from xiezuo_cli import store
+from xiezuo_cli.storage import store
 from xiezuo_cli.errors import XiezuoError
 with tempfile.TemporaryDirectory() as scratch:  # a first write imports all it needs from /root
     shutil.copy(sys.argv[1], os.path.join(scratch, "warm.json"))

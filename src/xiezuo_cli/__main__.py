@@ -1,5 +1,5 @@
 """``python -m xiezuo_cli`` runs the same entry point as the ``xiezuo`` command."""
 
-from xiezuo_cli.entry import console
+from xiezuo_cli.cli.entry import console
 
 console()

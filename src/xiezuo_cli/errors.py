@@ -1,6 +1,7 @@
 """The exit codes and the domain errors that map onto them.
 
-The core raises these; only the CLI edge (``cli.py``) turns them into a message and an exit code.
+The core raises these; only the CLI edge (``cli/edge.py``) turns them into a message and an
+exit code.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Draft figures from an article: the engine behind ``xiezuo extract`` (issue 18).
 
-A self-contained layer: it imports the standard library, ``xiezuo_cli.model`` (vocabularies),
-``xiezuo_cli.amounts`` (the one figure parser) and ``xiezuo_cli.errors``, nothing else.
+A self-contained layer: it imports the standard library, ``xiezuo_cli.model`` (vocabularies,
+the one figure parser ``model.amounts``, name matching, the records' types) and
+``xiezuo_cli.errors``, nothing else. ``drafting`` is what the ``extract`` command calls: typed
+values (the article's bytes, the pairing and source looked up in the database) in, drafts out.
 
     article = read_article(data, name="a.txt")          # bytes -> cleaned text (ArticleError)
     drafts = extract(article.text, places=lookup, pair=None, published="2022-02-10",
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
         MAX_ARTICLE_BYTES,
         ArticleError,
         ArticleText,
+        NoFigures,
         clean_text,
         decode_article,
         read_article,
@@ -51,6 +54,7 @@ _HOMES = {
     "MAX_ARTICLE_BYTES": "text",
     "ArticleError": "text",
     "ArticleText": "text",
+    "NoFigures": "text",
     "clean_text": "text",
     "decode_article": "text",
     "read_article": "text",
@@ -64,6 +68,7 @@ __all__ = [
     "ArticleError",
     "ArticleText",
     "Draft",
+    "NoFigures",
     "PairingRef",
     "PlaceLookup",
     "PlaceRef",

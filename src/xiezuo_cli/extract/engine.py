@@ -22,7 +22,7 @@ from xiezuo_cli.extract.pairing import (
     PlaceIndex,
     PlaceLookup,
 )
-from xiezuo_cli.extract.text import ArticleError, paragraphs, sentences
+from xiezuo_cli.extract.text import NoFigures, paragraphs, sentences
 
 # The import sheet's columns (issue 17), in order, then amount_yuan.
 SHEET_COLUMNS = (
@@ -106,7 +106,7 @@ def extract(
     id every draft cites, and the prefix of the drafts' ids. ``name``: the article as the user
     named it, for the error.
 
-    Raises ArticleError when the article holds no figure."""
+    Raises NoFigures (an ArticleError) when the article holds no figure."""
     when = _published(published)
     chooser = PairingChooser(PlaceIndex(places), text)
     prefix = _ID.sub("-", (source or "f").lower()).strip("-") or "f"
@@ -130,7 +130,7 @@ def extract(
             drafts.extend(_with_parts(made, previous, sentence))
             previous = made
     if not drafts:
-        raise ArticleError(name, "no figures found: it holds no money, count or rate to draft")
+        raise NoFigures(name, "no figures found: it holds no money, count or rate to draft")
     return drafts
 
 

@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from xiezuo_cli.amounts import (
+from xiezuo_cli.model.amounts import (
     BOUND_PREFIXES,
     BOUND_SUFFIXES,
     AmountError,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from xiezuo_cli.model import KINDS
+from xiezuo_cli.model.vocab import KINDS
 
 # Provinces whose places give in 东西部协作 and 对口支援 (by the leading two digits of the code):
 # 北京 天津 辽宁 上海 江苏 浙江 福建 山东 广东. Used only to tell giver from receiver when two named

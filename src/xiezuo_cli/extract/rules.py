@@ -6,12 +6,10 @@ Every table is read in order and the first rule whose words appear wins, so a mo
 rule (财政捐赠) stands before a more general one (捐赠).
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 
-from xiezuo_cli.model import CATEGORIES
+from xiezuo_cli.model.vocab import CATEGORIES
 
 
 class Rule(NamedTuple):

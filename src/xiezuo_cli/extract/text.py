@@ -7,8 +7,6 @@ held raw articles with them, and ``extract`` reads any article with them, so a q
 OpenCC tables generated into ``t2s_data`` (see scripts/t2s_table.py).
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from typing import NamedTuple
@@ -41,6 +39,12 @@ class ArticleError(DataFileError):
 
     def __init__(self, name: str, problem: str) -> None:
         super().__init__(name, problem)
+
+
+class NoFigures(ArticleError):
+    """An article that holds no money, count or rate to draft: text, but nothing to extract.
+    The command says so and prints no rows (exit 0); the engine's callers may treat it as an
+    error."""
 
 
 class ArticleText(NamedTuple):

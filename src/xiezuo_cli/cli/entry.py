@@ -1,0 +1,66 @@
+"""The console entry point.
+
+A well-formed query command line (the common case in scripts: ``xiezuo funds --pair 苍溪 --csv``)
+is parsed by argv.py from the option declarations and run without importing Typer, which alone
+costs about five times Python's own start-up. Anything else (help, completion, a typo, a missing
+value) goes to the Typer app, which owns the documented interface and its error messages. Both
+run the command through the same dispatch (dispatch.py) and error edge (edge.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+from xiezuo_cli.cli.edge import fail, guard
+from xiezuo_cli.errors import ExitStatus
+
+
+def console() -> NoReturn:
+    """The `xiezuo` command and `python -m xiezuo_cli`: main with Python's cyclic garbage
+    collector off, then an exit that skips tearing the heap down.
+
+    One command makes no reference cycles worth collecting, while the collector, woken by the
+    objects a command makes, walks every object of a loaded database again and again (half of
+    a cold `funds` at 100,000 records; heap.py pauses it where loading runs in-process too).
+    Freeing those objects one by one at exit takes seconds more and gives the OS back nothing it
+    would not take back anyway. Output is flushed first; errors exit the usual way."""
+    import gc
+
+    gc.disable()
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def main() -> int:
+    """`xiezuo` and `python -m xiezuo_cli`, without the quick exit (tests call it in-process)."""
+    try:
+        return _main()
+    except KeyboardInterrupt:  # Ctrl-C while the command's modules were still loading
+        sys.stderr.write("\n")
+        sys.exit(ExitStatus.INTERRUPTED)
+
+
+def _main() -> int:
+    if sys.stdout is None:  # started with >&-: Python gives no stdout at all
+        fail("cannot write the output: stdout is closed", ExitStatus.ERROR)
+
+    from xiezuo_cli.cli import argv
+
+    args = sys.argv[1:]
+    parsed = None if os.environ.get("XIEZUO_NO_FASTPATH") else argv.parse(args)
+    if parsed is not None:
+        from xiezuo_cli.cli.dispatch import run
+
+        name, given = parsed
+        guard(lambda: run(name, given))
+        guard(sys.stdout.flush)  # a closed pipe shows up here for short outputs
+        return ExitStatus.OK
+    from xiezuo_cli.cli.app import app
+
+    # `xiezuo` alone: the help is what the user needs, and that is not a failure.
+    app(args=args or ["--help"], prog_name="xiezuo")
+    return ExitStatus.OK
