@@ -236,8 +236,10 @@ def test_refusals_keep_the_strict_message(data: bytes, problem: str) -> None:
 
 
 def test_every_file_of_the_hostile_suites_gets_the_strict_outcome(tmp_path: Path) -> None:
-    """The hostile-file suites run again in a child pytest, with every file their reads meet also
-    read by fastjson (tests/fastjson_recorder.py); they must still pass, and agree."""
+    """The hostile-file suites run again in a child pytest with the loader reading every file
+    through fastjson first (XIEZUO_FASTJSON_MIN_BYTES=0: the path of a large file), and every
+    file their reads meet also read by the strict reader (tests/fastjson_recorder.py): they must
+    still pass, with the same codes and messages, and the two readers agree."""
     report = tmp_path / "report.json"
     suites = ["tests/test_hostile_files.py", "tests/test_store_errors.py", "tests/test_model.py"]
     env = {
@@ -246,6 +248,7 @@ def test_every_file_of_the_hostile_suites_gets_the_strict_outcome(tmp_path: Path
             filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")])
         ),
         "XIEZUO_FASTJSON_REPORT": str(report),
+        "XIEZUO_FASTJSON_MIN_BYTES": "0",
     }
     env.pop("PYTEST_XDIST_WORKER", None)
     argv = [sys.executable, "-m", "pytest", "-p", "fastjson_recorder", "-n", "0", "-q",

@@ -130,7 +130,7 @@ def loads_database(
 def _strict_read(data: bytes, path: str) -> dict[str, Any] | None:
     from xiezuo_cli.storage.store import CheckedStorage
 
-    return CheckedStorage(path, data).read()
+    return CheckedStorage(path, data).strict(data)
 
 
 # ─── writing ──────────────────────────────────────────────────────────────────────────────

@@ -29,7 +29,10 @@ for anything TinyDB's own JSONStorage would let through or choke on:
   document id that is not a number.
 
 The clean path stays fast: the decoder's hooks only raise a private signal, and only then is the
-file parsed a second time to find where the problem is.
+file parsed a second time to find where the problem is. A file of ``fast_read_min_bytes()`` or more
+(1 MiB; ``XIEZUO_FASTJSON_MIN_BYTES``) is first read by fastjson.py (msgspec, several times faster,
+the same refusals); anything it cannot vouch for comes here, so the messages are these. Below
+that size importing msgspec costs more than it saves (benchmarks/fastjson_bench.py).
 """
 
 from __future__ import annotations
@@ -61,6 +64,18 @@ MAX_DEPTH = 10
 _INFINITY = float("inf")
 _is_container_type = frozenset((dict, list)).__contains__
 _UTF8_BOM = b"\xef\xbb\xbf"
+ENV_FAST_MIN_BYTES = "XIEZUO_FASTJSON_MIN_BYTES"
+DEFAULT_FAST_MIN_BYTES = 1024 * 1024
+
+
+def fast_read_min_bytes() -> int:
+    """The size from which the file is read by fastjson first; XIEZUO_FASTJSON_MIN_BYTES."""
+    text = os.environ.get(ENV_FAST_MIN_BYTES, "").strip()
+    return (
+        int(text)
+        if text.isascii() and text.isdigit() and len(text) <= 20
+        else DEFAULT_FAST_MIN_BYTES
+    )
 
 
 def read_tables(
@@ -115,6 +130,16 @@ class CheckedStorage(Storage):
     def read(self) -> dict[str, dict[str, object]] | None:  # type: ignore[override]
         """The top-level object, or None for an empty file (TinyDB's word for a new database)."""
         data = self.data if self.data is not None else read_checked(self.path)
+        if len(data) >= fast_read_min_bytes():
+            from xiezuo_cli.storage import fastjson
+
+            decoded = fastjson.loads(data)  # None: refused or in doubt, and the strict read says
+            if decoded is not None:
+                return decoded
+        return self.strict(data)
+
+    def strict(self, data: bytes) -> dict[str, dict[str, object]] | None:
+        """The strict reader alone (the reference: every refusal and its message)."""
         if data.startswith(_UTF8_BOM):  # TinyDB never writes one; an editor on Windows might
             data = data[len(_UTF8_BOM) :]
         if not data:
