@@ -412,26 +412,41 @@ def transaction(
     written back atomically (see ``_write``); on an exception nothing is written. Document ids
     are renumbered 1, 2, … in list order, as the build numbers them.
 
+    Only what the change touches is checked and written when that is enough (change.py: the
+    check against the index, a splice for appended records), and the index or snapshot the next
+    read answers from is brought up to date before the lock is let go.
+
     ``check`` validates what is to be written as the loader would. If it fails, nothing is
     written, and the file as it was says whose fault it is: a file already invalid is a
     DataFileError (exit 3), as for every command; otherwise the change is refused, UsageProblem
     (exit 2) naming the record and field. (So a change that repairs a broken file is written.)
     Whatever ``check`` says, nothing the checked reader would refuse is ever written.
     """
-    from xiezuo_cli.storage import locking
+    from xiezuo_cli.storage import change, locking
     from xiezuo_cli.storage.heap import collector_paused
 
     shown = os.fspath(path)
     check_database(shown)  # before the lock: no lock file beside a device, a folder, a FIFO
     with locking.exclusive(shown, timeout=timeout), collector_paused():
-        tables = read_tables(shown)
+        before = _status(shown)
+        old = read_checked(shown)
+        tables = read_tables(shown, old)
+        snapshot = change.Snapshot(tables)
         yield tables
         _check_names(tables)
-        if check:
-            _validate_change(shown, tables)
-        data = _serialized(shown, tables)
+        changed = snapshot.change(tables)
+        result = change.checked(shown, old, before, tables, changed, whole=check)
+        data = change.encoded(shown, old, tables, changed)
         _remove_stale_temporaries(shown)
         _write(shown, data)
+        change.refresh(shown, data, result)
+
+
+def _status(shown: str) -> os.stat_result | None:
+    try:
+        return os.stat(shown)
+    except OSError:
+        return None
 
 
 def check_database(shown: str) -> None:
@@ -534,15 +549,15 @@ def _validate_new(shown: str, tables: Tables) -> None:
         raise _not_written(error) from None
 
 
-def _validate_change(shown: str, tables: Tables) -> None:
+def validate_change(shown: str, tables: Tables) -> Any:
+    """validate.build of the tables to be written; if they fail, whose fault: DataFileError for
+    a file already invalid, else UsageProblem for the change."""
     from xiezuo_cli.storage import validate
 
     try:
-        validate.build(shown, tables)
+        return validate.build(shown, tables)
     except DataFileError as error:
         refused = _not_written(error)
-    else:
-        return
     # Only on failure, and under the lock: read the unchanged file again and validate it.
     validate.build(shown, read_tables(shown))  # raises DataFileError if it was already invalid
     raise refused
