@@ -15,7 +15,7 @@ and read once untimed (which writes its index). Then each round, every step a fr
 
 The first round is untimed (it fills the file and bytecode caches); the table gives medians of
 the others: wall time and peak RSS (GNU time's %M), and each ratio the issue asks for. Before
-timing, the sum of amount_yuan of jq and of the funds CSV must agree. Results go to
+timing, the funds CSV's total must be sqlite3's over the export. Results go to
 ``writes_results.md`` beside this script (``--no-results``: only printed).
 
     env -u PYTHONDONTWRITEBYTECODE .venv/bin/python benchmarks/writes_bench.py [--runs 5]
@@ -109,9 +109,10 @@ def measure(size: int, runs: int, folder: Path) -> tuple[str, dict[str, list[tup
     }
     got: dict[str, list[tuple[float, float]]] = {step: [] for step in steps}
     _seconds, _peak, text = timed(funds, env, out)  # untimed: writes the index
-    _seconds, _peak, summed = timed(steps["jq"], env, out)
-    if funds_total(text) != int(summed):
-        give_up(f"funds totals {funds_total(text)} but jq sums {summed.strip()}")
+    _seconds, _peak, summed = timed(steps["sqlite3"], env, out)
+    by_sql = sum(int(line.rpartition("|")[2] or 0) for line in summed.splitlines())
+    if funds_total(text) != by_sql:
+        give_up(f"funds totals {funds_total(text)} but sqlite3 over the export {by_sql}")
     for round_number in range(runs + 1):
         for step, argv in steps.items():
             step_env = env
