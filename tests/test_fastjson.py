@@ -31,6 +31,10 @@ from xiezuo_cli.storage import fastjson, store
 INT64 = 2**63 - 1
 
 
+def STRICT(data: bytes, path: str) -> Any:
+    return store.CheckedStorage(path, data).strict(data)
+
+
 def strict_outcome(data: bytes) -> tuple[str, object]:
     try:
         return "value", exact(store.CheckedStorage("db.json", data).read())
@@ -40,7 +44,7 @@ def strict_outcome(data: bytes) -> tuple[str, object]:
 
 def dropped_in_outcome(data: bytes) -> tuple[str, object]:
     try:
-        return "value", exact(fastjson.loads_database(data, "db.json"))
+        return "value", exact(fastjson.loads_database(data, "db.json", STRICT))
     except DataFileError as error:
         return "error", str(error)
 
@@ -230,7 +234,7 @@ def test_what_the_fast_path_vouches_for() -> None:
 def test_refusals_keep_the_strict_message(data: bytes, problem: str) -> None:
     assert fastjson.loads(data) is None
     with pytest.raises(DataFileError) as error:
-        fastjson.loads_database(data, "db.json")
+        fastjson.loads_database(data, "db.json", STRICT)
     assert problem in str(error.value)
     assert dropped_in_outcome(data) == strict_outcome(data)
 
@@ -342,7 +346,7 @@ def test_dumps_writes_what_json_dumps_writes(value: dict[str, Any]) -> None:
 
 def test_the_bundled_file_is_written_byte_for_byte(tmp_path: Path) -> None:
     tables = store.read_tables(BUNDLED)
-    written = fastjson.serialized(str(BUNDLED), tables)
+    written = fastjson.serialized(str(BUNDLED), tables, store._serialized)
     assert written == BUNDLED.read_bytes() == store.serialized(tables)
 
 
@@ -350,7 +354,7 @@ def test_tinydb_opens_what_is_written(tmp_path: Path) -> None:
     from tinydb import TinyDB
 
     tables = store.read_tables(BUNDLED)
-    old = fastjson.serialized("x", tables)
+    old = fastjson.serialized("x", tables, store._serialized)
     added = {**tables["record"][0], "id": "spliced", "note": "新的:记录"}
     path = tmp_path / "db.json"
     path.write_bytes(fastjson.append_records(old, [added]) or b"")
@@ -377,7 +381,7 @@ def test_what_the_writer_refuses_it_refuses_as_today(change: Any) -> None:
     with pytest.raises(UsageProblem) as today:
         store._serialized("db.json", tables)
     with pytest.raises(UsageProblem) as fast:
-        fastjson.serialized("db.json", tables)
+        fastjson.serialized("db.json", tables, store._serialized)
     assert str(fast.value) == str(today.value)
     assert "nothing was written" in str(fast.value)
 
@@ -388,7 +392,7 @@ def test_the_size_cap_as_today(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(UsageProblem) as today:
         store._serialized("db.json", tables)
     with pytest.raises(UsageProblem) as fast:
-        fastjson.serialized("db.json", tables)
+        fastjson.serialized("db.json", tables, store._serialized)
     assert str(fast.value) == str(today.value)
 
 

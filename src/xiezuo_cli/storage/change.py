@@ -25,11 +25,9 @@ first read after it pays for the whole file:
   (a large file) or the snapshot (a small one) is written from what validation gave.
 """
 
-from __future__ import annotations
-
 import operator
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from xiezuo_cli.errors import DataFileError, UsageProblem
@@ -94,10 +92,10 @@ def _fields_of(
 class Checked(NamedTuple):
     """What the check of a change gave, for refreshing the derived copy after the write."""
 
-    opened: Index | None  # the old index, to update (an incremental check)
-    records: list[Record]  # the touched records, checked
+    opened: "Index | None"  # the old index, to update (an incremental check)
+    records: "list[Record]"  # the touched records, checked
     gone: set[str]  # record ids removed or replaced
-    small: Small | None  # the other tables, validated, when they changed
+    small: "Small | None"  # the other tables, validated, when they changed
     parts: dict[str, Any] | None  # a whole validation's result (places, pairings, ...)
 
 
@@ -108,6 +106,7 @@ def checked(
     tables: Tables,
     change: dict[str, TableChange],
     whole: bool,
+    validate_whole: Callable[[str, Tables], Any],
 ) -> Checked:
     """Check the change (see the module docstring): DataFileError for a file already invalid,
     UsageProblem for a change that would make it so; nothing has been written. ``whole``: the
@@ -122,9 +121,7 @@ def checked(
     if opened is None:
         if not whole:
             return Checked(None, [], set(), None, None)
-        from xiezuo_cli.storage.store import validate_change
-
-        places, pairings, sources, records, pinyin = validate_change(shown, tables)
+        places, pairings, sources, records, pinyin = validate_whole(shown, tables)
         parts = {
             "places": places,
             "pairings": pairings,
@@ -157,12 +154,17 @@ def checked(
     return Checked(opened, made, ids, small, None)
 
 
-def encoded(shown: str, data: bytes, tables: Tables, change: dict[str, TableChange]) -> bytes:
+def encoded(
+    shown: str,
+    data: bytes,
+    tables: Tables,
+    change: dict[str, TableChange],
+    strict: Callable[[str, Mapping[str, Sequence[dict[str, Any]]]], bytes],
+) -> bytes:
     """The new file's bytes: the old ones with the records appended when that is the change,
     else the tables encoded whole; what store._serialized gives, never parsed again."""
     from xiezuo_cli.storage import fastjson
     from xiezuo_cli.storage.rawfile import _too_big, max_bytes
-    from xiezuo_cli.storage.store import _not_written, _serialized
 
     others_as_they_were = not any(change[name].touched for name in _NAMES if name != "record")
     if change["record"].appended_only and others_as_they_were:
@@ -170,9 +172,10 @@ def encoded(shown: str, data: bytes, tables: Tables, change: dict[str, TableChan
         if spliced is not None:
             cap = max_bytes(shown)
             if len(spliced) > cap:
-                raise _not_written(DataFileError(shown, _too_big(cap, len(spliced))))
+                error = DataFileError(shown, _too_big(cap, len(spliced)))
+                raise UsageProblem(f"{error}; nothing was written")
             return spliced
-    return fastjson.serialized(shown, tables, strict=_serialized)
+    return fastjson.serialized(shown, tables, strict)
 
 
 def refresh(shown: str, data: bytes, result: Checked) -> None:
@@ -182,7 +185,7 @@ def refresh(shown: str, data: bytes, result: Checked) -> None:
 
     try:
         if result.opened is not None:
-            small = result.small._asdict() if result.small is not None else None
+            small = result.small.parts() if result.small is not None else None
             index.update(shown, result.opened, data, result.records, result.gone, small)
         elif result.parts is not None and cache.enabled():
             if len(data) >= index.min_bytes():

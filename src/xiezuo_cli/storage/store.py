@@ -50,17 +50,19 @@ from tinydb.storages import Storage
 
 from xiezuo_cli.errors import DataFileError, UsageProblem, XiezuoError
 from xiezuo_cli.storage.rawfile import _kind, _quoted, _shown, _too_big, max_bytes, read_checked
-from xiezuo_cli.storage.strict_json import DECODER, MAX_INT_DIGITS, JsonProblem, constant
-
-TABLES = ("meta", "place", "pairing", "source", "record")
+from xiezuo_cli.storage.strict_json import (
+    DECODER,
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    TABLES,
+    JsonProblem,
+    constant,
+)
 
 # Readable Chinese in the file (no \uXXXX escapes) and one line per field, for review in diffs.
 _ENSURE_ASCII = False
 _INDENT = 1
 
-# Containers nested in one another, counting the top-level object. The format needs 5 or 6:
-# top → table → document → list or object → object (→ list); 10 leaves room to grow.
-MAX_DEPTH = 10
 _INFINITY = float("inf")
 _is_container_type = frozenset((dict, list)).__contains__
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -435,8 +437,8 @@ def transaction(
         yield tables
         _check_names(tables)
         changed = snapshot.change(tables)
-        result = change.checked(shown, old, before, tables, changed, whole=check)
-        data = change.encoded(shown, old, tables, changed)
+        result = change.checked(shown, old, before, tables, changed, check, validate_change)
+        data = change.encoded(shown, old, tables, changed, _serialized)
         _remove_stale_temporaries(shown)
         _write(shown, data)
         change.refresh(shown, data, result)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from xiezuo_cli.errors import DataFileError
 from xiezuo_cli.model import rules
@@ -662,13 +662,24 @@ def build(
 # ─── a change to a database known to be valid ─────────────────────────────────────────────
 
 
-class Small(NamedTuple):
+class Small:
     """The tables other than records, validated: what a record is checked against."""
 
-    places: dict[str, Place]
-    pairings: dict[str, Pairing]
-    sources: dict[str, Source]
-    pinyin: dict[str, str]
+    __slots__ = ("pairings", "pinyin", "places", "sources")
+
+    def __init__(
+        self,
+        places: dict[str, Place],
+        pairings: dict[str, Pairing],
+        sources: dict[str, Source],
+        pinyin: dict[str, str],
+    ) -> None:
+        self.places, self.pairings, self.sources, self.pinyin = places, pairings, sources, pinyin
+
+    def parts(self) -> dict[str, Any]:
+        """As loading gives them (dataset's parts, without the records)."""
+        names = ("places", "pairings", "sources", "pinyin")
+        return {name: getattr(self, name) for name in names}
 
 
 def small(path: str, tables: Mapping[str, list[dict[str, Any]]]) -> Small:
