@@ -53,7 +53,7 @@ def outcome(read: Any) -> tuple[str, object]:
         return "error", str(error)
 
 
-def strict(data: bytes, path: str) -> Any:
+def strict_read(data: bytes, path: str) -> Any:
     return store.CheckedStorage(path, data).strict(data)
 
 
@@ -78,7 +78,7 @@ def compare(path: str, data: bytes, strict: tuple[str, Any]) -> None:
             _report["vouched"] += 1
             if ("value", exact(fast)) != strict:
                 _report["disagreements"].append([path, "another value", None])
-    dropped_in = outcome(lambda: fastjson.loads_database(data, path, strict))
+    dropped_in = outcome(lambda: fastjson.loads_database(data, path, strict_read))
     if dropped_in != strict:
         _report["disagreements"].append([path, "loads_database differs", [strict, dropped_in]])
 
