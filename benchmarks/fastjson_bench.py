@@ -69,7 +69,7 @@ data = rawfile.read_checked(path)
 if step.startswith("write") or step == "expect":
     # The tables, read as read_tables reads them (untimed; the fast reader, to spare a minute
     # and gigabytes at a million records).
-    raw = fastjson.loads_database(data, path)
+    raw = fastjson.loads_database(data, path, lambda d, p: store.CheckedStorage(p, d).strict(d))
     tables = {name: [raw[name][key] for key in sorted(raw[name], key=int)] for name in store.TABLES}
     del raw
 if step in ("splice", "expect"):
@@ -90,7 +90,7 @@ if step == "fixed":
 if step == "read-strict":
     out = store.CheckedStorage(path, data).read()
 elif step == "read-fast":
-    out = fastjson.loads_database(data, path)
+    out = fastjson.loads_database(data, path, lambda d, p: store.CheckedStorage(p, d).strict(d))
 elif step == "read-msgspec":
     import msgspec
     out = msgspec.json.decode(data)
@@ -100,7 +100,7 @@ elif step == "write-dumps":
     data_ = {name: {str(i): doc for i, doc in enumerate(tables[name], 1)} for name in store.TABLES}
     out = (json.dumps(data_, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode()
 elif step == "write-fast":
-    out = fastjson.serialized(path, tables)
+    out = fastjson.serialized(path, tables, store._serialized)
 elif step == "splice":
     out = fastjson.append_records(data, added)
 elapsed = time.perf_counter() - started

@@ -31,6 +31,10 @@ from xiezuo_cli.storage import fastjson, store
 INT64 = 2**63 - 1
 
 
+def STRICT(data: bytes, path: str) -> Any:
+    return store.CheckedStorage(path, data).strict(data)
+
+
 def strict_outcome(data: bytes) -> tuple[str, object]:
     try:
         return "value", exact(store.CheckedStorage("db.json", data).read())
@@ -40,7 +44,7 @@ def strict_outcome(data: bytes) -> tuple[str, object]:
 
 def dropped_in_outcome(data: bytes) -> tuple[str, object]:
     try:
-        return "value", exact(fastjson.loads_database(data, "db.json"))
+        return "value", exact(fastjson.loads_database(data, "db.json", STRICT))
     except DataFileError as error:
         return "error", str(error)
 
@@ -230,14 +234,16 @@ def test_what_the_fast_path_vouches_for() -> None:
 def test_refusals_keep_the_strict_message(data: bytes, problem: str) -> None:
     assert fastjson.loads(data) is None
     with pytest.raises(DataFileError) as error:
-        fastjson.loads_database(data, "db.json")
+        fastjson.loads_database(data, "db.json", STRICT)
     assert problem in str(error.value)
     assert dropped_in_outcome(data) == strict_outcome(data)
 
 
 def test_every_file_of_the_hostile_suites_gets_the_strict_outcome(tmp_path: Path) -> None:
-    """The hostile-file suites run again in a child pytest, with every file their reads meet also
-    read by fastjson (tests/fastjson_recorder.py); they must still pass, and agree."""
+    """The hostile-file suites run again in a child pytest with the loader reading every file
+    through fastjson first (XIEZUO_FASTJSON_MIN_BYTES=0: the path of a large file), and every
+    file their reads meet also read by the strict reader (tests/fastjson_recorder.py): they must
+    still pass, with the same codes and messages, and the two readers agree."""
     report = tmp_path / "report.json"
     suites = ["tests/test_hostile_files.py", "tests/test_store_errors.py", "tests/test_model.py"]
     env = {
@@ -246,6 +252,7 @@ def test_every_file_of_the_hostile_suites_gets_the_strict_outcome(tmp_path: Path
             filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")])
         ),
         "XIEZUO_FASTJSON_REPORT": str(report),
+        "XIEZUO_FASTJSON_MIN_BYTES": "0",
     }
     env.pop("PYTEST_XDIST_WORKER", None)
     argv = [sys.executable, "-m", "pytest", "-p", "fastjson_recorder", "-n", "0", "-q",
@@ -339,7 +346,7 @@ def test_dumps_writes_what_json_dumps_writes(value: dict[str, Any]) -> None:
 
 def test_the_bundled_file_is_written_byte_for_byte(tmp_path: Path) -> None:
     tables = store.read_tables(BUNDLED)
-    written = fastjson.serialized(str(BUNDLED), tables)
+    written = fastjson.serialized(str(BUNDLED), tables, store._serialized)
     assert written == BUNDLED.read_bytes() == store.serialized(tables)
 
 
@@ -347,7 +354,7 @@ def test_tinydb_opens_what_is_written(tmp_path: Path) -> None:
     from tinydb import TinyDB
 
     tables = store.read_tables(BUNDLED)
-    old = fastjson.serialized("x", tables)
+    old = fastjson.serialized("x", tables, store._serialized)
     added = {**tables["record"][0], "id": "spliced", "note": "新的:记录"}
     path = tmp_path / "db.json"
     path.write_bytes(fastjson.append_records(old, [added]) or b"")
@@ -374,7 +381,7 @@ def test_what_the_writer_refuses_it_refuses_as_today(change: Any) -> None:
     with pytest.raises(UsageProblem) as today:
         store._serialized("db.json", tables)
     with pytest.raises(UsageProblem) as fast:
-        fastjson.serialized("db.json", tables)
+        fastjson.serialized("db.json", tables, store._serialized)
     assert str(fast.value) == str(today.value)
     assert "nothing was written" in str(fast.value)
 
@@ -385,7 +392,7 @@ def test_the_size_cap_as_today(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(UsageProblem) as today:
         store._serialized("db.json", tables)
     with pytest.raises(UsageProblem) as fast:
-        fastjson.serialized("db.json", tables)
+        fastjson.serialized("db.json", tables, store._serialized)
     assert str(fast.value) == str(today.value)
 
 

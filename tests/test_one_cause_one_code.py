@@ -56,6 +56,7 @@ for name in ("tempfile", "json", "csv", "re", "zlib", "marshal", "sqlite3", "cal
              "xiezuo_cli.storage.cache", "xiezuo_cli.storage.index",
              "xiezuo_cli.storage.dataset", "xiezuo_cli.storage.locking",
              "xiezuo_cli.storage.heap", "xiezuo_cli.model.safe_text",
+             "xiezuo_cli.storage.fastjson", "xiezuo_cli.storage.change", "msgspec", "uuid",
              "xiezuo_cli.storage.destination", "xiezuo_cli.present.output",
              "xiezuo_cli.storage.inputs", "xiezuo_cli.extract.text", "xiezuo_cli.extract.t2s_data",
              "encodings.utf_8_sig", "encodings.gb18030"):

@@ -519,7 +519,7 @@ def test_a_failed_source_add_takes_its_text_back(
     def refuse(shown: str, tables: object) -> None:
         raise UsageProblem("refused")
 
-    monkeypatch.setattr(store, "_validate_change", refuse)  # fails after the text is written
+    monkeypatch.setattr(store, "validate_change", refuse)  # fails after the text is written
     result = write("sources", "add", "--id", "late", "--publisher", "p", "--published",
                    "2022", "--text", str(text))  # fmt: skip
     assert result.exit_code == 2 and one_error_line(result) == "xiezuo: error: refused"

@@ -438,8 +438,8 @@ from xiezuo_cli.storage import store
 from xiezuo_cli.errors import XiezuoError
 with tempfile.TemporaryDirectory() as scratch:  # a first write imports all it needs from /root
     shutil.copy(sys.argv[1], os.path.join(scratch, "warm.json"))
-    with store.transaction(os.path.join(scratch, "warm.json"), timeout=5):
-        pass
+    with store.transaction(os.path.join(scratch, "warm.json"), timeout=5) as tables:
+        tables["record"].reverse()  # encoded whole, as below (not spliced)
 if os.geteuid() == 0:
     os.setgroups([])
     os.setgid(65534)

@@ -116,7 +116,7 @@ def loads(data: bytes) -> dict[str, Any] | None:
 
 
 def loads_database(
-    data: bytes, path: str, strict: StrictRead | None = None
+    data: bytes, path: str, strict: StrictRead
 ) -> dict[str, dict[str, object]] | None:
     """What ``store.CheckedStorage(path, data).read()`` returns, or the DataFileError it raises:
     the top-level object, None for an empty file. ``strict`` is that reader (the default); once
@@ -124,13 +124,7 @@ def loads_database(
     decoded = loads(data)
     if decoded is not None:
         return decoded
-    return (strict or _strict_read)(data, path)
-
-
-def _strict_read(data: bytes, path: str) -> dict[str, Any] | None:
-    from xiezuo_cli.storage.store import CheckedStorage
-
-    return CheckedStorage(path, data).read()
+    return strict(data, path)
 
 
 # ─── writing ──────────────────────────────────────────────────────────────────────────────
@@ -154,22 +148,18 @@ def dumps(value: Mapping[str, Any]) -> bytes | None:
     return indented + b"\n"
 
 
-def serialized(shown: str, tables: Tables, strict: StrictSerialize | None = None) -> bytes:
+def serialized(shown: str, tables: Tables, strict: StrictSerialize) -> bytes:
     """What ``store._serialized(shown, tables)`` returns, or the error it raises: the bytes of
     the database file holding ``tables``, within the size cap. ``strict`` is that function (the
     default); once store.py calls this from _serialized, it passes its own body instead."""
     from xiezuo_cli.storage.rawfile import max_bytes
-    from xiezuo_cli.storage.store import TABLES
+    from xiezuo_cli.storage.strict_json import TABLES
 
     data = {name: {str(i): doc for i, doc in enumerate(tables[name], 1)} for name in TABLES}
     encoded = dumps(data)
     if encoded is not None and len(encoded) <= max_bytes(shown):
         return encoded
-    if strict is not None:
-        return strict(shown, tables)
-    from xiezuo_cli.storage.store import _serialized
-
-    return _serialized(shown, tables)
+    return strict(shown, tables)
 
 
 # The end of a database file as written: the record table (the last one) closes, then the top.
@@ -234,7 +224,7 @@ def _database(integer: Any, real: Any) -> Any:
     another shape, which read_tables would refuse anyway, is left to the strict reader. The top
     three levels are fixed, which also keeps the type small: each spelled-out level doubles it.)
     """
-    from xiezuo_cli.storage.store import MAX_DEPTH
+    from xiezuo_cli.storage.strict_json import MAX_DEPTH
 
     value: Any = Union[None, bool, integer, real, str]  # noqa: UP007 (a runtime type)
     for _ in range(MAX_DEPTH - 3):

@@ -70,7 +70,7 @@ CREATE TABLE revisions (revises TEXT NOT NULL, id TEXT NOT NULL, known_by TEXT N
 """
 # Made after the rows are in: one sort is faster than keeping the index in order row by row.
 INDEXES = """
-CREATE INDEX records_pairing ON records (pairing, seq);
+CREATE INDEX records_pairing ON records (pairing);
 CREATE INDEX records_id ON records (id);
 """
 
@@ -125,7 +125,7 @@ class Index:
         Damage found after the first record is ``partial``: the caller may have printed some."""
         given = False
         try:
-            for body, total in self._rows("SELECT body, sum FROM records ORDER BY seq"):
+            for body, total in self._rows("SELECT body, sum FROM records ORDER BY id"):
                 yield thaw_record(_checked(body, total))
                 given = True
         except IndexDamaged as damage:
@@ -135,13 +135,12 @@ class Index:
 
     def records_of(self, pairing_ids: Collection[str]) -> list[Record]:
         """The records of these pairings, in id order."""
-        sql = "SELECT seq, body, sum FROM records WHERE pairing IN "
+        sql = "SELECT body, sum FROM records WHERE pairing IN "
         found = [
-            (seq, thaw_record(_checked(body, total)))
-            for seq, body, total in self._rows_in(sql, pairing_ids)
+            thaw_record(_checked(body, total)) for body, total in self._rows_in(sql, pairing_ids)
         ]
-        found.sort(key=lambda pair: pair[0])
-        return [record for _, record in found]
+        found.sort(key=lambda record: record.id)
+        return found
 
     def _rows_in(self, sql: str, values: Collection[str]) -> Iterator[tuple[Any, ...]]:
         """``sql`` ending in ``IN `` completed with the values, a few hundred at a time (SQLite
@@ -157,7 +156,7 @@ class Index:
         return None
 
     def ids(self) -> list[str]:
-        return [row[0] for row in self._rows("SELECT id FROM records ORDER BY seq")]
+        return [row[0] for row in self._rows("SELECT id FROM records ORDER BY id")]
 
     def light(self, pairing_ids: Collection[str] | None) -> list[Record]:
         """The records of these pairings (None: all) without their text (item, citations, note,
@@ -371,3 +370,127 @@ def _light(record: Record, pool: dict[str, str]) -> tuple[Any, ...]:
         if isinstance(value, str):
             values[at] = pool.setdefault(value, value)
     return tuple(values)
+
+
+def open_for(path: str, data: bytes, before: os.stat_result | None) -> Index | None:
+    """The index of the database at ``path`` whose bytes are ``data`` (read under the write lock,
+    ``before`` the file's status taken before reading them), or None: the proof that this exact
+    content was validated as a whole by this code."""
+    opened = open_index(path)
+    if opened is None:
+        return None
+    try:
+        meta = dict(opened._connection.execute("SELECT name, value FROM meta"))
+        stat_key = meta.get("stat")
+        same = (
+            before is not None
+            and stat_key is not None
+            and stat_key == _stat_key(path, before) == _stat_key(path, os.stat(path))
+        )
+        if same or meta.get("key") == _key(path, rawfile.fingerprint(data)):
+            return opened
+    except Exception:
+        pass
+    opened.close()
+    return None
+
+
+def update(
+    path: str,
+    old: Index,
+    data: bytes,
+    changed: Sequence[Record],
+    gone: Collection[str],
+    small: dict[str, Any] | None,
+) -> None:
+    """Make the index of the database just written as ``data`` from ``old``, the index of what
+    it was: ``changed`` are its new or changed records (checked), ``gone`` the ids it no longer
+    holds, ``small`` the places, pairings, sources and pinyin when they changed. Written as a
+    copy that replaces the old one in one rename, as ``write`` writes a new one (an open reader
+    keeps the old); any failure drops the index, and the next read makes a new one."""
+    import shutil
+    import sqlite3
+
+    entry = entry_path(path)
+    if entry is None:
+        return
+    temporary = f"{entry}.{os.getpid()}.tmp"
+    try:
+        shutil.copyfile(entry, temporary)
+        connection = sqlite3.connect(temporary)
+        try:
+            _apply(connection, path, data, changed, gone, small)
+        finally:
+            connection.close()
+        os.replace(temporary, entry)
+    except Exception:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        discard(path)
+    finally:
+        old.close()
+
+
+def _apply(
+    connection: Any,
+    path: str,
+    data: bytes,
+    changed: Sequence[Record],
+    gone: Collection[str],
+    small: dict[str, Any] | None,
+) -> None:
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    replaced = {record.id for record in changed} | set(gone)
+    count, money = marshal.loads(
+        connection.execute("SELECT value FROM meta WHERE name = 'counts'").fetchone()[0]
+    )
+    pairings: set[str] = {record.pairing for record in changed}
+    ids = sorted(replaced)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for pairing, body, total in connection.execute(
+            f"SELECT pairing, body, sum FROM records WHERE id IN ({marks})", chunk
+        ):
+            pairings.add(pairing)
+            count -= 1
+            money -= thaw_record(_checked(body, total)).amount_yuan is not None
+        connection.execute(f"DELETE FROM records WHERE id IN ({marks})", chunk)
+        connection.execute(f"DELETE FROM revisions WHERE id IN ({marks})", chunk)
+    dumps, adler = marshal.dumps, zlib.adler32
+    rows = []
+    for record in changed:
+        body = dumps(freeze_record(record))
+        rows.append((record.id, record.pairing, body, adler(body)))
+    connection.executemany("INSERT INTO records (id, pairing, body, sum) VALUES (?, ?, ?, ?)", rows)
+    count += len(changed)
+    money += sum(1 for record in changed if record.amount_yuan is not None)
+    connection.executemany(
+        "INSERT INTO revisions VALUES (?, ?, ?)",
+        ((r.revises, r.id, r.known_by) for r in changed if r.revises is not None),
+    )
+    pool: dict[str, str] = {}
+    for pairing in pairings:
+        found = connection.execute("SELECT body, sum FROM light WHERE pairing = ?", (pairing,))
+        light = [row for body, total in found for row in _checked(body, total)]
+        id_at = Record._fields.index("id")
+        light = [row for row in light if row[id_at] not in replaced]
+        light += [_light(record, pool) for record in changed if record.pairing == pairing]
+        if light:
+            body = dumps(light)
+            connection.execute(
+                "INSERT OR REPLACE INTO light VALUES (?, ?, ?)", (pairing, body, adler(body))
+            )
+        else:
+            connection.execute("DELETE FROM light WHERE pairing = ?", (pairing,))
+    meta = {
+        "key": _key(path, rawfile.fingerprint(data)),  # after the rename: its time is the key's
+        "counts": dumps((count, money)),
+    }
+    if small is not None:
+        frozen = dumps(cache.freeze_small(small))
+        meta |= {"parts": frozen, "parts_sum": dumps(adler(frozen))}
+    connection.execute("DELETE FROM meta WHERE name = 'stat'")  # just written: racy
+    connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+    connection.commit()

@@ -29,7 +29,10 @@ for anything TinyDB's own JSONStorage would let through or choke on:
   document id that is not a number.
 
 The clean path stays fast: the decoder's hooks only raise a private signal, and only then is the
-file parsed a second time to find where the problem is.
+file parsed a second time to find where the problem is. A file of ``fast_read_min_bytes()`` or more
+(1 MiB; ``XIEZUO_FASTJSON_MIN_BYTES``) is first read by fastjson.py (msgspec, several times faster,
+the same refusals); anything it cannot vouch for comes here, so the messages are these. Below
+that size importing msgspec costs more than it saves (benchmarks/fastjson_bench.py).
 """
 
 from __future__ import annotations
@@ -49,24 +52,33 @@ from xiezuo_cli.errors import DataFileError, UsageProblem, XiezuoError
 from xiezuo_cli.storage.rawfile import _kind, _quoted, _shown, _too_big, max_bytes, read_checked
 from xiezuo_cli.storage.strict_json import (
     DECODER,
+    MAX_DEPTH,
     MAX_INT_DIGITS,
+    TABLES,
     JsonProblem,
     constant,
     duplicate_key,
 )
 
-TABLES = ("meta", "place", "pairing", "source", "record")
-
 # Readable Chinese in the file (no \uXXXX escapes) and one line per field, for review in diffs.
 _ENSURE_ASCII = False
 _INDENT = 1
 
-# Containers nested in one another, counting the top-level object. The format needs 5 or 6:
-# top → table → document → list or object → object (→ list); 10 leaves room to grow.
-MAX_DEPTH = 10
 _INFINITY = float("inf")
 _is_container_type = frozenset((dict, list)).__contains__
 _UTF8_BOM = b"\xef\xbb\xbf"
+ENV_FAST_MIN_BYTES = "XIEZUO_FASTJSON_MIN_BYTES"
+DEFAULT_FAST_MIN_BYTES = 1024 * 1024
+
+
+def fast_read_min_bytes() -> int:
+    """The size from which the file is read by fastjson first; XIEZUO_FASTJSON_MIN_BYTES."""
+    text = os.environ.get(ENV_FAST_MIN_BYTES, "").strip()
+    return (
+        int(text)
+        if text.isascii() and text.isdigit() and len(text) <= 20
+        else DEFAULT_FAST_MIN_BYTES
+    )
 
 
 def read_tables(
@@ -121,6 +133,16 @@ class CheckedStorage(Storage):
     def read(self) -> dict[str, dict[str, object]] | None:
         """The top-level object, or None for an empty file (TinyDB's word for a new database)."""
         data = self.data if self.data is not None else read_checked(self.path)
+        if len(data) >= fast_read_min_bytes():
+            from xiezuo_cli.storage import fastjson
+
+            decoded = fastjson.loads(data)  # None: refused or in doubt, and the strict read says
+            if decoded is not None:
+                return decoded
+        return self.strict(data)
+
+    def strict(self, data: bytes) -> dict[str, dict[str, object]] | None:
+        """The strict reader alone (the reference: every refusal and its message)."""
         if data.startswith(_UTF8_BOM):  # TinyDB never writes one; an editor on Windows might
             data = data[len(_UTF8_BOM) :]
         if not data:
@@ -391,26 +413,41 @@ def transaction(
     written back atomically (see ``_write``); on an exception nothing is written. Document ids
     are renumbered 1, 2, … in list order, as the build numbers them.
 
+    Only what the change touches is checked and written when that is enough (change.py: the
+    check against the index, a splice for appended records), and the index or snapshot the next
+    read answers from is brought up to date before the lock is let go.
+
     ``check`` validates what is to be written as the loader would. If it fails, nothing is
     written, and the file as it was says whose fault it is: a file already invalid is a
     DataFileError (exit 3), as for every command; otherwise the change is refused, UsageProblem
     (exit 2) naming the record and field. (So a change that repairs a broken file is written.)
     Whatever ``check`` says, nothing the checked reader would refuse is ever written.
     """
-    from xiezuo_cli.storage import locking
+    from xiezuo_cli.storage import change, locking
     from xiezuo_cli.storage.heap import collector_paused
 
     shown = os.fspath(path)
     check_database(shown)  # before the lock: no lock file beside a device, a folder, a FIFO
     with locking.exclusive(shown, timeout=timeout), collector_paused():
-        tables = read_tables(shown)
+        before = _status(shown)
+        old = read_checked(shown)
+        tables = read_tables(shown, old)
+        snapshot = change.Snapshot(tables)
         yield tables
         _check_names(tables)
-        if check:
-            _validate_change(shown, tables)
-        data = _serialized(shown, tables)
+        changed = snapshot.change(tables)
+        result = change.checked(shown, old, before, tables, changed, check, validate_change)
+        data = change.encoded(shown, old, tables, changed, _serialized)
         _remove_stale_temporaries(shown)
         _write(shown, data)
+        change.refresh(shown, data, result)
+
+
+def _status(shown: str) -> os.stat_result | None:
+    try:
+        return os.stat(shown)
+    except OSError:
+        return None
 
 
 def check_database(shown: str) -> None:
@@ -513,15 +550,15 @@ def _validate_new(shown: str, tables: Tables) -> None:
         raise _not_written(error) from None
 
 
-def _validate_change(shown: str, tables: Tables) -> None:
+def validate_change(shown: str, tables: Tables) -> Any:
+    """validate.build of the tables to be written; if they fail, whose fault: DataFileError for
+    a file already invalid, else UsageProblem for the change."""
     from xiezuo_cli.storage import validate
 
     try:
-        validate.build(shown, tables)
+        return validate.build(shown, tables)
     except DataFileError as error:
         refused = _not_written(error)
-    else:
-        return
     # Only on failure, and under the lock: read the unchanged file again and validate it.
     validate.build(shown, read_tables(shown))  # raises DataFileError if it was already invalid
     raise refused

@@ -72,3 +72,10 @@ DECODER = json.JSONDecoder(
     parse_float=_strict_float,
     parse_constant=_no_constant,
 )
+
+
+# The tables of a database file, in the order every writer writes them.
+TABLES = ("meta", "place", "pairing", "source", "record")
+# Containers nested in one another, counting the top-level object. The format needs 5 or 6:
+# top → table → document → list or object → object (→ list); 10 leaves room to grow.
+MAX_DEPTH = 10

@@ -690,3 +690,100 @@ def build(
     _check_running_totals(path, by_id)
     records_by_id = tuple(sorted(records, key=lambda record: record.id))
     return places, pairings, sources, records_by_id, pinyin
+
+
+# ─── a change to a database known to be valid ─────────────────────────────────────────────
+
+
+class Small:
+    """The tables other than records, validated: what a record is checked against."""
+
+    __slots__ = ("pairings", "pinyin", "places", "sources")
+
+    def __init__(
+        self,
+        places: dict[str, Place],
+        pairings: dict[str, Pairing],
+        sources: dict[str, Source],
+        pinyin: dict[str, str],
+    ) -> None:
+        self.places, self.pairings, self.sources, self.pinyin = places, pairings, sources, pinyin
+
+    def parts(self) -> dict[str, Any]:
+        """As loading gives them (dataset's parts, without the records)."""
+        names = ("places", "pairings", "sources", "pinyin")
+        return {name: getattr(self, name) for name in names}
+
+
+def small(path: str, tables: Mapping[str, list[dict[str, Any]]]) -> Small:
+    """Meta, places, sources and pairings validated as ``build`` validates them."""
+    places, pairings, sources, _records, pinyin = build(path, {**tables, "record": []})
+    return Small(places, pairings, sources, pinyin)
+
+
+def changed_records(
+    path: str,
+    documents: list[dict[str, Any]],
+    touched: list[dict[str, Any]],
+    gone: set[str],
+    given: Small,
+) -> list[Record]:
+    """Check a change to the records of a database that was valid as a whole, looking only at
+    what the change can break, and give the touched records checked (in ``touched``'s order).
+
+    ``documents``: the record table as it will be written; ``touched``: its documents that are
+    new or changed (in table order); ``gone``: ids no longer in it; ``given``: the other tables,
+    validated (``small``). The same rules as ``build``, each the same code: every touched
+    record through ``_record`` (the one checker of a record, so every rule added there applies
+    here), its id unique, and the rules across records (``_check_part_of``, ``_check_revisions``,
+    ``_check_running_totals``) over the records the change can reach: the touched ones; their
+    wholes and revised figures up their chains; every part of a touched record and of its whole;
+    every revision of a touched record and of the figure it revises; every record of a touched
+    running total's pairing; every record naming a removed id; and the chains above all these.
+    A rule between two records neither of which is among them held before and still holds.
+    """
+    checked = [_record(path, raw, given.pairings, given.sources) for raw in touched]
+    raw_by_id: dict[object, dict[str, Any]] = {
+        document.get("id"): document for document in documents
+    }
+    if len(raw_by_id) != len(documents):  # an id twice: say which, as build does
+        _unique(path, "record", [str(document.get("id")) for document in documents])
+    by_id = {record.id: record for record in checked}
+    if gone:  # what named a removed figure fails on it (no record 'x')
+        naming = [
+            document
+            for document in documents
+            if document.get("part_of") in gone or document.get("revises") in gone
+        ]
+        for record in (_record(path, raw, given.pairings, given.sources) for raw in naming):
+            by_id.setdefault(record.id, record)
+    wholes = {r.part_of for r in by_id.values() if r.part_of is not None} | set(by_id)
+    revised = {r.revises for r in by_id.values() if r.revises is not None} | set(by_id)
+    pairings = {r.pairing for r in by_id.values() if r.scope == "running_total"}
+    reached = [
+        document
+        for document in documents
+        if document.get("part_of") in wholes
+        or document.get("revises") in revised
+        or (document.get("pairing") in pairings and document.get("scope") == "running_total")
+    ]
+    pending = [*reached, *(raw_by_id[i] for i in wholes | revised if i in raw_by_id)]
+    while pending:  # the chains above everything reached, so every link can be followed
+        raw = pending.pop()
+        record_id = raw.get("id")
+        if record_id in by_id:
+            record = by_id[record_id]
+        else:
+            record = _record(path, raw, given.pairings, given.sources)
+            by_id[record.id] = record
+        for target in (record.part_of, record.revises):
+            if target is not None and target not in by_id and target in raw_by_id:
+                pending.append(raw_by_id[target])
+    # In table order, as build walks them, so the first problem named is the one it names.
+    order = {document.get("id"): at for at, document in enumerate(documents)}
+    by_id = dict(sorted(by_id.items(), key=lambda item: order[item[0]]))
+    ancestry = _Places(path, given.places)
+    _check_part_of(path, given.pairings, ancestry, by_id)
+    _check_revisions(path, by_id)
+    _check_running_totals(path, by_id)
+    return checked
