@@ -314,11 +314,11 @@ class Planner:
         try:
             if slug_or_none(pairing_id) is None:
                 raise inputs.FieldError("id", f"{pairing_id[:60]!r} is not an id (an ASCII slug)")
-            document = documents.pairing_document(
+            document, places = documents.pairing_document(
                 str(values.get("kind") or ""),
                 str(sides["provider"][0] or ""),
                 str(sides["receiver"][0] or ""),
-                {**self.tables, "pairing": list(self.pairings.values())},
+                {**self.tables, "place": self.places, "pairing": list(self.pairings.values())},
                 id=pairing_id,
                 note=STUB_PAIRING_NOTE,
             )
@@ -328,6 +328,7 @@ class Planner:
             refused = Refused(field, error.problem)
             self.failed_pairings[pairing_id] = (row, refused)
             raise refused from None
+        self.places.extend(places)  # from the country's list
         self.pairings[pairing_id] = document
         self.new_pairings.append(document)
         self.counts["pairing"] += 1
@@ -692,7 +693,7 @@ class Planner:
         records += [self.docs[record_id] for record_id in self.new_ids]
         return {
             "meta": list(self.tables["meta"]),
-            "place": list(self.tables["place"]),
+            "place": list(self.places),
             "pairing": [*self.tables["pairing"], *self.new_pairings],
             "source": [*self.tables["source"], *self.new_sources.values()],
             "record": records,

@@ -312,7 +312,9 @@ _NOT_PAIR = (
     Opt(
         "level",
         ("--level",),
-        "Pairing level (its receiver's): " + ", ".join(LEVELS) + " (省级, 市级, 县级). Repeatable.",
+        "Pairing level (its receiver's): "
+        + ", ".join(LEVELS)
+        + " (全国, 省级, 市级, 县级). Repeatable.",
         kind="multi",
         metavar="LEVEL",
         complete=to.LEVEL_CHOICES,
