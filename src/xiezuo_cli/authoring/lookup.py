@@ -85,7 +85,7 @@ def next_record_id(tables: Tables) -> str:
     return f"r-{highest + 1}"
 
 
-def _pinyin_slug(place: Mapping[str, Any]) -> str:
+def pinyin_slug(place: Mapping[str, Any]) -> str:
     """The place's short name in pinyin, from the forms the table stores (苍溪 → cangxi)."""
     forms = [k for k in place.get("names") or () if isinstance(k, str) and k.isascii()]
     forms = [k for k in forms if k.isalpha()]
@@ -100,7 +100,7 @@ def next_pairing_id(
     provider: Mapping[str, Any], receiver: Mapping[str, Any], tables: Tables
 ) -> str:
     """``<provider>-<receiver>`` in pinyin (yuhang-cangxi), then -2, -3 … if that is taken."""
-    base = f"{_pinyin_slug(provider)}-{_pinyin_slug(receiver)}"
+    base = f"{pinyin_slug(provider)}-{pinyin_slug(receiver)}"
     taken = set(by_id(tables, "pairing"))
     if base not in taken:
         return base

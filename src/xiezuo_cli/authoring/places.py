@@ -96,7 +96,8 @@ def find_place(name: str, tables: Tables, field: str = "place") -> Found:
         example = f"{_above(first, table).get('short', '')}{first.get('name')}"
         raise FieldError(
             field,
-            f"{cut_repr(name)} fits {len(found)} places: {', '.join(shown_places)}{more}; give its code, or the place above it too ({example})",
+            f"{cut_repr(name)} fits {len(found)} places: {', '.join(shown_places)}{more}; "
+            f"give its code, or the place above it too ({example})",
         )
     if found:
         (place_id, document), *_ = found.items()
@@ -172,6 +173,7 @@ def place_document(
         raise FieldError(
             "parent", f"{parent.get('full_name')} is at a lower level ({parent.get('level')})"
         )
+    _not_there(name, parent, table)
     if code is not None:
         code = code.strip()
         if len(code) != 6 or not code.isascii() or not code.isdigit():
@@ -184,7 +186,7 @@ def place_document(
             raise FieldError("id", f"{cut_repr(id)} is not an id (an ASCII slug)")
         place_id = id
     else:
-        raise FieldError("id", "missing: give the place an id (an ASCII slug), or its --code")
+        place_id = derived_id((short or "").strip() or name, parent, tables)
     if place_id in table:
         raise FieldError("id", f"place {place_id} exists: {table[place_id].get('full_name')}")
     short_name = (short or "").strip() or name
@@ -202,12 +204,50 @@ def place_document(
     }
 
 
+def _not_there(name: str, parent: Mapping[str, Any] | None, table: Mapping[str, Any]) -> None:
+    """A place of that name under that parent is in the table or the official list already."""
+    from xiezuo_cli.storage import gazetteer
+
+    key = normalize(name)
+    above = None if parent is None else str(parent.get("id"))
+    for place in table.values():
+        if place.get("parent") == above and key in place_keys(place):
+            raise FieldError("name", f"{name} is place {place.get('id')} ({place['full_name']})")
+    for found in gazetteer.lookup(name):
+        if found.parent == above:
+            raise FieldError(
+                "name",
+                f"{name} is in the official list ({found.full_name}, {found.id}): any write "
+                "takes it by name or code, with no adding",
+            )
+
+
+def derived_id(short: str, parent: Mapping[str, Any] | None, tables: Tables) -> str:
+    """An id for a place with no code: its parent's pinyin and its short name's, from the
+    database's character table (湖州市 + 南太湖 → huzhou-nantaihu); FieldError asking for one
+    when a character has no pinyin there (no pinyin library is loaded at run time)."""
+    from xiezuo_cli.authoring.lookup import pinyin_slug
+
+    meta = tables.get("meta") or [{}]
+    pinyin = meta[0].get("pinyin") or {} if meta else {}
+    head = "" if parent is None else pinyin_slug(parent) + "-"
+    syllables = [pinyin.get(ch) for ch in short]
+    if not short or None in syllables:
+        raise FieldError("id", f"missing: give {shown(short)} an id (an ASCII slug: --id)")
+    place_id = head + "".join(str(s) for s in syllables)
+    taken = {str(p.get("id")) for p in tables.get("place", ())}
+    number, base = 2, place_id
+    while place_id in taken:
+        place_id, number = f"{base}-{number}", number + 1
+    return place_id
+
+
 def group_document(
     name: str,
     members: Sequence[Mapping[str, Any]],
     tables: Tables,
     *,
-    id: str,
+    id: str | None,
     level: str | None = None,
     parent: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -226,6 +266,8 @@ def group_document(
         (level,) = levels
     if parent is None and members:
         parent = _common_ancestor(members, tables)
+    if id is None:
+        id = derived_id(name, parent, tables)
     document = place_document(name, tables, parent=parent, level=level, id=id)
     document["members"] = [str(m["id"]) for m in members]
     return document

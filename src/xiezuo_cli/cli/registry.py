@@ -29,6 +29,8 @@ MODULES = {
     "validate": "validate",
     "init": "init",
     "pairs add": "pairs_add",
+    "places add": "places_add",
+    "places remove": "places_remove",
     "sources add": "sources_add",
     "add": "add",
     "edit": "edit",
