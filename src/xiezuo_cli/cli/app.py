@@ -147,6 +147,11 @@ def _argument_parameter(arg: Arg) -> inspect.Parameter:
     complete = completer(arg.complete)
     if complete is not None:
         settings["autocompletion"] = complete
+    if arg.optional:
+        annotation = Annotated[str | None, typer.Argument(**settings)]
+        return inspect.Parameter(
+            arg.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+        )
     annotation = Annotated[kind, typer.Argument(**settings)]
     return inspect.Parameter(arg.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
 
