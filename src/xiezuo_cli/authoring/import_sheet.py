@@ -129,7 +129,13 @@ class _Converting:
             raise FieldError("source", f"no source {row.source!r} (xiezuo sources add)")
         citation = {"source": row.source, "quote": row.quote}
         if row.same_as is not None:
-            return {"id": row.same_as, "same_as": row.same_as, "citations": None, **citation}
+            return {
+                "id": row.same_as,
+                "same_as": row.same_as,
+                "citations": None,
+                "note": row.note,  # the citation's note
+                **citation,
+            }
         pairing_id, kind = self.pairing(row)
         figure = row.figure
         assert figure is not None  # build_row gives one to every row that is not same_as

@@ -200,7 +200,9 @@ def place_document(
         "short": short_name,
         "level": level,
         "parent": None if parent is None else str(parent["id"]),
-        "names": _names(name, short_name, [parent] if parent is not None else []),
+        "names": sorted(
+            {*_names(name, short_name, [parent] if parent is not None else []), normalize(place_id)}
+        ),
     }
 
 
