@@ -92,7 +92,12 @@ def median_ms(make_argv: object, runs: int, folder: Path) -> float:
         db = fresh_copy(folder)
         base = [str(XIEZUO), "sources", "add", "--publisher", "测试", "--published", "2024-01-01"]
         for source_id in ("bench-a", "bench-b"):
-            subprocess.run([*base, "--id", source_id, "--db", str(db)], check=True, env=ENV)
+            subprocess.run(
+                [*base, "--id", source_id, "--db", str(db)],
+                check=True,
+                env=ENV,
+                capture_output=True,
+            )
         argv = make_argv(db)  # type: ignore[operator]
         times.append(timed(argv))
     return statistics.median(times[WARM_UP:]) * 1000
