@@ -275,3 +275,47 @@ def test_a_code_and_the_nation_on_pairs_add(db_copy: Callable[..., Path], cli: R
     result = cli("pairs", "--json", "--db", str(db))
     found = {row["id"]: row for row in json.loads(result.stdout)}
     assert found[next(i for i in found if i.startswith("quanguo"))]["level"] == "nation"
+
+
+def test_the_template_csv_and_xlsx(tmp_path: Path, cli: Run) -> None:
+    result = cli("import", "--template")
+    assert result.exit_code == 0, result.stderr
+    english, chinese = result.stdout.splitlines()
+    assert english.startswith("id,provider,receiver,kind,category")
+    assert chinese.startswith("编号,支援方,受援方,类型,类别")
+    target = tmp_path / "表格.xlsx"
+    result = cli("import", "--template", "--format", "xlsx", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert target.read_bytes()[:2] == b"PK"  # a zip: the workbook
+    for args, message in (
+        (("import", "--template", "--format", "json"), "--template is a CSV sheet or an .xlsx"),
+        (("import", "x.csv", "--template"), "--template writes the empty sheet: give no FILE"),
+        (("import", "--db", str(target)), "FILE is required (or --template"),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2
+        assert message in one_error_line(result)
+
+
+def test_an_xlsx_sheet_filled_in_goes_in(
+    tmp_path: Path, db_copy: Callable[..., Path], cli: Run
+) -> None:
+    """The .xlsx template filled in (a sheet of notes before the data in the workbook, so
+    --sheet names it): the figures go in as from the CSV."""
+    from openpyxl import Workbook
+
+    db = _database(tmp_path, db_copy, cli)
+    book = Workbook()
+    book.active.title = "封面"
+    book.active.append(["台州日报 2024年5月"])
+    sheet = book.create_sheet("路桥")
+    sheet.append(HEADER.split(","))
+    for row in SHEET_ROWS[:2]:
+        sheet.append([cell or None for cell in row.split(",")])
+    path = tmp_path / "articles.xlsx"
+    book.save(path)
+    result = cli("import", str(path), "--sheet", "路桥", "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    (luqiao,) = _funds(cli, db, "路桥")
+    assert luqiao["amount_yuan"] == 30_000_000 and luqiao["records"] == 1
+    assert _record(db, "lq-part")["amount_yuan"] == 8_650_000

@@ -189,11 +189,12 @@ def import_file(
         read = None
     sheet_rows: Sequence[SheetRow] = ()
     rows: list[Row] = []
+    read_problems: list[Problem]
     if read is None:
         rows, read_problems, unread, _fmt = read_rows(path, fmt, encoding, phase("read"))
     elif read.shape == "sheet":
         sheet_rows = read.rows
-        read_problems: list[Problem] = list(read.problems)
+        read_problems = list(read.problems)
         unread = read.problem_count
     elif read.format == "xlsx":
         from xiezuo_cli.authoring.import_types import ImportFileError

@@ -148,9 +148,9 @@ def _argument_parameter(arg: Arg) -> inspect.Parameter:
     if complete is not None:
         settings["autocompletion"] = complete
     if arg.optional:
-        annotation = Annotated[str | None, typer.Argument(**settings)]
+        optional: Any = Annotated[str | None, typer.Argument(**settings)]
         return inspect.Parameter(
-            arg.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+            arg.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=optional
         )
     annotation = Annotated[kind, typer.Argument(**settings)]
     return inspect.Parameter(arg.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
