@@ -15,6 +15,14 @@ is that; a file that is neither is one error naming the first byte each refused.
 ``\\r``, ``\\n`` and ``\\\\``. In CSV and TSV an empty cell is null, ``true``/``false`` (any
 case) are the flags, and numbers are read as the export writes them.
 
+**A person's sheet.** Every file is first read by ``sheets.read_sheet``, which tells a person's
+sheet (the columns of ``xiezuo import --template``, English or Chinese headers, .xlsx too) from
+the export's columns by its header. A sheet's rows go through ``import_sheet.sheet_rows`` (places,
+pairing, id, defaults) into the same planner, which then decides for them as below, but with no
+derived field to agree with, a ``same_as`` row citing that figure, and a row already there (same
+id, fact and sources) skipped. A JSON file that is no sheet at all goes to the export's reader,
+which says record by record what is wrong.
+
 **CSV and TSV carry one citation per row.** Their ``citations`` column is only a count and
 ``source``/``quote`` are the first citation's, so a row gives one citation (with no note); rows
 with the same id give one citation each and make one figure. Where the ``citations`` count says
