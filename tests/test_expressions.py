@@ -257,7 +257,7 @@ USAGE_ERRORS = [
     (["approx", "eq", "roughly"], "choose one of exact, at_least, about"),
     (["scope", "eq", "all"], "choose one of item, running_total"),
     (["actor", "eq", "nobody"], "choose one of government, enterprise"),
-    (["level", "eq", "town"], "choose one of province, city, county"),
+    (["level", "eq", "town"], "choose one of nation, province, city, county"),
     (["kind", "eq", "对口支援"], "choose one of 东西部协作"),  # the data's kinds
     (["amount_yuan", "ge", "约3900万"], "invalid number '约3900万' for amount_yuan"),
     (["amount_yuan", "in", "3900万,,1亿"], "in takes a comma list without empty items"),

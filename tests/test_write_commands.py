@@ -375,9 +375,11 @@ def test_bad_pairs_and_sources(write: Run, db: Path, tmp_path: Path) -> None:
     gbk.write_bytes("余杭区投入3900万元。".encode("gb18030"))
     cases = [
         (("pairs", "add", "--kind", "东西部协作", "--provider", "火星", "--receiver", "苍溪"),
-         "--provider: unknown place '火星': not in the database's place table (27 places)"),
+         "--provider: unknown place '火星': neither in the database's place table nor among the "
+         "country's places"),
         (("pairs", "add", "--kind", "东西部协作", "--provider", "广安", "--receiver", "苍溪"),
-         "--provider: '广安' fits 2 places: 广安市 (511600), 广安市广安区 (511602); give its code"),
+         "--provider: '广安' fits 2 places: 广安市 (511600, in 四川省), "
+         "广安市广安区 (511602, in 广安市); give its code"),
         (("pairs", "add", "--kind", "协作", "--provider", "余杭", "--receiver", "苍溪"),
          "--kind: '协作' is not one of 东西部协作"),
         (("pairs", "add", "--kind", "东西部协作", "--provider", "余杭", "--receiver", "余杭区"),

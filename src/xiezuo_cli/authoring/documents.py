@@ -17,8 +17,9 @@ exactly the shape ``scripts/build_db.py`` gives one, and every check is made in 
   Derived as the build derives them: kind, level, provider/receiver names and codes from the
   pairing; amount_yuan, value, unit, approx from the figure; year and cumulative from the period.
 - ``citation_document(record, fields, tables, data_dir)``: one more citation of a stored record.
-- ``pairing_document(kind, provider, receiver, tables, ...)``: a pairing of two places of the
-  database's place table (``lookup.place_document`` finds one by any name form or code).
+- ``pairing_document(kind, provider, receiver, tables, ...)``: a pairing of two places, and the
+  places it brings from the country's list (``places.find_place`` finds one by any name form or
+  code, in the database's place table or the country's).
 - ``source_document(fields, tables)``: a source; ``texts.write_source_text`` holds its text
   (read and cleaned by the CLI with extract's ``read_article``) in ``<data_dir>/sources/<id>.txt``.
 - ``lookup.next_record_id(tables)`` and ``lookup.next_pairing_id``: the id rules (below).
@@ -76,7 +77,6 @@ from xiezuo_cli.authoring.lookup import (
     next_pairing_id,
     next_record_id,
     pair_names,
-    place_document,
     place_within,
 )
 from xiezuo_cli.authoring.texts import MAX_TEXT_BYTES, text_name
@@ -92,6 +92,7 @@ from xiezuo_cli.model.vocab import (
     APPROX,
     CATEGORIES,
     KINDS,
+    NATION_LEVEL,
     SCHEMA_VERSION,
     SCOPES,
     STAGES,
@@ -154,14 +155,19 @@ def pairing_document(
     since: object = None,
     source: str | None = None,
     note: str | None = None,
-) -> dict[str, Any]:
-    """A new pairing of two places of the table (any name form or code), checked: the kind, the
-    places, no second pairing of one kind between the same two places, ``since`` (YYYY or
-    YYYY-MM), the source."""
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A new pairing of two places (any name form or code, in the database's place table or
+    the country's: ``places.find_place``), checked: the kind, the places (one place on both
+    sides only for 全国, the nation's total of a kind), no second pairing of one kind between
+    the same two places, ``since`` (YYYY or YYYY-MM), the source. Returns the pairing and the
+    places the place table must gain for it (from the country's list)."""
+    from xiezuo_cli.authoring.places import find_place
+
+    found_giver = find_place(provider, tables, "provider")
+    found_taker = find_place(receiver, tables, "receiver")
+    giver, taker = found_giver.document, found_taker.document
     kind = check_choice("kind", kind, KINDS)
-    giver = place_document(provider, tables, "provider")
-    taker = place_document(receiver, tables, "receiver")
-    if giver["id"] == taker["id"]:
+    if giver["id"] == taker["id"] and giver.get("level") != NATION_LEVEL:
         raise FieldError("receiver", f"{taker['full_name']} is also the provider")
     for pairing in tables.get("pairing", ()):
         if (pairing.get("kind"), pairing.get("provider"), pairing.get("receiver")) == (
@@ -171,8 +177,8 @@ def pairing_document(
         ):
             raise FieldError(
                 "receiver",
-                f"{giver['full_name']} → {taker['full_name']} ({kind}) is already pairing "
-                f"{pairing.get('id')}",
+                f"{giver['full_name']} → {taker['full_name']} ({kind}) is already "
+                f"pairing {pairing.get('id')}",
             )
     if is_given(id):
         pairing_id = check_slug("id", id)
@@ -195,7 +201,7 @@ def pairing_document(
         "source": source_id,
         "note": text_field({"note": note}, "note", required=False, note=True),
         "names": {"pair": pair_names(pairing_id, giver, taker)},
-    }
+    }, [*found_giver.new, *(p for p in found_taker.new if p not in found_giver.new)]
 
 
 def source_document(fields: Mapping[str, object], tables: Tables) -> dict[str, Any]:

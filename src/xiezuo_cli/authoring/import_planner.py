@@ -210,6 +210,9 @@ class Planner:
                     bad = self.rejected_ids[target]
                     raise Refused(field, f"{target} ({bad.where}) is refused")
                 values[field] = self.alias.get(target, target)
+        if row.sheet is not None and values.get("same_as") is not None:
+            self._same_as(row, values)
+            return
         content = row_content(row, values)
         # 1. the same figure again: skip
         earlier = self.seen.get((record_id, content))
@@ -249,6 +252,18 @@ class Planner:
         # 3. a new figure
         self._add(row, record_id, values, content)
 
+    def _same_as(self, row: Row, values: dict[str, Any]) -> None:
+        """A sheet's row citing a figure again (same_as): one more citation of it."""
+        target = self.alias.get(str(values["same_as"]), str(values["same_as"]))
+        if target not in self.docs:
+            refused = self.rejected_ids.get(target)
+            reason = f"{target} ({refused.where}) is refused" if refused else f"no figure {target}"
+            raise Refused("same_as", reason)
+        if not self._new_citations(row, self.docs[target]):
+            self._skip(row, target, target, "same_as", "already cites this source")
+            return
+        self._merge(row, target, values, by_id=True)
+
     def _again_in_file(
         self, row: Row, record_id: str, values: dict[str, Any], content: tuple[object, ...]
     ) -> None:
@@ -270,6 +285,9 @@ class Planner:
         if fact_of(values) == fact_of(doc):
             if self._new_citations(row, doc):
                 self._merge(row, record_id, values, by_id=True)
+                return
+            if row.sheet is not None:  # a sheet's row gives no derived field to compare
+                self._skip(row, record_id, record_id, "id", "already in the database")
                 return
             differing = [
                 name
@@ -327,11 +345,11 @@ class Planner:
         try:
             if slug_or_none(pairing_id) is None:
                 raise inputs.FieldError("id", f"{pairing_id[:60]!r} is not an id (an ASCII slug)")
-            document = documents.pairing_document(
+            document, places = documents.pairing_document(
                 str(values.get("kind") or ""),
                 str(sides["provider"][0] or ""),
                 str(sides["receiver"][0] or ""),
-                {**self.tables, "pairing": list(self.pairings.values())},
+                {**self.tables, "place": self.places, "pairing": list(self.pairings.values())},
                 id=pairing_id,
                 note=STUB_PAIRING_NOTE,
             )
@@ -341,6 +359,7 @@ class Planner:
             refused = Refused(field, error.problem)
             self.failed_pairings[pairing_id] = (row, refused)
             raise refused from None
+        self.places.extend(places)  # from the country's list
         self.pairings[pairing_id] = document
         self.new_pairings.append(document)
         self.counts["pairing"] += 1
@@ -353,10 +372,14 @@ class Planner:
                 "",
                 "",
                 "",
-                f"{document['kind']}: {values.get('provider')} → {values.get('receiver')}",
+                f"{document['kind']}: {self._place_name(document['provider'])} → "
+                f"{self._place_name(document['receiver'])}",
             ),
         )
         return document
+
+    def _place_name(self, place_id: str) -> str:
+        return next((str(p["full_name"]) for p in self.places if p.get("id") == place_id), place_id)
 
     def _stub_sources(self, rows: list[Row]) -> None:
         """What the file says of each source the database does not have: its latest as_of and
@@ -452,7 +475,7 @@ class Planner:
             raise Refused(field, f"{str(citation.get('source'))[:60]!r} is not a source id")
         self._source(source, row, field)
         given = {k: citation[k] for k in citation if k in ("source", "quote", "note")}
-        if row.flat:
+        if row.flat and row.sheet is None:
             given.pop("note", None)
         quote = citation.get("quote")
         if source in self.new_sources:
@@ -639,7 +662,8 @@ class Planner:
             if quote is not None:
                 self._stub_quote(row, index, document, quote)
                 citation["quote"] = quote
-        self._agree(row, values, document, pairing)
+        if row.sheet is None:  # a sheet's row gives no derived field to agree
+            self._agree(row, values, document, pairing)
         self.docs[record_id] = document
         self.guard().add(document)
         self.new_ids.append(record_id)
@@ -721,7 +745,7 @@ class Planner:
         records += [self.docs[record_id] for record_id in self.new_ids]
         return {
             "meta": list(self.tables["meta"]),
-            "place": list(self.tables["place"]),
+            "place": list(self.places),
             "pairing": [*self.tables["pairing"], *self.new_pairings],
             "source": [*self.tables["source"], *self.new_sources.values()],
             "record": records,

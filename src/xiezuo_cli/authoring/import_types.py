@@ -62,6 +62,9 @@ class Row(NamedTuple):
     where: str
     values: dict[str, Any]
     flat: bool  # CSV/TSV: one citation in source/quote, citations a count
+    # A person's sheet: the SheetRow it was made from (import_sheet); its values give no
+    # derived field, and a same_as row is a citation of that figure.
+    sheet: Any = None
 
 
 class Action(NamedTuple):

@@ -83,7 +83,10 @@ def fact_of(values: Mapping[str, Any]) -> tuple[object, ...]:
 
 def row_citations(row: Row) -> list[dict[str, Any]]:
     if row.flat:
-        return [{"source": row.values.get("source"), "quote": row.values.get("quote")}]
+        citation = {"source": row.values.get("source"), "quote": row.values.get("quote")}
+        if row.sheet is not None and row.values.get("same_as") is not None:
+            citation["note"] = row.values.get("note")  # a sheet's citation row: its note
+        return [citation]
     return [dict(c) for c in row.values["citations"]]
 
 

@@ -15,6 +15,14 @@ is that; a file that is neither is one error naming the first byte each refused.
 ``\\r``, ``\\n`` and ``\\\\``. In CSV and TSV an empty cell is null, ``true``/``false`` (any
 case) are the flags, and numbers are read as the export writes them.
 
+**A person's sheet.** Every file is first read by ``sheets.read_sheet``, which tells a person's
+sheet (the columns of ``xiezuo import --template``, English or Chinese headers, .xlsx too) from
+the export's columns by its header. A sheet's rows go through ``import_sheet.sheet_rows`` (places,
+pairing, id, defaults) into the same planner, which then decides for them as below, but with no
+derived field to agree with, a ``same_as`` row citing that figure, and a row already there (same
+id, fact and sources) skipped. A JSON file that is no sheet at all goes to the export's reader,
+which says record by record what is wrong.
+
 **CSV and TSV carry one citation per row.** Their ``citations`` column is only a count and
 ``source``/``quote`` are the first citation's, so a row gives one citation (with no note); rows
 with the same id give one citation each and make one figure. Where the ``citations`` count says
@@ -98,11 +106,16 @@ Markdown table is refused in one line (``NOT_AN_IMPORT_FORMAT``).
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from xiezuo_cli.authoring.import_planner import Planner
-from xiezuo_cli.authoring.import_reader import Problems, read_rows
+from xiezuo_cli.authoring.import_reader import (
+    Problems,
+    detect_encoding,
+    detect_format,
+    read_rows,
+)
 from xiezuo_cli.authoring.import_types import (
     Action,
     ImportRejected,
@@ -113,6 +126,9 @@ from xiezuo_cli.authoring.import_types import (
 )
 from xiezuo_cli.errors import DataFileError
 from xiezuo_cli.storage.heap import collector_paused
+
+if TYPE_CHECKING:
+    from xiezuo_cli.authoring.sheets import SheetRow
 
 # ─── the whole import ─────────────────────────────────────────────────────────────────────
 
@@ -150,6 +166,7 @@ def import_file(
     dry_run: bool = False,
     timeout: float = 10.0,
     progress: Callable[[str, int, int], None] | None = None,
+    sheet: str | None = None,
 ) -> Outcome:
     """Import the file at ``path`` into the database at ``db_path``: all rows or none.
 
@@ -167,10 +184,54 @@ def import_file(
     if not os.path.lexists(db_path):
         raise DataFileError(db_path, "no such file (make a database with `xiezuo init PATH`)")
     store.check_database(db_path)  # before the file is read: it may be large
-    rows, read_problems, unread, _fmt = read_rows(path, fmt, encoding, phase("read"))
+    from xiezuo_cli.authoring.import_types import ImportFileError
+    from xiezuo_cli.authoring.sheets import read_sheet
+
+    try:
+        read = read_sheet(path, input_format=fmt, encoding=encoding, sheet=sheet)
+    except ImportFileError:
+        # JSON that is no sheet at all (not even one record to take columns from): the
+        # export's reader says, value by value, what is wrong with each
+        if detect_format(path, fmt, detect_encoding(path, encoding)) not in ("json", "jsonl"):
+            raise
+        read = None
+    sheet_rows: Sequence[SheetRow] = ()
+    rows: list[Row] = []
+    read_problems: list[Problem]
+    if read is None:
+        rows, read_problems, unread, _fmt = read_rows(path, fmt, encoding, phase("read"))
+    elif read.shape == "sheet":
+        sheet_rows = read.rows
+        read_problems = list(read.problems)
+        unread = read.problem_count
+    elif read.format == "xlsx":
+        from xiezuo_cli.authoring.import_types import ImportFileError
+
+        raise ImportFileError(
+            path,
+            "an .xlsx workbook in the export's columns is not read yet: import the export as "
+            "CSV or JSON, or the sheet in a person's columns (xiezuo import --template)",
+        )
+    else:
+        rows, read_problems, unread, _fmt = read_rows(
+            path, read.format, read.encoding, phase("read")
+        )
 
     def decide(tables: Mapping[str, list[dict[str, Any]]]) -> Outcome:
-        outcome = plan_import(rows, tables, db_path, progress=phase("check"))
+        nonlocal unread, read_problems
+        planned = rows
+        if read is not None and read.shape == "sheet":
+            from xiezuo_cli.authoring.import_sheet import sheet_rows as converted
+
+            planned, problems = converted(sheet_rows, tables)
+            read_problems = [*read_problems, *problems]
+            unread += len(problems)
+        outcome = plan_import(planned, tables, db_path, progress=phase("check"))
+        if read is not None and read.shape == "sheet":
+            from xiezuo_cli.authoring.import_sheet import as_sheet_problems
+
+            said = as_sheet_problems(outcome.problems, planned)
+            outcome = outcome._replace(problems=said)
         if unread:
             merged = Problems()
             for problem in [*read_problems, *outcome.problems]:

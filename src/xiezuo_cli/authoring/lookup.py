@@ -22,7 +22,7 @@ def by_id(tables: Tables, table: str) -> dict[str, dict[str, Any]]:
     return {str(doc.get("id")): doc for doc in tables.get(table, ())}
 
 
-def _place_keys(place: Mapping[str, Any]) -> set[str]:
+def place_keys(place: Mapping[str, Any]) -> set[str]:
     from xiezuo_cli.model.names import normalize
 
     keys = {str(key) for key in place.get("names") or ()}
@@ -30,39 +30,6 @@ def _place_keys(place: Mapping[str, Any]) -> set[str]:
     if place.get("code"):
         keys.add(str(place["code"]))
     return keys
-
-
-def place_document(name: str, tables: Tables, field: str = "place") -> dict[str, Any]:
-    """The document of the place table that ``name`` fits: any name form the table stores
-    (苍溪, 苍溪县, 广元市苍溪县, 蒼溪, cangxi), its id or its code (510824). FieldError when no
-    place or several (广安: 广安市 and 广安区) fit."""
-    from xiezuo_cli.model.names import normalize
-
-    places = list(tables.get("place", ()))
-    key = normalize(str(name or ""))
-    if not key:
-        raise FieldError(field, "missing")
-    found = [place for place in places if key in _place_keys(place)]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        shown = ", ".join(f"{p.get('full_name')} ({p.get('id')})" for p in found[:5])
-        raise FieldError(
-            field, f"{cut_repr(name)} fits {len(found)} places: {shown}; give its code"
-        )
-    import difflib
-
-    names = {
-        normalize(str(p.get(k))): str(p.get(k)) for p in places for k in ("short", "full_name")
-    }
-    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.4)
-    close += [k for k in names if key in k and k not in close]
-    hint = f"; did you mean {', '.join(names[k] for k in close[:3])}?" if close else ""
-    raise FieldError(
-        field,
-        f"unknown place {cut_repr(name)}: not in the database's place table "
-        f"({len(places)} places){hint}",
-    )
 
 
 def find_pairing(name: str, tables: Tables, field: str = "pairing") -> dict[str, Any]:
@@ -84,7 +51,7 @@ def find_pairing(name: str, tables: Tables, field: str = "pairing") -> dict[str,
         for side in ("provider", "receiver"):
             place = places.get(str(pairing.get(side)))
             if place is not None:
-                keys |= _place_keys(place)
+                keys |= place_keys(place)
         if key in keys:
             found.append(pairing)
     if len(found) == 1:
@@ -118,7 +85,7 @@ def next_record_id(tables: Tables) -> str:
     return f"r-{highest + 1}"
 
 
-def _pinyin_slug(place: Mapping[str, Any]) -> str:
+def pinyin_slug(place: Mapping[str, Any]) -> str:
     """The place's short name in pinyin, from the forms the table stores (苍溪 → cangxi)."""
     forms = [k for k in place.get("names") or () if isinstance(k, str) and k.isascii()]
     forms = [k for k in forms if k.isalpha()]
@@ -133,7 +100,7 @@ def next_pairing_id(
     provider: Mapping[str, Any], receiver: Mapping[str, Any], tables: Tables
 ) -> str:
     """``<provider>-<receiver>`` in pinyin (yuhang-cangxi), then -2, -3 … if that is taken."""
-    base = f"{_pinyin_slug(provider)}-{_pinyin_slug(receiver)}"
+    base = f"{pinyin_slug(provider)}-{pinyin_slug(receiver)}"
     taken = set(by_id(tables, "pairing"))
     if base not in taken:
         return base

@@ -153,6 +153,11 @@ def _argument_parameter(arg: Arg) -> inspect.Parameter:
     complete = completer(arg.complete)
     if complete is not None:
         settings["autocompletion"] = complete
+    if arg.optional:
+        optional: Any = Annotated[str | None, typer.Argument(**settings)]
+        return inspect.Parameter(
+            arg.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=optional
+        )
     annotation = Annotated[kind, typer.Argument(**settings)]
     return inspect.Parameter(arg.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
 

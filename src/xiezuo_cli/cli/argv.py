@@ -72,6 +72,8 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, str | list[str] | bool | 
         raw[argument.name] = positionals
     elif len(positionals) == 1:
         raw[argument.name] = positionals[0]
+    elif not positionals and argument.optional:
+        raw[argument.name] = None
     else:
         return None
     return spec.name, raw

@@ -75,8 +75,8 @@ def choice_or(default: str, values: Sequence[str]) -> Callable[[str, str], str]:
 
 # The Chinese names tables show (省级 市级 县级) and their one-character forms work as well.
 _LEVEL_ALIASES = {"省级": "province", "省": "province", "市级": "city", "市": "city"}
-_LEVEL_ALIASES |= {"地级": "city", "县级": "county", "县": "county"}
-LEVEL_CHOICES = (*LEVELS, "省级", "市级", "县级")
+_LEVEL_ALIASES |= {"地级": "city", "县级": "county", "县": "county", "全国": "nation"}
+LEVEL_CHOICES = (*LEVELS, "全国", "省级", "市级", "县级")
 
 
 def level(text: str, option: str) -> str:

@@ -108,15 +108,21 @@ def _file(output: str | None) -> str | None:
     return None if is_stdout(output) else output
 
 
+# Formats that are files, not text: written by their command to -o FILE (or a piped stdout).
+BINARY_FORMATS = {"sqlite": "a database file", "xlsx": "an Excel workbook"}
+
+
 def output_group(
     *,
     sqlite: bool = False,
+    xlsx: bool = False,
     default_format: str = "csv",
     format_help: str = FORMAT_HELP,
     unit: bool = True,
 ) -> Group:
-    """The output options. ``sqlite``: --format sqlite -o FILE is one more format (export)."""
-    formats = (*FORMATS, "sqlite") if sqlite else FORMATS
+    """The output options. ``sqlite``: --format sqlite -o FILE is one more format (export);
+    ``xlsx``: --format xlsx -o FILE (import --template)."""
+    formats = (*FORMATS, *(("sqlite",) if sqlite else ()), *(("xlsx",) if xlsx else ()))
 
     def make(
         *,
@@ -143,12 +149,13 @@ def output_group(
         path = _file(output)
         if chosen:
             fmt = check_choice(chosen[0], formats, "--format")
-            if fmt == "sqlite" and path is None:
+            if fmt in BINARY_FORMATS and path is None:
+                what = BINARY_FORMATS[fmt]
                 if output is None:
-                    raise UsageProblem("--format sqlite writes a database file: give -o FILE")
+                    raise UsageProblem(f"--format {fmt} writes {what}: give -o FILE")
                 if _stdout_is_terminal():  # -o - on a terminal: binary is for a file or a pipe
                     raise UsageProblem(
-                        "--format sqlite -o -: a SQLite file is binary; redirect stdout to a "
+                        f"--format {fmt} -o -: {what} is binary; redirect stdout to a "
                         "file or a pipe, or give -o FILE"
                     )
         elif path is None and _stdout_is_terminal():
@@ -320,7 +327,9 @@ _NOT_PAIR = (
     Opt(
         "level",
         ("--level",),
-        "Pairing level (its receiver's): " + ", ".join(LEVELS) + " (省级, 市级, 县级). Repeatable.",
+        "Pairing level (its receiver's): "
+        + ", ".join(LEVELS)
+        + " (全国, 省级, 市级, 县级). Repeatable.",
         kind="multi",
         metavar="LEVEL",
         complete=to.LEVEL_CHOICES,

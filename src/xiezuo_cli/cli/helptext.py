@@ -104,7 +104,7 @@ def _definitions(items: Iterable[tuple[str, str]], width: int) -> list[str]:
 
 def command_help(spec: Command, exit_codes: str, width: int | None = None) -> str:
     width = width or terminal_width()
-    arguments = " ".join(a.metavar for a in spec.arguments)
+    arguments = " ".join(f"[{a.metavar}]" if a.optional else a.metavar for a in spec.arguments)
     usage = f"Usage: xiezuo {spec.name} [OPTIONS]" + (f" {arguments}" if arguments else "")
     lines = [*wrap(usage, width), "", *_indented(spec.help, 2, width), ""]
     if spec.arguments:

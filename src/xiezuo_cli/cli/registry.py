@@ -30,6 +30,8 @@ MODULES = {
     "init": "init",
     "pairs add": "pairs_add",
     "pairs edit": "pairs_edit",
+    "places add": "places_add",
+    "places remove": "places_remove",
     "sources add": "sources_add",
     "sources edit": "sources_edit",
     "add": "add",

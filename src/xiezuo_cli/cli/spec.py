@@ -55,6 +55,7 @@ class Arg(NamedTuple):
     # The argument's text (or, multiple, the tuple of its texts) to its typed value; the second
     # argument is how a message names it.
     type: Callable[[Any, str], Any] = as_text
+    optional: bool = False  # may be left out (its type then gets None): import --template
 
 
 class Group(NamedTuple):
@@ -120,6 +121,8 @@ def bind_part(part: Part, given: Given) -> Any:
         value = given.get(part.name)
         if part.multiple:
             return part.type(tuple(_texts(value)), part.metavar)
+        if part.optional and value is None:
+            return part.type(None, part.metavar)
         return part.type("" if value is None or value is False else str(value), part.metavar)
     return _option(part, given)
 

@@ -19,9 +19,11 @@ KINDS = ("东西部协作", "对口支援", "山海协作", "对口合作")
 
 # Administrative levels, top down. A pairing's level is its receiver's level: 浙江省→甘孜藏族自治州
 # is a city-level pairing. 自治州 and 地区 are city (prefecture) level; functional zones that act at
-# county level (湖州市南太湖新区) are county level.
-LEVELS = ("province", "city", "county")
-LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级"}
+# county level (湖州市南太湖新区) are county level. 全国 (the nation, id quanguo) is the one place
+# at nation level: a pairing 全国→全国 of a kind holds the nation's figures of that kind.
+LEVELS = ("nation", "province", "city", "county")
+NATION_LEVEL = "nation"
+LEVEL_NAMES = {"nation": "全国", "province": "省级", "city": "市级", "county": "县级"}
 
 # Follows the official 东西部协作 indicator names (see README, "Data model").
 CATEGORIES = (

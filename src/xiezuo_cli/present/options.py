@@ -23,5 +23,5 @@ class OutputOptions(NamedTuple):
     @property
     def is_text(self) -> bool:
         """Text to stdout (or -o FILE, written atomically by the dispatch); not so a SQLite
-        file, which its command writes itself."""
-        return self.format != "sqlite"
+        file or an Excel workbook, which its command writes itself."""
+        return self.format not in ("sqlite", "xlsx")

@@ -653,6 +653,21 @@ def _check_running_totals(path: str, by_id: dict[str, Record]) -> None:
                     )
 
 
+def _check_members(path: str, raw_places: list[dict[str, Any]], places: dict[str, Place]) -> None:
+    """A group (a party made of several places) lists its members where known: places of the
+    table, each once, none the group itself."""
+    for raw in raw_places:
+        members = raw.get("members", [])
+        label = f"place {raw.get('id')}"
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise DataFileError(path, "expected a list of place ids", record=label, field="members")
+        for member in members:
+            if member not in places or member == raw.get("id"):
+                raise DataFileError(path, f"no place {member!r}", record=label, field="members")
+        if len(set(members)) != len(members):
+            raise DataFileError(path, "a member is listed twice", record=label, field="members")
+
+
 def build(
     path: str, tables: dict[str, list[dict[str, Any]]]
 ) -> tuple[
@@ -665,6 +680,7 @@ def build(
     place_list = [_place(path, raw) for raw in tables["place"]]
     _unique(path, "place", [place.id for place in place_list])
     places = {place.id: place for place in place_list}
+    _check_members(path, tables["place"], places)
     ancestry = _Places(path, places)
     source_list = [_source(path, raw) for raw in tables["source"]]
     _unique(path, "source", [source.id for source in source_list])

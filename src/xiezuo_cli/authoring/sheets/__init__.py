@@ -14,8 +14,11 @@ What it may import: the standard library; ``xiezuo_cli.model``, ``amounts``, ``d
 ``authoring`` (check_date, check_slug, parse_period, the limits) and ``fields.ALIASES`` (the
 Chinese names of stages and actors), so each rule stays written once; the file rules of
 ``importing`` (encoding and format detection, the strict JSON decoder and streaming array
-reader, the problem list and its bound); openpyxl, in ``xlsx`` only. Nothing imports it yet but
-the tests: the import planner will.
+reader, the problem list and its bound); openpyxl, in ``xlsx`` only. ``importing.import_file``
+reads every file through ``read_sheet``, and ``import_sheet`` turns a sheet's rows into the
+planner's (done at integration: the planner's conversion, ``--sheet``, ``--template``, ``xlsx``
+as an input format; an .xlsx workbook in the export's columns is refused, saying to import the
+export as CSV or JSON).
 
 **The seam.** ``read_sheet(path, input_format=, encoding=, sheet=)`` returns a ``SheetRead``.
 With ``shape == "sheet"``: ``rows`` (typed ``SheetRow``s, each with its ``Origin`` to name a

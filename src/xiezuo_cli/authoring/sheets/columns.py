@@ -217,11 +217,18 @@ def is_title(values: Sequence[str | None]) -> bool:
 
 
 def read_header(
-    path: str, values: Sequence[str | None], where: str, place: Callable[[int], str]
+    path: str,
+    values: Sequence[str | None],
+    where: str,
+    place: Callable[[int], str],
+    *,
+    records: bool = False,
 ) -> Header:
     """The header row ``values`` (``place(i)`` names the i-th cell), or ImportFileError: one
     line naming every unknown column, a column given twice, a header mixing the two shapes,
-    or a required column missing."""
+    or a required column missing. ``records``: the keys of a JSON file's first record, where a
+    record lacking columns a sheet needs, with none only a sheet has, is read as the export's
+    (whose reader says record by record what each lacks)."""
     written = [(value or "").strip().lstrip("\ufeff").strip() for value in values]
     while written and not written[-1]:
         written.pop()  # trailing empty columns
@@ -279,6 +286,11 @@ def read_header(
         missing = [c.label() for c in COLUMNS if c.required and c.name not in seen]
         if not any(name in seen for name in FIGURE_COLUMNS):
             missing.append(" or ".join(BY_NAME[name].label() for name in FIGURE_COLUMNS))
+        if missing and records and not sheet_only:
+            cells_ = tuple(
+                HeaderCell(i, text, place(i), None) for i, text in enumerate(written) if text
+            )
+            return Header(CONTRACT, cells_, where)
         if missing:
             raise ImportFileError(
                 path,

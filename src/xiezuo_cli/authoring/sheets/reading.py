@@ -603,7 +603,9 @@ class _JsonReading:
                     continue
                 if header is None:
                     names: list[str | None] = [str(key) for key in value]
-                    header = read_header(self.path, names, origin.where, _key_place(names))
+                    header = read_header(
+                        self.path, names, origin.where, _key_place(names), records=True
+                    )
                     if header.shape == CONTRACT:
                         break
                 cells, written, problems = _json_cells(value)

@@ -30,13 +30,15 @@ from xiezuo_cli.present.options import OutputOptions
 if TYPE_CHECKING:
     from xiezuo_cli.authoring.import_types import Problem
 
-INPUT_FORMATS = ("csv", "tsv", "json", "jsonl")  # = import_reader.INPUT_FORMATS, kept light here
+INPUT_FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")  # = import_reader's, kept light here
 
 
 class ImportParams(NamedTuple):
-    file: str
+    file: str | None
     input_format: str | None
     encoding: str | None
+    sheet: str | None
+    template: bool
     dry_run: bool
     timeout: float
     output: OutputOptions
@@ -45,12 +47,22 @@ class ImportParams(NamedTuple):
     @property
     def inputs(self) -> tuple[str, ...]:
         """What the command reads besides the database: -o may not name it."""
-        return (self.file,)
+        return () if self.file is None else (self.file,)
 
 
 def check(params: ImportParams) -> None:
     from xiezuo_cli.storage import dataset
 
+    if params.template:
+        if params.file is not None:
+            raise UsageProblem("--template writes the empty sheet: give no FILE")
+        if params.output.format not in ("csv", "xlsx"):
+            raise UsageProblem("--template is a CSV sheet or an .xlsx workbook: --format csv|xlsx")
+        return
+    if params.file is None:
+        raise UsageProblem("FILE is required (or --template for the empty sheet)")
+    if params.output.format == "xlsx":
+        raise UsageProblem("--format xlsx is for --template; a report is table, csv, json …")
     path = params.database.path
     if not params.dry_run and (path is None or dataset.is_bundled(path)):
         raise UsageProblem(
@@ -59,7 +71,27 @@ def check(params: ImportParams) -> None:
         )
 
 
+def template(params: ImportParams) -> None:
+    """The empty sheet: CSV to stdout (or -o FILE), or an .xlsx workbook to -o FILE."""
+    from xiezuo_cli.authoring.sheets import template as sheet_template
+
+    if params.output.format == "csv":
+        sheet_template.write_template_csv(sys.stdout)
+        return
+    if params.output.path is None:  # -o -: stdout is a pipe or a file (checked at the edge)
+        sheet_template.write_template_xlsx(sys.stdout.buffer)
+        return
+    from xiezuo_cli.storage.files import atomic_path
+
+    with atomic_path(params.output.path, suffix=".tmp") as temporary, open(temporary, "wb") as f:
+        sheet_template.write_template_xlsx(f)
+
+
 def import_file(params: ImportParams) -> Exception | None:
+    if params.template:
+        template(params)
+        return None
+    assert params.file is not None  # check() made sure
     from xiezuo_cli.authoring import import_types, importing
     from xiezuo_cli.present import import_report
     from xiezuo_cli.present.progress import for_file
@@ -76,6 +108,7 @@ def import_file(params: ImportParams) -> Exception | None:
                 dry_run=params.dry_run,
                 timeout=params.timeout,
                 progress=progress,
+                sheet=params.sheet,
             )
         except import_types.ImportRejected as rejected:
             _problems_out(rejected.path, rejected.problems)
@@ -123,7 +156,9 @@ def _encoding(text: str, option: str) -> str:
     return str(check_encoding(text))
 
 
-def _file(text: str, _: str) -> str:
+def _file(text: str | None, _: str) -> str | None:
+    if text is None:
+        return None
     if not text.strip():
         raise UsageProblem("FILE is empty: give the file to import")
     return text
@@ -149,10 +184,13 @@ DATABASE = Group(
 
 COMMAND = Command(
     "import",
-    "Add figures from a CSV, TSV, JSON or JSON Lines file with the columns `xiezuo export` "
-    "writes: every row is checked before anything is written, and one bad row writes nothing; "
+    "Add figures from a person's sheet (the columns of --template, English or Chinese "
+    "headers) or a file with the columns `xiezuo export` writes; CSV, TSV, JSON, JSON Lines or "
+    ".xlsx. Every row is checked before anything is written, and one bad row writes nothing; "
     "a figure already there is skipped, the same figure from a new source becomes a citation.",
     (
+        "xiezuo import 表格.xlsx --db my.json --dry-run",
+        "xiezuo import --template --format xlsx -o 表格.xlsx",
         "xiezuo import records.json --db my.json",
         "xiezuo import 表格.csv --db my.json --dry-run",
         "xiezuo import export.csv --db my.json --encoding gb18030",
@@ -161,17 +199,19 @@ COMMAND = Command(
     (
         Arg(
             "file",
-            "The file of records: CSV, TSV, JSON (an array) or JSON Lines, UTF-8 or GBK.",
+            "The sheet or file of records: CSV, TSV, JSON (an array), JSON Lines (UTF-8 or "
+            "GBK) or .xlsx.",
             "FILE",
             type=_file,
+            optional=True,
         ),
         Opt(
             "input_format",
             ("--input-format",),
             "The file's format: "
             + ", ".join(INPUT_FORMATS)
-            + ". Default: from its extension (.csv, .tsv, .json, .jsonl), else from its first "
-            "characters.",
+            + ". Default: from its extension (.csv, .tsv, .json, .jsonl, .xlsx), else from its "
+            "first characters.",
             metavar="FORMAT",
             complete=INPUT_FORMATS,
             type=_input_format,
@@ -186,6 +226,20 @@ COMMAND = Command(
             type=_encoding,
         ),
         Opt(
+            "sheet",
+            ("--sheet",),
+            "The sheet of an .xlsx workbook to read. Default: the one that starts with a "
+            "header row.",
+            metavar="NAME",
+        ),
+        Opt(
+            "template",
+            ("--template",),
+            "Write the empty sheet instead, both header rows (English, Chinese): CSV to "
+            "stdout or -o FILE, or --format xlsx -o FILE (each column explained).",
+            kind="flag",
+        ),
+        Opt(
             "dry_run",
             ("--dry-run",),
             "Write nothing: report what would be added, merged, skipped and refused.",
@@ -194,6 +248,7 @@ COMMAND = Command(
         TIMEOUT,
         output_group(
             unit=False,
+            xlsx=True,
             format_help="The report's format (what --dry-run would do, or what the import "
             "did): table, csv, tsv, json, jsonl, markdown. Default: table on a terminal, "
             "csv in a pipe; a real import prints one line unless a format is given. The "

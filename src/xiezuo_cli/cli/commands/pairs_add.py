@@ -1,4 +1,5 @@
-"""`xiezuo pairs add`: a pairing of two places of the database's place table."""
+"""`xiezuo pairs add`: a pairing of two places, of the database's place table or the country's
+(copied into the table, with the places above them, on write)."""
 
 from typing import NamedTuple
 
@@ -31,7 +32,7 @@ def check(params: PairAddParams) -> None:
 def pairs_add(params: PairAddParams) -> None:
     assert params.kind and params.provider and params.receiver  # check() made sure
     with changing(params.target, "pairs add") as tables:
-        document = pairing_document(
+        document, places = pairing_document(
             params.kind,
             params.provider,
             params.receiver,
@@ -41,13 +42,15 @@ def pairs_add(params: PairAddParams) -> None:
             source=params.source,
             note=params.note,
         )
+        tables["place"].extend(places)  # from the country's list, ancestors first
         tables["pairing"].append(document)
     say(document["id"])
 
 
 COMMAND = Command(
     "pairs add",
-    "Add a pairing of two places of the database's place table; prints its id.",
+    "Add a pairing of two places, any of the country's (GB/T 2260, with 全国) or of the "
+    "database's place table; prints its id.",
     (
         "xiezuo pairs add --kind 东西部协作 --provider 余杭 --receiver 苍溪 "
         "--since 2021-05 --db my.json",

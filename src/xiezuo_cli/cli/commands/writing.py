@@ -25,6 +25,7 @@ from xiezuo_cli.model.vocab import ACTORS, APPROX, CATEGORIES, SCOPES, STAGES
 # How authoring's fields are named on the command line, where not --<field>.
 _OPTION_OF = {
     "pairing": "--pair",
+    "name": "NAME",
     "period_start": "--period",
     "period_end": "--period",
     "citations": "--source",
