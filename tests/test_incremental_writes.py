@@ -151,3 +151,33 @@ def test_the_change_ends_as_on_the_whole_path(
         r.revises: r.id for r in fresh.records if r.revises is not None
     }
     updated.close()
+
+
+@pytest.mark.parametrize("table", ["place", "pairing", "source"])
+@pytest.mark.parametrize("indexed", [True, False])
+def test_a_removal_from_any_table_is_written(
+    table: str, indexed: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document removed from a table other than record touches no document: the write must
+    still drop it (it once spliced nothing onto the old bytes and kept it)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XIEZUO_INDEX_MIN_BYTES", "0")
+    if not indexed:
+        monkeypatch.setenv("XIEZUO_NO_INDEX", "1")
+    db = tmp_path / "db.json"
+    shutil.copy(BUNDLED, db)
+    dataset.load(db)
+    raw = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    model = copy.deepcopy(next(iter(raw[table].values())))
+    model["id"] = "extra-document"
+    if table == "place":  # a place with no code (a functional zone), under a bundled city
+        model = {"id": "extra-document", "code": None, "name": "试验区", "full_name": "长春市试验区",
+                 "short": "试验", "level": "county", "parent": "220100",
+                 "names": ["试验", "试验区", "长春市试验区"]}  # fmt: skip
+    with store.transaction(db, timeout=5) as tables:
+        tables[table].append(model)
+    assert "extra-document" in {d["id"] for d in json.loads(db.read_text("utf-8"))[table].values()}
+    with store.transaction(db, timeout=5) as tables:
+        tables[table] = [d for d in tables[table] if d["id"] != "extra-document"]
+    written = json.loads(db.read_text(encoding="utf-8"))
+    assert [d["id"] for d in written[table].values()] == [d["id"] for d in raw[table].values()]

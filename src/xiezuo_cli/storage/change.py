@@ -166,7 +166,13 @@ def encoded(
     from xiezuo_cli.storage import fastjson
     from xiezuo_cli.storage.rawfile import _too_big, max_bytes
 
-    others_as_they_were = not any(change[name].touched for name in _NAMES if name != "record")
+    # Every other table exactly as it was: nothing added, changed or removed (a removal touches
+    # no document, so "nothing touched" alone would splice the old bytes and lose it).
+    others_as_they_were = all(
+        change[name].appended_only and not change[name].touched
+        for name in _NAMES
+        if name != "record"
+    )
     if change["record"].appended_only and others_as_they_were:
         spliced = fastjson.append_records(data, change["record"].touched)
         if spliced is not None:
