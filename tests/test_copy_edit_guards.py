@@ -447,3 +447,28 @@ def test_sources_edit_checks_every_field(cli: Cli, with_source: Path) -> None:
     assert cli("sources", "edit", "art2", "--clear", "title", "--db", db).exit_code == 0
     data = json.loads(with_source.read_text(encoding="utf-8"))
     assert next(s for s in data["source"].values() if s["id"] == "art2")["title"] is None
+
+
+def test_a_person_s_sheet_meets_the_same_guards(
+    cli: Cli, with_source: Path, tmp_path: Path
+) -> None:
+    """The 1.55亿 of 滨江→朝天 again, from a sheet in Chinese headers: refused naming the stored
+    figure and same_as; the column 另一笔 (distinct) true lets it in as another flow."""
+    header = "支援方,受援方,类型,类别,口径,事项,数字,时期,来源"
+    row = "滨江,朝天,东西部协作,财政援助,协作资金,财政援助资金,1.55亿元,2021..2024,art2"
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(f"{header}\r\n{row}\r\n", encoding="gbk")
+    before = with_source.read_bytes()
+    result = cli("import", str(sheet), "--db", str(with_source))
+    assert result.exit_code == 3
+    line = result.stderr.splitlines()[0]
+    assert "the same figure as chaotian-fiscal-funds" in line and "same_as" in line
+    assert with_source.read_bytes() == before
+    sheet.write_text(f"{header},另一笔\r\n{row},是\r\n", encoding="gbk")
+    result = cli("import", str(sheet), "--db", str(with_source))
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(with_source.read_text(encoding="utf-8"))
+    amounts = [
+        r["amount_yuan"] for r in data["record"].values() if r["pairing"] == "binjiang-chaotian"
+    ]
+    assert amounts.count(155_000_000) == 2

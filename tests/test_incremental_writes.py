@@ -171,9 +171,9 @@ def test_a_removal_from_any_table_is_written(
     model = copy.deepcopy(next(iter(raw[table].values())))
     model["id"] = "extra-document"
     if table == "place":  # a place with no code (a functional zone), under a bundled city
-        model = {"id": "extra-document", "code": None, "name": "试验区", "full_name": "长春市试验区",
-                 "short": "试验", "level": "county", "parent": "220100",
-                 "names": ["试验", "试验区", "长春市试验区"]}  # fmt: skip
+        model = {"id": "extra-document", "code": None, "name": "试验区",
+                 "full_name": "长春市试验区", "short": "试验", "level": "county",
+                 "parent": "220100", "names": ["试验", "试验区", "长春市试验区"]}  # fmt: skip
     with store.transaction(db, timeout=5) as tables:
         tables[table].append(model)
     assert "extra-document" in {d["id"] for d in json.loads(db.read_text("utf-8"))[table].values()}

@@ -41,7 +41,7 @@ STUB_SOURCE_NOTE = (
 )
 STUB_HELD_NOTE = "存有的原文只是导入文件给出的引文，每行一句。"
 IMPORT_CITE = "give the row its id {id} to cite it again (a sheet: same_as {id})"
-IMPORT_DISTINCT = "the column distinct: true"
+IMPORT_DISTINCT = "the column distinct (另一笔): true"
 STUB_PAIRING_NOTE = "由 xiezuo import 建立：结对起始时间与出处未注明。"
 
 

@@ -42,6 +42,7 @@ _COLUMN_OF = {
     "period_start": "period",
     "period_end": "period",
     "scope": "cumulative",
+    "distinct": "distinct",
     "level": "receiver",
     "citations": "source",
 }
@@ -161,6 +162,7 @@ class _Converting:
             "revises": row.revises,
             "note": row.note,
             "derivation": row.derivation,
+            "distinct": row.distinct,
             "citations": None,  # a sheet declares no citation count
             **citation,
         }

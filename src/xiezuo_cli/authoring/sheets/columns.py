@@ -106,6 +106,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("note", "备注", False,
            "a note on the figure, in Chinese (on a same_as row: the citation's note)", "",
            cells.text, ("说明",)),
+    Column("distinct", "另一笔", False,
+           "true when the figure is another flow than a stored one with the same pairing, "
+           "category, measure, stage and amount over an overlapping period (else refused as "
+           "the same figure twice): true/false, 是/否; empty: false", "否", cells.flag),
     Column("derivation", "推算", False,
            "for a figure worked out from the article's numbers, how: 3978万元 ÷ 79.5%", "",
            cells.text, ("算法",)),

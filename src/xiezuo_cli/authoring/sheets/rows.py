@@ -114,6 +114,7 @@ class SheetRow:
     quote: str | None
     note: str | None
     derivation: str | None
+    distinct: bool = False  # 另一笔: another flow than a stored figure like it (the guards)
 
     @property
     def position(self) -> int:
@@ -198,6 +199,7 @@ def build_row(cells: Mapping[str, Raw], origin: Origin) -> SheetRow | list[RowPr
         quote=text.get("quote"),
         note=text.get("note"),
         derivation=text.get("derivation"),
+        distinct=parsed["distinct"] is True,
     )
 
 
