@@ -78,7 +78,12 @@ def test_sort_pipeline_puts_the_largest_total_first() -> None:
 
 
 def test_install_completion_writes_only_under_home(tmp_path: Path) -> None:
-    done = shell("xiezuo --install-completion bash", HOME=str(tmp_path), SHELL="/bin/bash")
+    done = shell(
+        "xiezuo --install-completion bash",
+        HOME=str(tmp_path),
+        SHELL="/bin/bash",
+        _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1",  # named, not detected from the parents
+    )
     assert done.returncode == 0, done.stderr
     script = tmp_path / ".bash_completions" / "xiezuo.sh"
     assert "_XIEZUO_COMPLETE=complete_bash" in script.read_text()
