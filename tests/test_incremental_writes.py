@@ -151,3 +151,21 @@ def test_the_change_ends_as_on_the_whole_path(
         r.revises: r.id for r in fresh.records if r.revises is not None
     }
     updated.close()
+
+
+@pytest.mark.parametrize("exiting_unfreed", [False, True])
+def test_a_write_keeps_its_tables_only_for_a_process_that_exits_without_freeing(
+    exiting_unfreed: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xiezuo_cli.storage import heap
+
+    monkeypatch.setattr(heap, "_kept", [])
+    monkeypatch.setattr(heap, "_exiting_unfreed", exiting_unfreed)
+    db = tmp_path / "db.json"
+    shutil.copy(BUNDLED, db)
+    with store.transaction(db, timeout=5) as tables:
+        tables["record"] = tables["record"][:-1]
+        written = tables
+    assert len(json.loads(db.read_text(encoding="utf-8"))["record"]) == len(written["record"])
+    # the `xiezuo` command (os._exit) keeps them unfreed; anything else that goes on frees them
+    assert any(kept is written for kept in heap._kept) is exiting_unfreed
