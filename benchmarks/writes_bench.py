@@ -76,7 +76,7 @@ def timed(argv: list[str], env: dict[str, str], out: Path) -> tuple[float, float
 def add_argv(db: Path, number: int) -> list[str]:
     return [
         *XIEZUO, "add", "--pair", PAIRING, "--category", "社会帮扶", "--measure", "捐款捐物",
-        "--item", "基准测试捐款", "--amount", "100万元", "--period", "2023",
+        "--item", "基准测试捐款", "--amount", f"{100 + number}万元", "--period", "2023",
         "--source", "yuhang-cangxi-chinanews-2021-11-17", "--id", f"bench-{number}",
         "--db", str(db),
     ]  # fmt: skip

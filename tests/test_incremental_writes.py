@@ -181,3 +181,21 @@ def test_a_removal_from_any_table_is_written(
         tables[table] = [d for d in tables[table] if d["id"] != "extra-document"]
     written = json.loads(db.read_text(encoding="utf-8"))
     assert [d["id"] for d in written[table].values()] == [d["id"] for d in raw[table].values()]
+
+
+@pytest.mark.parametrize("exiting_unfreed", [False, True])
+def test_a_write_keeps_its_tables_only_for_a_process_that_exits_without_freeing(
+    exiting_unfreed: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xiezuo_cli.storage import heap
+
+    monkeypatch.setattr(heap, "_kept", [])
+    monkeypatch.setattr(heap, "_exiting_unfreed", exiting_unfreed)
+    db = tmp_path / "db.json"
+    shutil.copy(BUNDLED, db)
+    with store.transaction(db, timeout=5) as tables:
+        tables["record"] = tables["record"][:-1]
+        written = tables
+    assert len(json.loads(db.read_text(encoding="utf-8"))["record"]) == len(written["record"])
+    # the `xiezuo` command (os._exit) keeps them unfreed; anything else that goes on frees them
+    assert any(kept is written for kept in heap._kept) is exiting_unfreed

@@ -287,3 +287,24 @@ def test_a_just_changed_file_stores_no_status_key(big: Path) -> None:
     names = {row[0] for row in connection.execute("SELECT name FROM meta")}
     connection.close()
     assert "stat" not in names and "key" in names
+
+
+def test_a_writer_finds_the_index_of_the_bytes_it_holds_without_reading_the_file_again(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("list", "--db", str(big), "--csv")  # writes the index; the file is too new for its
+    data, before = big.read_bytes(), big.stat()  # status to be trusted: matched by fingerprint
+
+    def unread(path: object) -> object:
+        raise AssertionError("the file was read again to find its index")
+
+    monkeypatch.setattr(rawfile, "fingerprint_file", unread)
+    opened = index.open_for(str(big), data, before)
+    assert opened is not None
+    opened.close()
+    # other bytes of the same length (as if the file changed after they were read): no index
+    at = data.index(b'"amount_yuan": ') + len(b'"amount_yuan": ')
+    digit = data[at : at + 1]
+    assert digit.isdigit()
+    other = data[:at] + (b"9" if digit != b"9" else b"8") + data[at + 1 :]
+    assert index.open_for(str(big), other, before) is None

@@ -28,7 +28,10 @@ def console() -> NoReturn:
     would not take back anyway. Output is flushed first; errors exit the usual way."""
     import gc
 
+    from xiezuo_cli.storage import heap
+
     gc.disable()
+    heap.exit_unfreed()
     status = main()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -185,11 +185,16 @@ class Index:
             self._connection.close()
 
 
-def open_index(path: str) -> Index | None:
+def open_index(
+    path: str, held: bytes | None = None, before: os.stat_result | None = None
+) -> Index | None:
     """The index of the database at ``path`` as it is now, or None.
 
     Found first by the file's status (see ``_stat_key``); when that differs (the file was copied,
-    touched or changed) by its fingerprint, every byte read a piece at a time.
+    touched or changed) by its fingerprint, every byte read a piece at a time. With ``held``, the
+    bytes a writer read under its lock (``before``: the file's status taken before reading them),
+    the index of those bytes: matched by that status, or by their fingerprint, without reading
+    the file again.
     """
     entry = entry_path(path)
     if entry is None or not os.path.isfile(entry):
@@ -204,10 +209,20 @@ def open_index(path: str) -> Index | None:
         connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
         meta = dict(connection.execute("SELECT name, value FROM meta"))
         stat_key = meta.get("stat")
-        same_file = stat_key is not None and stat_key == _stat_key(path, os.stat(path))
-        if not same_file and meta.get("key") != _key(path, rawfile.fingerprint_file(path)):
-            connection.close()
-            return None
+        if held is None:
+            same = stat_key is not None and stat_key == _stat_key(path, os.stat(path))
+            if not same and meta.get("key") != _key(path, rawfile.fingerprint_file(path)):
+                connection.close()
+                return None
+        else:
+            same = (
+                before is not None
+                and stat_key is not None
+                and stat_key == _stat_key(path, before) == _stat_key(path, os.stat(path))
+            )
+            if not same and meta.get("key") != _key(path, rawfile.fingerprint(held)):
+                connection.close()
+                return None
         small = _checked(meta["parts"], marshal.loads(meta["parts_sum"]))
         counts = marshal.loads(meta["counts"])
         return Index(connection, cache.thaw_small(small), counts)
@@ -375,24 +390,9 @@ def _light(record: Record, pool: dict[str, str]) -> tuple[Any, ...]:
 def open_for(path: str, data: bytes, before: os.stat_result | None) -> Index | None:
     """The index of the database at ``path`` whose bytes are ``data`` (read under the write lock,
     ``before`` the file's status taken before reading them), or None: the proof that this exact
-    content was validated as a whole by this code."""
-    opened = open_index(path)
-    if opened is None:
-        return None
-    try:
-        meta = dict(opened._connection.execute("SELECT name, value FROM meta"))
-        stat_key = meta.get("stat")
-        same = (
-            before is not None
-            and stat_key is not None
-            and stat_key == _stat_key(path, before) == _stat_key(path, os.stat(path))
-        )
-        if same or meta.get("key") == _key(path, rawfile.fingerprint(data)):
-            return opened
-    except Exception:
-        pass
-    opened.close()
-    return None
+    content was validated as a whole by this code. Keyed to ``data`` itself, fingerprinted once
+    (reading the file again to fingerprint it too cost a second pass over its bytes)."""
+    return open_index(path, data, before)
 
 
 def update(

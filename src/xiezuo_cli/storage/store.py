@@ -423,12 +423,11 @@ def transaction(
     (exit 2) naming the record and field. (So a change that repairs a broken file is written.)
     Whatever ``check`` says, nothing the checked reader would refuse is ever written.
     """
-    from xiezuo_cli.storage import change, locking
-    from xiezuo_cli.storage.heap import collector_paused
+    from xiezuo_cli.storage import change, heap, locking
 
     shown = os.fspath(path)
     check_database(shown)  # before the lock: no lock file beside a device, a folder, a FIFO
-    with locking.exclusive(shown, timeout=timeout), collector_paused():
+    with locking.exclusive(shown, timeout=timeout), heap.collector_paused():
         before = _status(shown)
         old = read_checked(shown)
         tables = read_tables(shown, old)
@@ -441,6 +440,7 @@ def transaction(
         _remove_stale_temporaries(shown)
         _write(shown, data)
         change.refresh(shown, data, result)
+        heap.keep_to_exit(tables, snapshot)  # written: the rest of the command needs no freeing
 
 
 def _status(shown: str) -> os.stat_result | None:
