@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import BUNDLED, DATA, ROOT
+from contract import CONTRACT
 
 from xiezuo_cli.model.amounts import parse_quantity
 
@@ -39,40 +40,6 @@ HELD_YAML = load_yaml("records.yaml")
 FACTS_YAML = load_yaml("records-facts.yaml")
 WRITTEN = {raw["id"]: raw for raw in [*HELD_YAML, *FACTS_YAML]}
 
-# The contract of a record as `export` prints it (docs/model-v2.md, README "Data model").
-CONTRACT = (
-    "id",
-    "pairing",
-    "kind",
-    "level",
-    "provider",
-    "provider_code",
-    "receiver",
-    "receiver_code",
-    "category",
-    "item",
-    "measure",
-    "value",
-    "unit",
-    "amount_yuan",
-    "approx",
-    "period_start",
-    "period_end",
-    "year",
-    "cumulative",
-    "as_of",
-    "stage",
-    "actor",
-    "scope",
-    "part_of",
-    "revises",
-    "source",
-    "quote",
-    "citations",
-    "note",
-    "derived",
-    "derivation",
-)
 CATEGORIES = (
     "财政援助",
     "社会帮扶",

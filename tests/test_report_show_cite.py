@@ -16,45 +16,12 @@ from typing import Any
 import pytest
 import yaml
 from conftest import DATA, one_error_line
+from contract import CONTRACT as RECORD_FIELDS
 from typer.testing import Result
 
 Invoke = Callable[..., Result]
 Row = dict[str, Any]
 
-# The machine contract, as the README and docs/model-v2.md write it.
-RECORD_FIELDS = (
-    "id",
-    "pairing",
-    "kind",
-    "level",
-    "provider",
-    "provider_code",
-    "receiver",
-    "receiver_code",
-    "category",
-    "item",
-    "measure",
-    "value",
-    "unit",
-    "amount_yuan",
-    "approx",
-    "period_start",
-    "period_end",
-    "year",
-    "cumulative",
-    "as_of",
-    "stage",
-    "actor",
-    "scope",
-    "part_of",
-    "revises",
-    "source",
-    "quote",
-    "citations",
-    "note",
-    "derived",
-    "derivation",
-)
 SOURCE_COLUMNS = ("source_title", "source_publisher", "source_author", "source_published")
 CITE_COLUMNS = (*RECORD_FIELDS, "citation_note", *SOURCE_COLUMNS, "source_url")
 PAIRS_COLUMNS = (
