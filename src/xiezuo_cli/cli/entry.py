@@ -25,17 +25,36 @@ def console() -> NoReturn:
     objects a command makes, walks every object of a loaded database again and again (half of
     a cold `funds` at 100,000 records; heap.py pauses it where loading runs in-process too).
     Freeing those objects one by one at exit takes seconds more and gives the OS back nothing it
-    would not take back anyway. Output is flushed first; errors exit the usual way."""
+    would not take back anyway. Output is flushed first. An error or Ctrl-C (SystemExit from the
+    edge, with its exit code) leaves the same way: the heap it would tear down may hold a C
+    extension's half-built state, interrupted mid-way, that is not safe to free."""
     import gc
 
     from xiezuo_cli.storage import heap
 
     gc.disable()
     heap.exit_unfreed()
-    status = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        status = main()
+    except SystemExit as done:
+        status = _status_of(done)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            pass
     os._exit(status)
+
+
+def _status_of(done: SystemExit) -> int:
+    """The exit status Python itself would give for ``done`` (a message is printed, then 1)."""
+    if done.code is None:
+        return ExitStatus.OK
+    if isinstance(done.code, int):
+        return done.code
+    sys.stderr.write(f"{done.code}\n")
+    return ExitStatus.ERROR
 
 
 def main() -> int:
