@@ -222,21 +222,7 @@ class _Reader:
             self.progress(self.binary.tell(), self.size)
 
     def _lines(self, text: IO[str]) -> Iterator[str]:
-        """The file's lines, each at most MAX_ROW_CHARS long (else the file is refused)."""
-        number = 0
-        while True:
-            line = text.readline(MAX_ROW_CHARS + 1)
-            if not line:
-                return
-            number += 1
-            if len(line) > MAX_ROW_CHARS:
-                raise ImportFileError(
-                    self.path,
-                    f"line {number}: longer than {MAX_ROW_CHARS} characters; not a file of records",
-                )
-            if number == 1:
-                line = line.lstrip("\ufeff")
-            yield line
+        return bounded_lines(self.path, text, "a file of records")
 
     def _empty(self) -> ImportFileError:
         return ImportFileError(self.path, "the file is empty: no header and no rows")
@@ -627,3 +613,19 @@ class Problems:
 
     def first(self) -> list[Problem]:
         return [problem for _, _, problem in sorted(self.heap, reverse=True)]
+
+
+def bounded_lines(path: str, text: IO[str], kind: str) -> Iterator[str]:
+    """The file's lines, each at most MAX_ROW_CHARS long (else the file is refused as not
+    ``kind``), the byte order mark dropped from the first."""
+    number = 0
+    while True:
+        line = text.readline(MAX_ROW_CHARS + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_ROW_CHARS:
+            raise ImportFileError(
+                path, f"line {number}: longer than {MAX_ROW_CHARS} characters; not {kind}"
+            )
+        yield line.lstrip("\ufeff") if number == 1 else line

@@ -41,6 +41,7 @@ from xiezuo_cli.authoring.import_reader import (
     Bad,
     JsonArray,
     Problems,
+    bounded_lines,
     detect_encoding,
     detect_format,
     json_reason,
@@ -253,19 +254,7 @@ class _DelimitedSource(_Source):
 
 
 def _lines(path: str, text: IO[str]) -> Iterator[str]:
-    """The file's lines, each at most MAX_ROW_CHARS long (else the file is refused), the byte
-    order mark dropped."""
-    number = 0
-    while True:
-        line = text.readline(MAX_ROW_CHARS + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > MAX_ROW_CHARS:
-            raise ImportFileError(
-                path, f"line {number}: longer than {MAX_ROW_CHARS} characters; not a sheet"
-            )
-        yield line.lstrip("\ufeff") if number == 1 else line
+    return bounded_lines(path, text, "a sheet")
 
 
 class _XlsxSource(_Source):
