@@ -82,6 +82,25 @@ def _text(name: str, help: str, metavar: str = "TEXT") -> Opt:
     return Opt(name, ("--" + name.replace("_", "-"),), help, metavar=metavar, type=to.nonempty)
 
 
+# A source's fields as sources add and sources edit both take them, declared once.
+DESCRIBED = (
+    _text("title", "The article's title."),
+    _text("publisher", "Who published it."),
+    _text("author", "Who wrote it."),
+    Opt(
+        "published",
+        ("--published",),
+        "When: 2021, 2021-11 or 2021-11-17.",
+        metavar="DATE",
+        type=to.date,
+    ),
+)
+FOUND = (
+    _text("url", "Where it is (or was).", "URL"),
+    _text("reprint_of", "The original publisher, when this is a reprint.", "PUBLISHER"),
+)
+
+
 COMMAND = Command(
     "sources add",
     "Add a source (an article); with --text, hold its text beside the database "
@@ -92,24 +111,14 @@ COMMAND = Command(
     ),
     (
         Opt("id", ("--id",), "The source's id, an ASCII slug.", metavar="ID", type=to.slug),
-        _text("title", "The article's title."),
-        _text("publisher", "Who published it."),
-        _text("author", "Who wrote it."),
-        Opt(
-            "published",
-            ("--published",),
-            "When: 2021, 2021-11 or 2021-11-17.",
-            metavar="DATE",
-            type=to.date,
-        ),
+        *DESCRIBED,
         Opt(
             "published_inferred",
             ("--published-inferred",),
             "The date is read from a URL or context, not printed on the article.",
             kind="flag",
         ),
-        _text("url", "Where it is (or was).", "URL"),
-        _text("reprint_of", "The original publisher, when this is a reprint.", "PUBLISHER"),
+        *FOUND,
         Opt(
             "excerpt_only",
             ("--excerpt-only",),

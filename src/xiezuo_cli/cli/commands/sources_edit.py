@@ -4,6 +4,7 @@ from typing import NamedTuple
 
 from xiezuo_cli.authoring import editing
 from xiezuo_cli.cli import converters as to
+from xiezuo_cli.cli.commands.sources_add import DESCRIBED, FOUND
 from xiezuo_cli.cli.commands.writing import NOTE, changing, say, slug_named
 from xiezuo_cli.cli.groups import WriteTarget, write_target
 from xiezuo_cli.cli.spec import Arg, Command, Opt
@@ -60,10 +61,6 @@ def sources_edit(params: SourceEditParams) -> None:
     say(params.id)
 
 
-def _text(name: str, help: str, metavar: str = "TEXT") -> Opt:
-    return Opt(name, ("--" + name.replace("_", "-"),), help, metavar=metavar, type=to.nonempty)
-
-
 def _yes_no(name: str, help: str) -> Opt:
     return Opt(
         name,
@@ -86,19 +83,9 @@ COMMAND = Command(
     ),
     (
         Arg("id", "The source's id.", "ID", type=slug_named("--id")),
-        _text("title", "The article's title."),
-        _text("publisher", "Who published it."),
-        _text("author", "Who wrote it."),
-        Opt(
-            "published",
-            ("--published",),
-            "When: 2021, 2021-11 or 2021-11-17.",
-            metavar="DATE",
-            type=to.date,
-        ),
+        *DESCRIBED,
         _yes_no("published_inferred", "The date is read from a URL or context:"),
-        _text("url", "Where it is (or was).", "URL"),
-        _text("reprint_of", "The original publisher, when this is a reprint.", "PUBLISHER"),
+        *FOUND,
         _yes_no("excerpt_only", "Only part of the article was seen:"),
         NOTE,
         Opt(
