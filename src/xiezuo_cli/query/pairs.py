@@ -27,19 +27,9 @@ PAIRS_FIELDS = (
     "fiscal_aid_period_end",
     "fiscal_aid_derived",
 )
-# What `pairs --sort` may order by.
-PAIRS_SORT = (
-    "id",
-    "kind",
-    "level",
-    "provider",
-    "provider_code",
-    "receiver",
-    "receiver_code",
-    "since",
-    "records",
-    "fiscal_aid_yuan",
-)
+# What `pairs --sort` may order by: the fields up to the fiscal aid total (the marks, measure
+# and period after it describe that total; they do not order pairings).
+PAIRS_SORT = PAIRS_FIELDS[: PAIRS_FIELDS.index("fiscal_aid_yuan") + 1]
 
 
 def pairs_rows(data: Dataset, filters: Filters) -> list[dict[str, object]]:
